@@ -1,0 +1,222 @@
+"""Declared probability distributions for durations, intervals and travel times.
+
+Every duration in a scenario is one of these small frozen objects, written in YAML as a mapping
+with a ``dist`` key (``{dist: lognormal, mean: 50, sd: 15}``) or as a bare number (a fixed value).
+Each has ``sample(rng, size)`` returning a float64 array of non-negative draws and an analytic
+``mean()``, so tests can compare simulated moments with theory. Units are those of the field that
+holds the distribution (``duration_min`` is in minutes, ``interval_days`` in days).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal, Union
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveFloat, model_validator
+from scipy import stats
+
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
+        raise NotImplementedError
+
+    def mean(self) -> float:
+        raise NotImplementedError
+
+
+class Fixed(_Dist):
+    """Always ``value``."""
+
+    dist: Literal["fixed"] = "fixed"
+    value: NonNegative
+
+    def sample(self, rng, size):
+        return np.full(size, self.value, dtype=np.float64)
+
+    def mean(self) -> float:
+        return self.value
+
+
+class Exponential(_Dist):
+    """Exponential with the given mean (the memoryless case of queueing theory)."""
+
+    dist: Literal["exponential"]
+    mean_: NonNegative = Field(alias="mean")
+
+    def sample(self, rng, size):
+        return rng.exponential(self.mean_, size) if self.mean_ > 0 else np.zeros(size)
+
+    def mean(self) -> float:
+        return self.mean_
+
+
+class Uniform(_Dist):
+    """Uniform on [low, high]."""
+
+    dist: Literal["uniform"]
+    low: NonNegative
+    high: NonNegative
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.high < self.low:
+            raise ValueError(f"high ({self.high}) must be at least low ({self.low})")
+        return self
+
+    def sample(self, rng, size):
+        return rng.uniform(self.low, self.high, size)
+
+    def mean(self) -> float:
+        return (self.low + self.high) / 2
+
+
+class Triangular(_Dist):
+    """Triangular on [low, high] with the given mode."""
+
+    dist: Literal["triangular"]
+    low: NonNegative
+    mode: NonNegative
+    high: NonNegative
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.low <= self.mode <= self.high:
+            raise ValueError(f"need low <= mode <= high, got {self.low}, {self.mode}, {self.high}")
+        return self
+
+    def sample(self, rng, size):
+        if self.high == self.low:
+            return np.full(size, self.low, dtype=np.float64)
+        return rng.triangular(self.low, self.mode, self.high, size)
+
+    def mean(self) -> float:
+        return (self.low + self.mode + self.high) / 3
+
+
+class Normal(_Dist):
+    """Normal(mean, sd) truncated at 0: negative draws are redrawn, so the mean shifts up."""
+
+    dist: Literal["normal"]
+    mean_: float = Field(alias="mean", allow_inf_nan=False)
+    sd: NonNegative
+
+    @model_validator(mode="after")
+    def _mass_above_zero(self):
+        if self.sd == 0 and self.mean_ < 0:
+            raise ValueError("with sd 0 the mean must be at least 0")
+        if self.sd > 0 and self.mean_ / self.sd < -5:
+            raise ValueError("almost no probability above 0: mean must be above -5 sd")
+        return self
+
+    def sample(self, rng, size):
+        if self.sd == 0:
+            return np.full(size, self.mean_, dtype=np.float64)
+        out = rng.normal(self.mean_, self.sd, size)
+        bad = out < 0
+        while bad.any():  # rejection keeps the exact truncated law
+            out[bad] = rng.normal(self.mean_, self.sd, int(bad.sum()))
+            bad = out < 0
+        return out
+
+    def mean(self) -> float:
+        if self.sd == 0:
+            return self.mean_
+        alpha = -self.mean_ / self.sd
+        return self.mean_ + self.sd * stats.norm.pdf(alpha) / stats.norm.sf(alpha)
+
+
+class LogNormal(_Dist):
+    """Log-normal given by the mean and sd of the variable itself (not of its logarithm)."""
+
+    dist: Literal["lognormal"]
+    mean_: PositiveFloat = Field(alias="mean", allow_inf_nan=False)
+    sd: NonNegative
+
+    def _params(self) -> tuple[float, float]:
+        sigma2 = math.log1p((self.sd / self.mean_) ** 2)
+        return math.log(self.mean_) - sigma2 / 2, math.sqrt(sigma2)
+
+    def sample(self, rng, size):
+        mu, sigma = self._params()
+        return rng.lognormal(mu, sigma, size)
+
+    def mean(self) -> float:
+        return self.mean_
+
+
+class Gamma(_Dist):
+    """Gamma given by mean and sd (shape = (mean/sd)^2, scale = sd^2/mean)."""
+
+    dist: Literal["gamma"]
+    mean_: PositiveFloat = Field(alias="mean", allow_inf_nan=False)
+    sd: PositiveFloat
+
+    def sample(self, rng, size):
+        shape = (self.mean_ / self.sd) ** 2
+        return rng.gamma(shape, self.sd**2 / self.mean_, size)
+
+    def mean(self) -> float:
+        return self.mean_
+
+
+class Empirical(_Dist):
+    """One of ``values``, drawn with probability proportional to ``weights`` (equal if omitted)."""
+
+    dist: Literal["empirical"]
+    values: list[NonNegative] = Field(min_length=1)
+    weights: list[NonNegative] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self):
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(
+                    f"weights has {len(self.weights)} entries but values has {len(self.values)}"
+                )
+            if sum(self.weights) <= 0:
+                raise ValueError("weights must not all be zero")
+        return self
+
+    def _probs(self) -> np.ndarray:
+        w = np.ones(len(self.values)) if self.weights is None else np.asarray(self.weights)
+        return w / w.sum()
+
+    def sample(self, rng, size):
+        return rng.choice(np.asarray(self.values, dtype=np.float64), size=size, p=self._probs())
+
+    def mean(self) -> float:
+        return float(np.dot(self._probs(), self.values))
+
+
+Dist = Annotated[
+    Union[Fixed, Exponential, Uniform, Triangular, Normal, LogNormal, Gamma, Empirical],
+    Field(discriminator="dist"),
+]
+"""A distribution as written in a scenario (discriminated on ``dist``)."""
+
+DIST_NAMES = (
+    "fixed",
+    "exponential",
+    "uniform",
+    "triangular",
+    "normal",
+    "lognormal",
+    "gamma",
+    "empirical",
+)
+
+
+def coerce_number(value: Any) -> Any:
+    """Let a bare number stand for ``{dist: fixed, value: n}`` (used as a before-validator)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {"dist": "fixed", "value": value}
+    return value
+
+
+DistOrNumber = Annotated[Dist, BeforeValidator(coerce_number)]
+"""A distribution field that also accepts a bare number as a fixed value."""
