@@ -35,7 +35,9 @@ ALL = "all"
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True
+    )
 
 
 def _check_shares(shares: dict[str, float], what: str) -> None:
@@ -279,17 +281,34 @@ class Scenario(Frozen):
 
     def with_overrides(self, overrides: dict[str, object]) -> Scenario:
         """A validated copy with dotted-path overrides, e.g. ``{"bathing_centre.stations": 6}``."""
-        data = self.model_dump(mode="json", by_alias=True)
-        for path, value in overrides.items():
-            node = data
-            *parents, last = path.split(".")
-            for key in parents:
-                node = node[int(key)] if isinstance(node, list) else node[key]
+        return Scenario.model_validate(apply_overrides(self.model_dump(mode="json", by_alias=True),
+                                                       overrides))
+
+
+def apply_overrides(data: dict, overrides: dict[str, object]) -> dict:
+    """Set dotted paths (``caregivers.0.shifts.1.count``) in a scenario mapping, in place.
+
+    Raises ``KeyError`` naming the path when it does not lead to an existing field (a typo, a
+    list index out of range, or a section that is absent in this scenario).
+    """
+    for path, value in overrides.items():
+        node: object = data
+        *parents, last = path.split(".")
+        for depth, key in enumerate([*parents, last]):
+            here = ".".join([*parents, last][: depth + 1])
             if isinstance(node, list):
-                node[int(last)] = value
+                if not key.isdigit() or int(key) >= len(node):
+                    raise KeyError(f"{here}: no list item {key!r} (the list has {len(node)})")
+                key = int(key)
+            elif not isinstance(node, dict) or key not in node:
+                absent = "the section is absent in this scenario" if node is None else \
+                    "no such field"
+                raise KeyError(f"{here}: {absent}")
+            if depth < len(parents):
+                node = node[key]
             else:
-                node[last] = value
-        return Scenario.model_validate(data)
+                node[key] = value
+    return data
 
 
 class _References:
@@ -403,6 +422,7 @@ class _References:
 
     def _one_pool_per_district(self, pools, where: str) -> None:
         owner: dict[str, str] = {}
+        self._every_district_served(pools, where)
         for pool in pools:
             for d in self._pool_districts(pool):
                 if d in owner:
@@ -411,3 +431,14 @@ class _References:
                         f"{pool.name!r}; each district must be served by exactly one pool"
                     )
                 owner[d] = pool.name
+
+    def _every_district_served(self, pools, where: str) -> None:
+        if not pools:
+            return  # no pool at all is a (degenerate) choice: nothing is served
+        covered = {d for pool in pools for d in self._pool_districts(pool)}
+        missing = [d for d in self._served() if d not in covered]
+        if missing:
+            raise ValueError(
+                f"{where}: district(s) {', '.join(missing)} have elders but no pool serves them; "
+                "add them to a pool's districts (or use districts: all)"
+            )

@@ -89,7 +89,9 @@ class WeeklySchedule(BaseModel):
             return value
         if value == "always":
             return {"always": True, "spans": ((0, WEEK_MIN),)}
-        if isinstance(value, dict) and set(value) <= {"always", "spans"}:
+        if isinstance(value, dict) and value and set(value) <= {"always", "spans"}:
+            if value.get("always"):  # the internal form, e.g. from a model_dump round trip
+                return {"always": True, "spans": ((0, WEEK_MIN),)}
             return value
         if not isinstance(value, dict):
             raise ValueError(
