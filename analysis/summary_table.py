@@ -36,11 +36,14 @@ _CELL = 18
 _MISSING = "-"
 
 
-def _digits(x: float) -> int:
-    """Decimals for a non-share value: fewer as it grows."""
-    if abs(x) >= 100 or x == 0:
+_COUNT_UNITS = ("requests", "elders")
+
+
+def _digits(x: float, unit: str, n: int) -> int:
+    """Decimals for a non-share value: fewer as it grows; none for a single whole count."""
+    if abs(x) >= 100 or x == 0 or (unit in _COUNT_UNITS and n < 2 and float(x).is_integer()):
         return 0
-    return 1 if abs(x) >= 10 else 2
+    return 1 if abs(x) >= 10 or unit in _COUNT_UNITS else 2
 
 
 def format_value(mean: float, half_width: float, unit: str, n: int) -> str:
@@ -53,7 +56,7 @@ def format_value(mean: float, half_width: float, unit: str, n: int) -> str:
         return _MISSING
     scale, suffix = (100.0, "%") if unit == "share" else (1.0, "")
     m = mean * scale
-    digits = _digits(m) if not suffix else 1
+    digits = 1 if suffix else _digits(m, unit, n)
     text = f"{m:,.{digits}f}{suffix}"
     if n >= 2 and half_width is not None and not math.isnan(half_width):
         text += f" ± {half_width * scale:,.{digits}f}"

@@ -19,7 +19,7 @@ import numpy as np
 from sim.draws import ElderSequence, group_by
 from sim.population import DAY_MIN, Elders
 from sim.scenario import Scenario
-from sim.streams import stream
+from sim.streams import Streams
 from sim.timewarp import TimeWarp
 
 MONTH_DAYS = 365.25 / 12
@@ -54,8 +54,8 @@ class Sequences:
 class DemandPlan:
     """All capacity-independent random demand of one replication."""
 
-    def __init__(self, scenario: Scenario, elders: Elders, replication: int, seed: int):
-        self.s, self.e, self.rep, self.seed = scenario, elders, replication, seed
+    def __init__(self, scenario: Scenario, elders: Elders, streams: Streams):
+        self.s, self.e, self.streams = scenario, elders, streams
         self.horizon_min = scenario.calendar.horizon_days * DAY_MIN
         self.level_index = {name: i for i, name in enumerate(scenario.care_levels)}
         self.district_index = {name: i for i, name in enumerate(scenario.districts)}
@@ -74,7 +74,7 @@ class DemandPlan:
     # --- helpers --------------------------------------------------------------------------
 
     def _seq(self, name: str, codes: np.ndarray, dists: dict, width: int = 16) -> ElderSequence:
-        return ElderSequence(name, self.seed, self.rep, len(self.e), group_by(codes, dists), width)
+        return ElderSequence(name, self.streams, len(self.e), group_by(codes, dists), width)
 
     def _by_level(self, mapping: dict, attr: str | None = None) -> dict[int, object]:
         return {
@@ -94,7 +94,7 @@ class DemandPlan:
     ) -> np.ndarray:
         """Operational time of each elder's first request: a uniform point of the first interval
         after enrolment, or time 0 for an elder on the initial waiting list; inf if not eligible."""
-        u = stream(self.seed, self.rep, name + ".phase").random(len(self.e))
+        u = self.streams.get(name + ".phase").random(len(self.e))
         first = warp.to_operational(self.e.enrol_min) + u * intervals.chunk(0)[:, 0] * DAY_MIN
         first[backlog] = 0.0
         first[~eligible] = math.inf
@@ -112,7 +112,7 @@ class DemandPlan:
         """Elders on each service's waiting list at time 0 (boolean masks over elders)."""
         s, e = self.s, self.e
         out = {}
-        rng = stream(self.seed, self.rep, "backlog")
+        rng = self.streams.get("backlog")
         present = e.enrol_min == 0
         taken = np.zeros(len(e), dtype=bool)
         for service in ("care_visit", "centre_bath", "home_bath"):
@@ -139,6 +139,14 @@ class DemandPlan:
         ok = np.isin(e.level, levels)
         if service == "centre_bath":
             ok &= np.isin(e.level, self.centre_levels())
+            centre, limit = s.bathing_centre, s.routing.max_centre_transport_min
+            if centre is not None and limit is not None:
+                near = [
+                    self.district_index[d]
+                    for d, dist in centre.transport_min.items()
+                    if dist.mean() <= limit
+                ]
+                ok &= np.isin(e.district, near)
         return ok
 
     def centre_levels(self) -> list[int]:
@@ -219,7 +227,7 @@ class DemandPlan:
         warp = TimeWarp(
             self.s.calendar.start_date, self.horizon_min, alarm.seasonal_factor_by_month
         )
-        rng = stream(self.seed, self.rep, "alarm.times")
+        rng = self.streams.get("alarm.times")
         beds = np.flatnonzero(e.has_bed & (e.enrol_min < self.horizon_min))
         lo = warp.to_operational(e.enrol_min[beds])
         hi = warp.to_operational(self.end_min[beds])
@@ -228,14 +236,14 @@ class DemandPlan:
         elder = np.repeat(beds, counts)
         tau = np.repeat(lo, counts) + rng.random(counts.sum()) * np.repeat(hi - lo, counts)
         time_min = warp.to_calendar(tau)
-        rng_attr = stream(self.seed, self.rep, "alarm.attributes")
+        rng_attr = self.streams.get("alarm.attributes")
         needs_visit = rng_attr.random(len(elder)) < alarm.visit_share
         duration = alarm.duration_min.sample(rng_attr, len(elder))
         travel = np.zeros(len(elder))
         alarm_district = e.district[elder]
         for code, dist in self.care_travel_by_district.items():
             mask = alarm_district == code
-            rng_travel = stream(self.seed, self.rep, "alarm.travel", code)
+            rng_travel = self.streams.get("alarm.travel", code)
             travel[mask] = dist.sample(rng_travel, int(mask.sum()))
         keep = needs_visit
         return {

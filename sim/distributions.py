@@ -3,7 +3,9 @@
 Every duration in a scenario is one of these small frozen objects, written in YAML as a mapping
 with a ``dist`` key (``{dist: lognormal, mean: 50, sd: 15}``) or as a bare number (a fixed value).
 Each has ``sample(rng, size)`` returning a float64 array of non-negative draws and an analytic
-``mean()``, so tests can compare simulated moments with theory. Units are those of the field that
+``mean()``, so tests can compare simulated moments with theory. Sampling is by inverse transform
+of ``rng.random(size)`` (one uniform per draw), which makes antithetic replications possible
+(:mod:`sim.streams`); ``rng`` is a :class:`sim.streams.RandomStream` or a numpy ``Generator``. Units are those of the field that
 holds the distribution (``duration_min`` is in minutes, ``interval_days`` in days).
 """
 
@@ -14,7 +16,7 @@ from typing import Annotated, Any, Literal, Union
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveFloat, model_validator
-from scipy import stats
+from scipy import special, stats
 
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
@@ -49,7 +51,7 @@ class Exponential(_Dist):
     mean_: NonNegative = Field(alias="mean")
 
     def sample(self, rng, size):
-        return rng.exponential(self.mean_, size) if self.mean_ > 0 else np.zeros(size)
+        return -self.mean_ * np.log1p(-rng.random(size))
 
     def mean(self) -> float:
         return self.mean_
@@ -69,7 +71,7 @@ class Uniform(_Dist):
         return self
 
     def sample(self, rng, size):
-        return rng.uniform(self.low, self.high, size)
+        return self.low + (self.high - self.low) * rng.random(size)
 
     def mean(self) -> float:
         return (self.low + self.high) / 2
@@ -92,14 +94,20 @@ class Triangular(_Dist):
     def sample(self, rng, size):
         if self.high == self.low:
             return np.full(size, self.low, dtype=np.float64)
-        return rng.triangular(self.low, self.mode, self.high, size)
+        lo, mode, hi = self.low, self.mode, self.high
+        u = rng.random(size)
+        cut = (mode - lo) / (hi - lo)
+        left = lo + np.sqrt(u * (hi - lo) * (mode - lo))
+        right = hi - np.sqrt((1 - u) * (hi - lo) * (hi - mode))
+        return np.where(u < cut, left, right)
 
     def mean(self) -> float:
         return (self.low + self.mode + self.high) / 3
 
 
 class Normal(_Dist):
-    """Normal(mean, sd) truncated at 0: negative draws are redrawn, so the mean shifts up."""
+    """Normal(mean, sd) truncated at 0 (the law of a draw conditioned to be >= 0), so the mean
+    shifts up when the mean is within a few sd of 0."""
 
     dist: Literal["normal"]
     mean_: float = Field(alias="mean", allow_inf_nan=False)
@@ -116,12 +124,9 @@ class Normal(_Dist):
     def sample(self, rng, size):
         if self.sd == 0:
             return np.full(size, self.mean_, dtype=np.float64)
-        out = rng.normal(self.mean_, self.sd, size)
-        bad = out < 0
-        while bad.any():  # rejection keeps the exact truncated law
-            out[bad] = rng.normal(self.mean_, self.sd, int(bad.sum()))
-            bad = out < 0
-        return out
+        below = special.ndtr(-self.mean_ / self.sd)  # probability mass cut off below 0
+        u = below + (1 - below) * rng.random(size)
+        return np.maximum(self.mean_ + self.sd * special.ndtri(u), 0.0)
 
     def mean(self) -> float:
         if self.sd == 0:
@@ -143,7 +148,7 @@ class LogNormal(_Dist):
 
     def sample(self, rng, size):
         mu, sigma = self._params()
-        return rng.lognormal(mu, sigma, size)
+        return np.exp(mu + sigma * special.ndtri(rng.random(size)))
 
     def mean(self) -> float:
         return self.mean_
@@ -158,7 +163,7 @@ class Gamma(_Dist):
 
     def sample(self, rng, size):
         shape = (self.mean_ / self.sd) ** 2
-        return rng.gamma(shape, self.sd**2 / self.mean_, size)
+        return special.gammaincinv(shape, rng.random(size)) * (self.sd**2 / self.mean_)
 
     def mean(self) -> float:
         return self.mean_
@@ -187,7 +192,9 @@ class Empirical(_Dist):
         return w / w.sum()
 
     def sample(self, rng, size):
-        return rng.choice(np.asarray(self.values, dtype=np.float64), size=size, p=self._probs())
+        cdf = np.cumsum(self._probs())
+        idx = np.searchsorted(cdf / cdf[-1], rng.random(size), side="right")
+        return np.asarray(self.values, dtype=np.float64)[np.minimum(idx, len(self.values) - 1)]
 
     def mean(self) -> float:
         return float(np.dot(self._probs(), self.values))

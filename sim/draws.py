@@ -14,19 +14,18 @@ from __future__ import annotations
 import numpy as np
 
 from sim.distributions import Dist
-from sim.streams import stream
+from sim.streams import Streams
 
 
 class ElderSequence:
     """Lazily drawn matrix ``value[elder, k]`` with a distribution chosen per elder group."""
 
-    __slots__ = ("_chunks", "_groups", "_n", "_name", "_rep", "_seed", "width")
+    __slots__ = ("_chunks", "_groups", "_n", "_name", "_streams", "width")
 
     def __init__(
         self,
         name: str,
-        seed: int,
-        replication: int,
+        streams: Streams,
         n_elders: int,
         groups: list[tuple[int, np.ndarray, Dist]],
         width: int = 16,
@@ -36,7 +35,7 @@ class ElderSequence:
         Each group draws from its own sub-stream, so changing one group's distribution leaves
         the other groups' draws unchanged.
         """
-        self._name, self._seed, self._rep = name, seed, replication
+        self._name, self._streams = name, streams
         self._n, self._groups, self.width = n_elders, groups, width
         self._chunks: list[np.ndarray] = []
 
@@ -47,7 +46,7 @@ class ElderSequence:
             for code, mask, dist in self._groups:
                 rows = int(mask.sum())
                 if rows:
-                    rng = stream(self._seed, self._rep, self._name, i, code)
+                    rng = self._streams.get(self._name, i, code)
                     out[mask] = dist.sample(rng, (rows, self.width))
             self._chunks.append(out)
         return self._chunks[j]

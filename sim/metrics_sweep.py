@@ -94,6 +94,8 @@ def backlog_metrics(
     time inside the window, summed, over the window length (no sweep needed); the maximum comes
     from an event sweep, done per service only (one sort of all queue events).
     """
+    if not targets:
+        return to_frame([])
     req = records.requests
     names = [t.service for t in targets]
     svc = as_codes(req["service"], names)

@@ -36,6 +36,7 @@ from sim.records import (
     RequestLog,
 )
 from sim.scenario import SERVICES, Scenario
+from sim.streams import Streams
 
 CARE_VISIT, ALARM_VISIT, CENTRE_BATH, HOME_BATH = range(4)
 
@@ -58,7 +59,7 @@ class _Call:
 class CareSystem:
     """Pools, queues and the request log of one replication."""
 
-    def __init__(self, scenario: Scenario, replication: int, seed: int):
+    def __init__(self, scenario: Scenario, replication: int, seed: int, antithetic: bool = False):
         t0 = time.perf_counter()
         self.s, self.rep, self.seed = scenario, replication, seed
         self.horizon_min = scenario.calendar.horizon_days * DAY_MIN
@@ -71,8 +72,9 @@ class CareSystem:
         care_chain = sv.care_visit is not None and sv.care_visit.mode == "after_delivery"
         bath_chain = sv.bath is not None and sv.bath.mode == "after_delivery"
         self.after_delivery = (care_chain, False, bath_chain, bath_chain)  # by service code
-        self.elders = draw_elders(scenario, replication, seed)
-        self.plan = DemandPlan(scenario, self.elders, replication, seed)
+        streams = Streams(seed, replication, antithetic)
+        self.elders = draw_elders(scenario, streams)
+        self.plan = DemandPlan(scenario, self.elders, streams)
         self.tier_of = self.elders.tier.tolist()
         self.district_of = self.elders.district.tolist()
         self.level_of = self.elders.level.tolist()
@@ -478,10 +480,15 @@ class CareSystem:
 
 
 def run_replication(
-    scenario: Scenario, replication: int, seed: int | None = None
+    scenario: Scenario, replication: int, seed: int | None = None, antithetic: bool = False
 ) -> ReplicationRecords:
-    """Simulate one replication of a validated scenario (seed defaults to ``scenario.seed``)."""
-    return CareSystem(scenario, replication, scenario.seed if seed is None else seed).run()
+    """Simulate one replication of a validated scenario (seed defaults to ``scenario.seed``).
+
+    With ``antithetic``, odd replications mirror the even one before them (see
+    :mod:`sim.streams`).
+    """
+    seed = scenario.seed if seed is None else seed
+    return CareSystem(scenario, replication, seed, antithetic).run()
 
 
 __all__ = ["SERVICES", "CareSystem", "run_replication"]

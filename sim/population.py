@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.scenario import Scenario
-from sim.streams import stream
+from sim.streams import Streams
 
 DAY_MIN = 1440.0
 YEAR_DAYS = 365.25
@@ -54,26 +54,26 @@ def _codes(shares: dict[str, float], names: list[str]) -> np.ndarray:
     return p / p.sum()
 
 
-def draw_elders(scenario: Scenario, replication: int, seed: int) -> Elders:
+def draw_elders(scenario: Scenario, streams: Streams) -> Elders:
     """All elders of one replication: initial population, enrolments and exit times."""
     pop = scenario.population
     districts, levels = list(scenario.districts), list(scenario.care_levels)
     horizon_min = scenario.calendar.horizon_days * DAY_MIN
 
-    rng = stream(seed, replication, "population.initial")
+    rng = streams.get("population.initial")
     district = np.repeat(
         np.arange(len(districts), dtype=np.int16),
         [pop.elders_by_district.get(d, 0) for d in districts],
     )
     enrol = np.zeros(len(district))
 
-    rng_new = stream(seed, replication, "population.enrolment")
+    rng_new = streams.get("population.enrolment")
     new_times = []
     for period in pop.enrolment:
         lo, hi = period.from_day * DAY_MIN, min(period.to_day * DAY_MIN, horizon_min)
         if hi <= lo:
             continue
-        n = rng_new.poisson(period.elders_per_day * (hi - lo) / DAY_MIN)
+        n = int(rng_new.poisson(period.elders_per_day * (hi - lo) / DAY_MIN))
         new_times.append(rng_new.uniform(lo, hi, n))
     new_enrol = np.sort(np.concatenate(new_times)) if new_times else np.zeros(0)
     if pop.enrolment_district_shares is not None:
@@ -83,21 +83,17 @@ def draw_elders(scenario: Scenario, replication: int, seed: int) -> Elders:
         p_district = (
             counts / counts.sum() if counts.sum() > 0 else np.full(len(counts), 1 / len(counts))
         )
-    new_district = rng_new.choice(len(districts), size=len(new_enrol), p=p_district).astype(
-        np.int16
-    )
+    new_district = rng_new.choice(p_district, len(new_enrol)).astype(np.int16)
 
     district = np.concatenate([district, new_district])
     enrol = np.concatenate([enrol, new_enrol])
     n = len(district)
-    level = rng.choice(len(levels), size=n, p=_codes(pop.care_level_shares, levels)).astype(
-        np.int16
-    )
-    tier = rng.choice(len(scenario.tiers), size=n, p=_codes(pop.tier_shares, scenario.tiers))
+    level = rng.choice(_codes(pop.care_level_shares, levels), n).astype(np.int16)
+    tier = rng.choice(_codes(pop.tier_shares, scenario.tiers), n)
     bed_share = np.array([pop.family_bed_share_by_level.get(lv, 1.0) for lv in levels])
     has_bed = rng.random(n) < bed_share[level]
 
-    rng_exit = stream(seed, replication, "population.exit")
+    rng_exit = streams.get("population.exit")
     if pop.exit_rate_per_year > 0:
         stay = rng_exit.exponential(YEAR_DAYS * DAY_MIN / pop.exit_rate_per_year, n)
         exit_min = enrol + stay

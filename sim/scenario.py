@@ -281,8 +281,9 @@ class Scenario(Frozen):
 
     def with_overrides(self, overrides: dict[str, object]) -> Scenario:
         """A validated copy with dotted-path overrides, e.g. ``{"bathing_centre.stations": 6}``."""
-        return Scenario.model_validate(apply_overrides(self.model_dump(mode="json", by_alias=True),
-                                                       overrides))
+        return Scenario.model_validate(
+            apply_overrides(self.model_dump(mode="json", by_alias=True), overrides)
+        )
 
 
 def apply_overrides(data: dict, overrides: dict[str, object]) -> dict:
@@ -301,8 +302,9 @@ def apply_overrides(data: dict, overrides: dict[str, object]) -> dict:
                     raise KeyError(f"{here}: no list item {key!r} (the list has {len(node)})")
                 key = int(key)
             elif not isinstance(node, dict) or key not in node:
-                absent = "the section is absent in this scenario" if node is None else \
-                    "no such field"
+                absent = (
+                    "the section is absent in this scenario" if node is None else "no such field"
+                )
                 raise KeyError(f"{here}: {absent}")
             if depth < len(parents):
                 node = node[key]
@@ -386,6 +388,20 @@ class _References:
             )
         for service, by_tier in s.initial_backlog.items():
             self._known(by_tier, tiers, f"initial_backlog.{service}", "tier")
+            needs = {
+                "care_visit": ("services.care_visit", sv.care_visit),
+                "centre_bath": ("bathing_centre", s.bathing_centre),
+                "home_bath": ("home_bathing", s.home_bathing),
+            }[service]
+            if needs[1] is None and any(by_tier.values()):
+                raise ValueError(
+                    f"initial_backlog.{service} lists waiting requests, but the scenario has no "
+                    f"{needs[0]}; remove the waiting list or add the service"
+                )
+            if service != "care_visit" and sv.bath is None and any(by_tier.values()):
+                raise ValueError(
+                    f"initial_backlog.{service} lists waiting baths, but services.bath is absent"
+                )
         self._one_pool_per_district(s.caregivers, "caregivers")
         if s.home_bathing:
             self._one_pool_per_district(s.home_bathing.teams, "home_bathing.teams")

@@ -58,7 +58,12 @@ def test_extends_child_values_override_and_mappings_merge(write_scenario, small_
 def test_extends_null_removes_a_key(write_scenario, small_scenario_data):
     write_scenario(small_scenario_data, "base.yaml")
     child = write_scenario(
-        {"extends": "base.yaml", "bathing_centre": None, "costs": {"per_service": None}},
+        {
+            "extends": "base.yaml",
+            "bathing_centre": None,
+            "initial_backlog": {"centre_bath": None},  # no centre, so no centre waiting list
+            "costs": {"per_service": None},
+        },
         "child.yaml",
     )
     scenario = load_scenario(child)

@@ -517,3 +517,10 @@ def test_no_costs_no_cost_rows(scenario):
     data = scenario.model_dump(mode="json", by_alias=True) | {"costs": None}
     m = replication_metrics(make_records([]), Scenario.model_validate(data))
     assert not (m["service"] == "all").any()
+
+
+def test_scenario_without_services_gives_only_resource_rows(scenario):
+    no_services = {"services": {}, "costs": None, "initial_backlog": {}}
+    data = scenario.model_dump(mode="json", by_alias=True) | no_services
+    m = replication_metrics(make_records([], units=UNITS), Scenario.model_validate(data))
+    assert set(m["metric"]) == {"utilisation"}

@@ -151,6 +151,8 @@ def test_format_value():
     assert format_value(0.9234, 0.0121, "share", 10) == "92.3% ± 1.2"
     assert format_value(1234.5, 56.7, "requests", 10) == "1,234 ± 57"
     assert format_value(1.234, 0.1, "days", 1) == "1.23"
+    assert format_value(4.0, float("nan"), "requests", 1) == "4"
+    assert format_value(4.25, 0.5, "requests", 4) == "4.2 ± 0.5"
     assert format_value(float("nan"), float("nan"), "days", 0) == "-"
 
 
