@@ -5,8 +5,9 @@ with a ``dist`` key (``{dist: lognormal, mean: 50, sd: 15}``) or as a bare numbe
 Each has ``sample(rng, size)`` returning a float64 array of non-negative draws and an analytic
 ``mean()``, so tests can compare simulated moments with theory. Sampling is by inverse transform
 of ``rng.random(size)`` (one uniform per draw), which makes antithetic replications possible
-(:mod:`sim.streams`); ``rng`` is a :class:`sim.streams.RandomStream` or a numpy ``Generator``. Units are those of the field that
-holds the distribution (``duration_min`` is in minutes, ``interval_days`` in days).
+(:mod:`sim.streams`); ``rng`` is a :class:`sim.streams.RandomStream` or a numpy ``Generator``.
+Units are those of the field that holds the distribution (``duration_min`` is in minutes,
+``interval_days`` in days).
 """
 
 from __future__ import annotations
