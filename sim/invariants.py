@@ -108,17 +108,20 @@ def _pool_of_requests(rec: ReplicationRecords, scenario: Scenario) -> pd.Series:
         for d in scenario.districts if t.districts == "all" else t.districts:
             home[d] = t.name
     district = r.district.astype(str)
+    care_pool = district.map(lambda d: care.get(d, "unserved"))
+    home_pool = district.map(lambda d: home.get(d, "unserved"))
     pool = np.where(
         r.service.isin(["care_visit", "alarm"]),
-        district.map(care).fillna("unserved"),
-        np.where(r.service == "centre_bath", "centre", district.map(home).fillna("unserved")),
+        care_pool,
+        np.where(r.service == "centre_bath", "centre", home_pool),
     )
     return pd.Series(pool, index=r.index)
 
 
 def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
-    """5. When a unit starts a request, no request of its pool that was already waiting has a
-    better key (alarm before planned visit, higher tier, earlier request).
+    """5. When a unit starts a request, no request of its pool that was already waiting and that
+    the unit may serve (its shift's ``serves``) has a better key (alarm before planned visit,
+    higher tier, earlier request).
 
     Requests made at the very instant of the start are ignored (simultaneous events may be
     handled in either order).
@@ -126,6 +129,10 @@ def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
     r = rec.requests.assign(pool=_pool_of_requests(rec, scenario))
     rank = (r.service == "care_visit").astype(np.int64).to_numpy()
     tier = r.tier.cat.codes.to_numpy().astype(np.int64)
+    serves = {
+        int(u): set(str(s).split(","))
+        for u, s in zip(rec.units.unit_id, rec.units.serves, strict=True)
+    }
     out = []
     for pool, g in r.groupby("pool"):
         idx = g.index.to_numpy()
@@ -134,9 +141,12 @@ def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
         left = np.where(np.isnan(start), gone, start)  # when each request left the queue
         key = np.stack([rank[idx], tier[idx], req, g.request_id.to_numpy()], axis=1)
         started = np.flatnonzero(~np.isnan(start))
+        service = g.service.astype(str).to_numpy()
+        unit = g.unit_id.to_numpy()
         for i in started:
             t = start[i]
-            waiting = (req < t - TOL) & (left > t + TOL)
+            may = np.isin(service, list(serves.get(int(unit[i]), ())))
+            waiting = (req < t - TOL) & (left > t + TOL) & may
             if not waiting.any():
                 continue
             better = waiting & _lex_less(key, key[i])

@@ -180,6 +180,10 @@ def _request_flags(
     outcome = as_codes(req["outcome"], list(OUTCOMES))[keep]
     wait_min = req["wait_min"].to_numpy(np.float64)[keep]
     target_min = np.array([t.target_min for t in targets], dtype=np.float64)[svc]
+    district = req["district"].astype(str).to_numpy()[keep]
+    for code, t in enumerate(targets):
+        for name, minutes in t.by_district_min.items():
+            target_min[(svc == code) & (district == name)] = minutes
     unit_min = np.array([t.unit_min for t in targets], dtype=np.float64)[svc]
 
     started = (outcome == _SERVED) | (outcome == _IN_SERVICE)

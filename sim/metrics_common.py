@@ -6,7 +6,8 @@ minutes (as in :mod:`sim.records`); conversions to days happen only where a metr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -59,6 +60,8 @@ class ServiceTarget:
     service: str
     target_min: float
     unit: str  # "min" or "days"
+    by_district_min: Mapping[str, float] = field(default_factory=dict)
+    """Targets that differ by the elder's district (minutes), e.g. for counties."""
 
     @property
     def unit_min(self) -> float:
@@ -79,7 +82,9 @@ def service_targets(records: ReplicationRecords, scenario: Scenario) -> list[Ser
     if sv.care_visit is not None:
         out.append(ServiceTarget("care_visit", sv.care_visit.target_days * DAY_MIN, "days"))
     if sv.alarm is not None:
-        out.append(ServiceTarget("alarm", sv.alarm.target_min, "min"))
+        out.append(
+            ServiceTarget("alarm", sv.alarm.target_min, "min", sv.alarm.target_min_by_district)
+        )
     if sv.bath is not None:
         target = sv.bath.target_days * DAY_MIN
         if scenario.bathing_centre is not None or "centre_bath" in present:

@@ -39,6 +39,8 @@ from sim.scenario import SERVICES, Scenario
 from sim.streams import Streams
 
 CARE_VISIT, ALARM_VISIT, CENTRE_BATH, HOME_BATH = range(4)
+RANK = {"alarm": 0, "care_visit": 1, "centre_bath": 0, "home_bath": 0}
+"""Queue rank of each service (alarms before planned visits in a caregiver's queue)."""
 
 
 class _Call:
@@ -94,22 +96,22 @@ class CareSystem:
     # --- resources ----------------------------------------------------------------------------
 
     def _new_pool(self, name: str, kind: str, shifts, seats: float = math.inf) -> Pool:
-        """A pool whose units follow the given (count, schedule) shift groups."""
-        units = []
-        for count, hours in shifts:
+        """A pool whose units follow the given (count, schedule, services) shift groups."""
+        units, ranks = [], {}
+        for count, hours, serves in shifts:
             group = []
             for _ in range(count):
                 uid = len(self.shift_end)
                 self.shift_end.append(-math.inf)
-                self.unit_rows.append((uid, name, kind))
+                self.unit_rows.append((uid, name, kind, ",".join(serves)))
                 group.append(uid)
+                ranks[uid] = tuple(sorted({RANK[s] for s in serves}))
             intervals = hours.intervals(self.start_weekday, self.horizon_min)
             for uid in group:
                 self.shift_rows.extend((uid, lo, min(hi, self.horizon_min)) for lo, hi in intervals)
             units.extend(group)
             self._shift_groups.append((group, intervals))
-        pool = Pool(name, kind, units, self.shift_end, self.log.outcome, seats)
-        return pool
+        return Pool(name, kind, units, self.shift_end, self.log.outcome, seats, ranks)
 
     def _build_pools(self) -> None:
         s = self.s
@@ -119,14 +121,18 @@ class CareSystem:
         nowhere = Pool("unserved", "none", [], self.shift_end, self.log.outcome)
         self.care_pool = [nowhere] * len(districts)
         for spec in s.caregivers:
-            pool = self._new_pool(spec.name, "caregiver", [(x.count, x.hours) for x in spec.shifts])
+            pool = self._new_pool(
+                spec.name, "caregiver", [(x.count, x.hours, x.serves) for x in spec.shifts]
+            )
             self.pools.append(pool)
             for d in districts if spec.districts == "all" else spec.districts:
                 self.care_pool[districts.index(d)] = pool
         self.home_pool = [nowhere] * len(districts)
         if s.home_bathing:
             for spec in s.home_bathing.teams:
-                pool = self._new_pool(spec.name, "team", [(x.count, x.hours) for x in spec.shifts])
+                pool = self._new_pool(
+                    spec.name, "team", [(x.count, x.hours, ["home_bath"]) for x in spec.shifts]
+                )
                 self.pools.append(pool)
                 for d in districts if spec.districts == "all" else spec.districts:
                     self.home_pool[districts.index(d)] = pool
@@ -135,7 +141,9 @@ class CareSystem:
         if s.bathing_centre:
             c = s.bathing_centre
             seats = math.inf if c.vans is None else c.vans.count * c.vans.seats
-            self.centre = self._new_pool("centre", "station", [(c.stations, c.hours)], seats)
+            self.centre = self._new_pool(
+                "centre", "station", [(c.stations, c.hours, ["centre_bath"])], seats
+            )
             self.pools.append(self.centre)
             limit = s.routing.max_centre_transport_min
             for d, dist in c.transport_min.items():
@@ -165,7 +173,7 @@ class CareSystem:
         if elder in self.pending:
             self.pending[elder].append(rid)
         if pool.seat_free(now):
-            unit = pool.take_idle(now, self.busy)
+            unit = pool.take_idle(now, self.busy, rank)
             if unit >= 0:
                 self._start(rid, unit, pool)
                 return rid
@@ -285,7 +293,7 @@ class CareSystem:
         """A unit is free: it takes the best waiting request, or waits idle."""
         if self.shift_end[unit] > self.env.now:
             if pool.seat_free(self.env.now):
-                rid = pool.pop_waiting()
+                rid = pool.pop_waiting(pool.unit_ranks[unit])
                 if rid >= 0:
                     self._start(rid, unit, pool)
                     return
@@ -459,8 +467,8 @@ class CareSystem:
         t0 = time.perf_counter()
         elders = self.elders.frame(self.s)
         requests = self.log.frame(elders, self.s.tiers)
-        units = pd.DataFrame(self.unit_rows, columns=["unit_id", "pool", "kind"]).astype(
-            {"unit_id": np.int16, "pool": "category", "kind": "category"}
+        units = pd.DataFrame(self.unit_rows, columns=["unit_id", "pool", "kind", "serves"]).astype(
+            {"unit_id": np.int16, "pool": "category", "kind": "category", "serves": "category"}
         )
         shifts = pd.DataFrame(self.shift_rows, columns=["unit_id", "start_min", "end_min"])
         shifts = shifts[shifts.start_min < self.horizon_min].astype({"unit_id": np.int16})

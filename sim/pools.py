@@ -18,9 +18,13 @@ import math
 
 from sim.records import WAITING
 
+ALL_RANKS = (0, 1)
+"""Queue ranks: 0 = alarms and baths, 1 = planned care visits (served after alarms)."""
+
 
 class Pool:
     __slots__ = (
+        "common_ranks",
         "idle",
         "in_idle",
         "kind",
@@ -28,11 +32,13 @@ class Pool:
         "live",
         "name",
         "outcome",
-        "queue",
+        "queues",
+        "restricted",
         "seat_returns",
         "seat_wakeup",
         "seats",
         "shift_end",
+        "unit_ranks",
         "units",
     )
 
@@ -44,11 +50,17 @@ class Pool:
         shift_end: list[float],
         outcome,
         seats: float = math.inf,
+        unit_ranks: dict[int, tuple[int, ...]] | None = None,
     ):
         self.name, self.kind, self.units = name, kind, units
+        self.unit_ranks = unit_ranks or dict.fromkeys(units, ALL_RANKS)
+        kinds = set(self.unit_ranks.values())
+        # restricted: units differ in what they serve, so an idle unit must be searched for
+        self.restricted = len(kinds) > 1
+        self.common_ranks = kinds.pop() if len(kinds) == 1 else ALL_RANKS
         self.shift_end = shift_end  # shared, indexed by global unit id
         self.outcome = outcome  # the request log's outcome column
-        self.queue: list[tuple] = []
+        self.queues: tuple[list[tuple], ...] = tuple([] for _ in ALL_RANKS)  # a heap per rank
         self.idle: list[int] = []
         self.in_idle: set[int] = set()
         self.live = 0
@@ -67,28 +79,43 @@ class Pool:
         return len(returns) < self.seats
 
     def push(self, key: tuple) -> None:
-        heapq.heappush(self.queue, key)
+        heapq.heappush(self.queues[key[0]], key)
         self.live += 1
 
-    def pop_waiting(self) -> int:
-        """Request id of the best waiting request, or -1; skips requests no longer waiting."""
-        queue, outcome = self.queue, self.outcome
-        while queue:
-            rid = heapq.heappop(queue)[-1]
-            if outcome[rid] == WAITING:
-                self.live -= 1
-                return rid
+    def pop_waiting(self, ranks: tuple[int, ...] = ALL_RANKS) -> int:
+        """Request id of the best waiting request of the given ranks, or -1; skips requests no
+        longer waiting."""
+        outcome = self.outcome
+        for rank in ranks:
+            queue = self.queues[rank]
+            while queue:
+                rid = heapq.heappop(queue)[-1]
+                if outcome[rid] == WAITING:
+                    self.live -= 1
+                    return rid
         return -1
 
-    def take_idle(self, now: float, busy: list[bool]) -> int:
-        """An idle unit on shift now, or -1. Stale entries (off shift, or started directly at a
-        shift start) are dropped."""
+    def take_idle(self, now: float, busy: list[bool], rank: int = 0) -> int:
+        """An idle unit on shift now that serves ``rank``, or -1. Stale entries (off shift, or
+        started directly at a shift start) are dropped."""
         idle, shift_end = self.idle, self.shift_end
-        while idle:
-            unit = idle.pop()
-            self.in_idle.discard(unit)
-            if shift_end[unit] > now and not busy[unit]:
-                return unit
+        if not self.restricted:
+            if rank not in self.common_ranks:
+                return -1
+            while idle:
+                unit = idle.pop()
+                self.in_idle.discard(unit)
+                if shift_end[unit] > now and not busy[unit]:
+                    return unit
+            return -1
+        for i in range(len(idle) - 1, -1, -1):
+            unit = idle[i]
+            stale = shift_end[unit] <= now or busy[unit]
+            if stale or rank in self.unit_ranks[unit]:
+                del idle[i]
+                self.in_idle.discard(unit)
+                if not stale:
+                    return unit
         return -1
 
     def park(self, unit: int) -> None:

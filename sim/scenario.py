@@ -155,6 +155,8 @@ class AlarmService(Frozen):
     """Share of alarms that need a caregiver at the home (the rest are handled remotely)."""
     duration_min: DistOrNumber
     target_min: PositiveFloat
+    target_min_by_district: dict[Name, PositiveFloat] = Field(default_factory=dict)
+    """Districts whose target differs from ``target_min`` (e.g. 60 min in the counties)."""
     give_up_min: PositiveFloat | None = None
     seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
 
@@ -184,12 +186,20 @@ class Shift(Frozen):
     hours: WeeklySchedule
 
 
+class CaregiverShift(Shift):
+    serves: list[Literal["care_visit", "alarm"]] = Field(
+        default_factory=lambda: ["care_visit", "alarm"], min_length=1
+    )
+    """What this shift's caregivers do: e.g. ``[alarm]`` for a night cover that answers alarms
+    only and makes no planned visits."""
+
+
 class CaregiverPool(Frozen):
     """Caregivers serving the family beds of some districts (``all`` for a city-wide pool)."""
 
     name: Name
     districts: Literal["all"] | list[Name] = ALL
-    shifts: list[Shift] = Field(min_length=1)
+    shifts: list[CaregiverShift] = Field(min_length=1)
     travel_min: dict[Name, DistOrNumber]
     """One-way travel to a home, by the home's district."""
 
@@ -358,6 +368,13 @@ class _References:
                 levels,
                 "services.care_visit.by_care_level",
                 "care level",
+            )
+        if sv.alarm:
+            self._known(
+                sv.alarm.target_min_by_district,
+                districts,
+                "services.alarm.target_min_by_district",
+                "district",
             )
         if sv.bath:
             self._known(
