@@ -58,7 +58,7 @@ from sim.metrics_common import (
     to_frame,
 )
 from sim.metrics_coverage import elder_coverage_metrics
-from sim.metrics_resources import cost_metrics, utilisation_metrics
+from sim.metrics_resources import cost_metrics, utilisation_metrics, van_seat_metrics
 from sim.metrics_sweep import backlog_metrics, backlog_series, occupancy_series
 from sim.records import OUTCOMES, ReplicationRecords
 from sim.scenario import Scenario
@@ -105,6 +105,7 @@ def replication_metrics(records: ReplicationRecords, scenario: Scenario) -> pd.D
         backlog_metrics(records, scenario, targets, window),
         elder_coverage_metrics(records, scenario, window),
         utilisation_metrics(records, window),
+        van_seat_metrics(records, scenario, window),
         cost_metrics(records, scenario, window),
     ]
     out = pd.concat([b for b in blocks if len(b)] or [to_frame([])], ignore_index=True)

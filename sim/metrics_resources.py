@@ -7,10 +7,8 @@ unit of the pool (start is dispatch, so outbound travel counts as busy); on-shif
 overlap of the units' ``shifts`` spans with the window. A unit finishes the job it started after
 its shift ends, so utilisation may slightly exceed 1; it is reported as is. NaN when the pool has
 no on-shift time in the window. The pool's service is named by its units' kind: ``caregiver`` ->
-``care``, ``station`` -> ``centre_bath``, ``team`` -> ``home_bath``, ``van_seat`` ->
-``transport``. A request carries a single ``unit_id``, so van seats are busy only if the engine
-records them as the serving unit; a van-seat pool that no request references gets NaN, not a
-misleading 0.
+``care``, ``station`` -> ``centre_bath``, ``team`` -> ``home_bath``. The centre's van seats are
+reported by :func:`van_seat_metrics` as service ``transport``, pool ``vans``.
 
 Cost (only when the scenario has ``costs``; service ``all``, slice ``all``), every figure scaled
 from the window to a year (x 365 / window days):
@@ -52,7 +50,6 @@ KIND_SERVICE = {
     "caregiver": "care",
     "station": "centre_bath",
     "team": "home_bath",
-    "van_seat": "transport",
 }
 """The service a pool is reported under, by the kind of its units."""
 
@@ -84,13 +81,11 @@ def utilisation_metrics(records: ReplicationRecords, window: Window) -> pd.DataF
     pool = unit_pool[pos[mine]]
     span = window.overlap_min(req["start_min"].to_numpy()[mine], req["end_min"].to_numpy()[mine])
     busy = np.bincount(pool, weights=span, minlength=len(pools))
-    served_by = np.bincount(pool, minlength=len(pools))
     on_shift = np.bincount(
         unit_pool, weights=_on_shift_min_by_unit(records, window), minlength=len(pools)
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         util = np.where(on_shift > 0, busy / on_shift, np.nan)
-    util[(kinds.to_numpy() == "van_seat") & (served_by == 0)] = np.nan
     service = [KIND_SERVICE.get(k, k) for k in kinds]
     return to_frame([block(service, "pool", pools, "utilisation", util, "share")])
 
@@ -132,3 +127,24 @@ def cost_metrics(records: ReplicationRecords, scenario: Scenario, window: Window
     ]
     name, value, unit = zip(*metrics, strict=True)
     return to_frame([block(ALL, ALL, ALL, list(name), list(value), list(unit))])
+
+
+def van_seat_metrics(
+    records: ReplicationRecords, scenario: Scenario, window: Window
+) -> pd.DataFrame:
+    """``utilisation`` of the centre's van seats (service ``transport``, pool ``vans``): seat time
+    in use (from pick-up until the elder is back home) / (seats x window length). Vans keep no
+    hours, so the whole window counts as available."""
+    centre = scenario.bathing_centre
+    if centre is None or centre.vans is None:
+        return to_frame([])
+    req = records.requests
+    mine = (req["service"] == "centre_bath").to_numpy() & _started(req)
+    start = req["start_min"].to_numpy()[mine]
+    back = (req["end_min"] + req["travel_min"]).to_numpy()[mine]
+    seats = centre.vans.count * centre.vans.seats
+    capacity = seats * window.length_min
+    util = window.overlap_min(start, back).sum() / capacity if capacity > 0 else np.nan
+    return to_frame(
+        [block(["transport"], "pool", ["vans"], "utilisation", np.array([util]), "share")]
+    )

@@ -30,7 +30,8 @@ unit_id        int16     the unit that served it (key into ``units``); -1 if non
 ``elders``: elder_id, district, care_level, tier, has_bed (bool), enrol_min, exit_min (inf if the
 elder stays past the horizon).
 
-``units``: unit_id, pool, kind (``caregiver``, ``station``, ``team``, ``van_seat``).
+``units``: unit_id, pool, kind (``caregiver``, ``station``, ``team``), serves (the services its
+shift may start, comma-separated).
 
 ``shifts``: unit_id, start_min, end_min: the spans during which each unit may start work,
 clipped to the horizon.
@@ -48,7 +49,7 @@ from sim.scenario import SERVICES
 
 OUTCOMES = ("served", "abandoned", "waiting", "in_service")
 SERVED, ABANDONED, WAITING, IN_SERVICE = range(4)
-UNIT_KINDS = ("caregiver", "station", "team", "van_seat")
+UNIT_KINDS = ("caregiver", "station", "team")
 
 
 @dataclass(frozen=True)

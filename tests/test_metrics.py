@@ -446,7 +446,6 @@ UNITS = [
     (1, "city", "caregiver"),
     (2, "t1", "team"),
     (3, "centre", "station"),
-    (4, "vans", "van_seat"),
 ]
 
 
@@ -467,7 +466,6 @@ def test_utilisation_is_busy_over_on_shift_time(scenario):
     assert value(m, "care", "utilisation", "pool", "city") == pytest.approx(4 / 16)
     assert value(m, "home_bath", "utilisation", "pool", "t1") == pytest.approx(9 / 8)
     assert math.isnan(value(m, "centre_bath", "utilisation", "pool", "centre"))  # never open
-    assert math.isnan(value(m, "transport", "utilisation", "pool", "vans"))  # never recorded
     assert unit_of(m, "care", "utilisation") == "share"
 
 
@@ -524,3 +522,14 @@ def test_scenario_without_services_gives_only_resource_rows(scenario):
     data = scenario.model_dump(mode="json", by_alias=True) | no_services
     m = replication_metrics(make_records([], units=UNITS), Scenario.model_validate(data))
     assert set(m["metric"]) == {"utilisation"}
+
+
+def test_van_seat_utilisation_counts_pick_up_to_return_home(scenario):
+    # small.yaml: 1 van x 4 seats. One centre bath picked up at day 20, 30 min transport, bath
+    # ends 100 min later: the seat is in use until 130 min after pick-up: 130 seat-minutes.
+    t = 20 * DAY
+    rows = [("centre_bath", 0, t - 60, t, t + 100.0, "served", 3, 30.0)]
+    m = replication_metrics(make_records(rows, units=UNITS), scenario)
+    vans = m[(m.service == "transport") & (m.slice_value == "vans")]
+    expected = 130.0 / (4 * (HORIZON - WARMUP))
+    assert vans["value"].iloc[0] == pytest.approx(expected)
