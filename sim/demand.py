@@ -88,14 +88,25 @@ class DemandPlan:
         self,
         name: str,
         warp: TimeWarp,
-        intervals: ElderSequence,
+        intervals: dict[int, object],
         eligible: np.ndarray,
         backlog: np.ndarray,
     ) -> np.ndarray:
-        """Operational time of each elder's first request: a uniform point of the first interval
-        after enrolment, or time 0 for an elder on the initial waiting list; inf if not eligible."""
-        u = self.streams.get(name + ".phase").random(len(self.e))
-        first = warp.to_operational(self.e.enrol_min) + u * intervals.chunk(0)[:, 0] * DAY_MIN
+        """Operational time of each elder's first request, or time 0 for an elder on the initial
+        waiting list; inf if not eligible.
+
+        The first due date after enrolment is drawn from the equilibrium (forward recurrence)
+        law of the interval, ``U x L`` with ``L`` length-biased: the elder's stream is then a
+        stationary renewal process from enrolment on (t/m requests in any window of length t;
+        a Poisson stream for exponential intervals), as if the plan had been running for ever.
+        """
+        residual = np.zeros(len(self.e))
+        for code, dist in intervals.items():
+            mask = self.e.level == code
+            rng = self.streams.get(name + ".phase", code)
+            n = int(mask.sum())
+            residual[mask] = rng.random(n) * dist.length_biased(rng, n)
+        first = warp.to_operational(self.e.enrol_min) + residual * DAY_MIN
         first[backlog] = 0.0
         first[~eligible] = math.inf
         return first
@@ -166,7 +177,11 @@ class DemandPlan:
         warp = TimeWarp(self.s.calendar.start_date, self.horizon_min, plan.seasonal_factor_by_month)
         seq = self._seq("care_visit.interval", self.e.level, intervals, self._width(intervals))
         first = self._first_due(
-            "care_visit", warp, seq, self._eligible("care_visit"), self.backlog_elders["care_visit"]
+            "care_visit",
+            warp,
+            intervals,
+            self._eligible("care_visit"),
+            self.backlog_elders["care_visit"],
         )
         self.care_duration = self._seq(
             "care_visit.duration",
@@ -187,7 +202,7 @@ class DemandPlan:
         warp = TimeWarp(self.s.calendar.start_date, self.horizon_min, bath.seasonal_factor_by_month)
         seq = self._seq("bath.interval", self.e.level, intervals, self._width(intervals))
         backlog = self.backlog_elders["centre_bath"] | self.backlog_elders["home_bath"]
-        first = self._first_due("bath", warp, seq, self._eligible("bath"), backlog)
+        first = self._first_due("bath", warp, intervals, self._eligible("bath"), backlog)
         w = seq.width
         centre, home = self.s.bathing_centre, self.s.home_bathing
         if centre is not None:
@@ -265,7 +280,8 @@ class DemandPlan:
         k0 = 0
         while active.size:
             chunk = seq.interval_days.chunk(k0 // seq.interval_days.width)[active] * DAY_MIN
-            # column 0 of chunk 0 only set the phase; due dates advance from column 1 on
+            # column 0 of chunk 0 is unused (the first due date is drawn by _first_due); due
+            # dates advance by the intervals of columns 1, 2, ...
             steps = chunk
             if k0 == 0:
                 steps[:, 0] = 0.0

@@ -52,12 +52,12 @@ class GiveUpClock:
             fifo.popleft()
         if fifo:
             self._armed = True
-            self._at(max(fifo[0][0] - self._now(), 0.0), self._fire)
+            self._at(fifo[0][0], self._fire)
 
     def _fire(self, _event) -> None:
         self._armed = False
         now, fifo = self._now(), self._fifo
-        while fifo and fifo[0][0] <= now + 1e-9:
+        while fifo and fifo[0][0] <= now:
             _, rid, pool = fifo.popleft()
             if self._is_waiting(rid):
                 self._abandon(rid, pool)

@@ -43,6 +43,23 @@ RANK = {"alarm": 0, "care_visit": 1, "centre_bath": 0, "home_bath": 0}
 """Queue rank of each service (alarms before planned visits in a caregiver's queue)."""
 
 
+def exact_delay(now: float, time_min: float) -> float:
+    """A delay that brings ``now`` to ``time_min`` or to the next representable time after it.
+
+    ``now + (time_min - now)`` can fall an ulp short of ``time_min``, which would start a service
+    before its request or its shift; sometimes no delay lands exactly, and then the clock reaches
+    the first representable time after it. 0 if ``time_min`` is past.
+    """
+    delay = time_min - now
+    if delay <= 0:
+        return 0.0
+    # At most a few steps: when time_min is within a factor 2 of now the subtraction is exact
+    # (Sterbenz), otherwise an ulp of the delay is at least half an ulp of the sum.
+    while now + delay < time_min:
+        delay = math.nextafter(delay, math.inf)
+    return delay
+
+
 class _Call:
     """A bare SimPy event that succeeds with one callback when its time comes.
 
@@ -175,7 +192,7 @@ class CareSystem:
         if pool.seat_free(now):
             unit = pool.take_idle(now, self.busy, rank)
             if unit >= 0:
-                self._start(rid, unit, pool)
+                self._start(rid, unit, pool, now)
                 return rid
         elif pool.idle:
             self._wake_on_seat(pool)
@@ -269,8 +286,12 @@ class CareSystem:
 
     # --- service --------------------------------------------------------------------------
 
-    def _start(self, rid: int, unit: int, pool: Pool) -> None:
-        now = self.env.now
+    def _start(self, rid: int, unit: int, pool: Pool, now: float | None = None) -> None:
+        """Unit ``unit`` starts request ``rid``; ``now`` is the logical time (a request started
+        on arrival starts at its request time, which the clock may pass by an ulp)."""
+        clock = self.env.now
+        if now is None:
+            now = clock
         log = self.log
         travel = log.travel[rid]
         end = now + travel + self.dur[rid]
@@ -279,7 +300,10 @@ class CareSystem:
         log.unit[rid] = unit
         log.outcome[rid] = IN_SERVICE
         self.busy[unit] = True
-        self._schedule(_Call(lambda _ev: self._finish(rid, unit, pool)), NORMAL, end - now)
+        delay = end - clock
+        if clock + delay < end:
+            delay = exact_delay(clock, end)
+        self._schedule(_Call(lambda _ev: self._finish(rid, unit, pool)), NORMAL, delay)
         if pool.limited_seats:
             heapq.heappush(pool.seat_returns, end + travel)  # the van takes the elder home
 
@@ -305,7 +329,7 @@ class CareSystem:
         """Requests wait for a van seat while a station is idle: look again when one returns."""
         if not pool.seat_wakeup and pool.seat_returns:  # (no seat at all: nothing to wait for)
             pool.seat_wakeup = True
-            self.at(pool.seat_returns[0] - self.env.now, lambda _ev: self._seat_back(pool))
+            self.at(pool.seat_returns[0], lambda _ev: self._seat_back(pool))
 
     def _seat_back(self, pool: Pool) -> None:
         pool.seat_wakeup = False
@@ -338,9 +362,9 @@ class CareSystem:
         pool.live -= 1
         self._after(rid)
 
-    def at(self, delay: float, fn) -> None:
-        """Call ``fn(event)`` ``delay`` minutes from now."""
-        self._schedule(_Call(fn), NORMAL, delay)
+    def at(self, time_min: float, fn) -> None:
+        """Call ``fn(event)`` at simulation time ``time_min`` exactly (now, if it is past)."""
+        self._schedule(_Call(fn), NORMAL, exact_delay(self.env.now, time_min))
 
     def _after(self, rid: int) -> None:
         """An ``after_delivery`` request closed: the elder's next one falls due an interval on."""
@@ -356,7 +380,7 @@ class CareSystem:
         tau = seq.warp.to_operational(now) + seq.interval_days.get(elder, k) * DAY_MIN
         due = float(seq.warp.to_calendar(tau))
         if due < min(self.exit_of[elder], self.horizon_min):
-            self.at(due - now, lambda _ev: make(elder, k, due))
+            self.at(due, lambda _ev: make(elder, k, due))
 
     def _exit(self, elder: int) -> None:
         """The elder leaves (death, institution): withdraw what they still wait for."""
@@ -381,7 +405,7 @@ class CareSystem:
             if on >= self.horizon_min:
                 return
             if on > env.now:
-                yield env.timeout(on - env.now)
+                yield env.timeout(exact_delay(env.now, on))
             for unit in group:
                 self.shift_end[unit] = off
                 if not self.busy[unit]:
@@ -417,7 +441,7 @@ class CareSystem:
                     bath(elders[i], index[i], t, route[i])
                 i += 1
             if i < n and times[i] < self.horizon_min:
-                at(times[i] - env.now, lambda ev: arrive(ev, i))
+                at(times[i], lambda ev: arrive(ev, i))
 
         if n and times[0] < self.horizon_min:
             at(times[0], lambda ev: arrive(ev, 0))
@@ -430,7 +454,7 @@ class CareSystem:
             if t >= self.horizon_min:
                 return
             if t > env.now:
-                yield env.timeout(t - env.now)
+                yield env.timeout(exact_delay(env.now, t))
             self._exit(elder)
 
     # --- run ------------------------------------------------------------------------------

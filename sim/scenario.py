@@ -126,9 +126,23 @@ class Population(Frozen):
 SeasonalFactors = dict[Annotated[int, Field(ge=1, le=12)], NonNegativeFloat]
 
 
+def _positive_interval(dist, where: str):
+    if dist.mean() <= 0:
+        raise ValueError(
+            f"{where} has mean 0: an interval that is always 0 asks for infinitely many requests "
+            "at one instant; give an interval with a positive mean"
+        )
+    return dist
+
+
 class LevelVisitPlan(Frozen):
     interval_days: DistOrNumber
     duration_min: DistOrNumber
+
+    @model_validator(mode="after")
+    def _interval(self):
+        _positive_interval(self.interval_days, "interval_days")
+        return self
 
 
 class CareVisitService(Frozen):
@@ -167,6 +181,13 @@ class BathService(Frozen):
     mode: Literal["after_delivery", "calendar"] = "after_delivery"
     interval_days_by_level: dict[Name, DistOrNumber]
     """Levels not listed are not entitled to bathing."""
+
+    @model_validator(mode="after")
+    def _intervals(self):
+        for level, dist in self.interval_days_by_level.items():
+            _positive_interval(dist, f"interval_days_by_level.{level}")
+        return self
+
     target_days: PositiveFloat
     give_up_days: PositiveFloat | None = None
     seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)

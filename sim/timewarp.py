@@ -39,5 +39,18 @@ class TimeWarp:
         return t if self.identity else np.interp(t, self.t, self.tau)
 
     def to_calendar(self, tau):
-        """``Lambda^-1(tau)``: operational minutes back to calendar minutes (vectorised)."""
-        return tau if self.identity else np.interp(tau, self.tau, self.t)
+        """``Lambda^-1(tau)``: operational minutes back to calendar minutes (vectorised).
+
+        Where ``Lambda`` is flat (a month with factor 0) the earliest time is returned, so that a
+        request due at operational time 0 (a waiting list) is made at calendar time 0.
+        """
+        if self.identity:
+            return tau
+        x = np.asarray(tau, dtype=np.float64)
+        i = np.clip(np.searchsorted(self.tau, x, side="left"), 1, len(self.tau) - 1)
+        lo_tau, hi_tau = self.tau[i - 1], self.tau[i]
+        span = hi_tau - lo_tau
+        frac = np.divide(x - lo_tau, span, out=np.zeros_like(x), where=span > 0)
+        out = self.t[i - 1] + frac * (self.t[i] - self.t[i - 1])
+        out = np.where(x <= 0, 0.0, out)
+        return out if out.ndim else float(out)
