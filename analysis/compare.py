@@ -84,14 +84,14 @@ def select_metrics(
     """
     keep = np.ones(len(per_rep), dtype=bool)
     if slices is not None:
-        keep &= per_rep["slice"].isin(list(slices)).to_numpy()
+        keep = keep & per_rep["slice"].isin(list(slices)).to_numpy()
     if metrics is not None:
         wanted = np.zeros(len(per_rep), dtype=bool)
         for name in metrics:
             service, _, metric = name.rpartition(".")
             hit = (per_rep["metric"] == metric).to_numpy()
             if service:
-                hit &= (per_rep["service"] == service).to_numpy()
+                hit = hit & (per_rep["service"] == service).to_numpy()
             wanted |= hit
         keep &= wanted
     return per_rep[keep]
@@ -147,8 +147,9 @@ def compare_metrics(
     ``ci_high``, ``half_width`` (Student-t interval of ``diff``, NaN if n < 2); ``significant``
     (the interval excludes 0); ``var_a``, ``var_b``, ``var_diff`` (sample variances, ddof 1);
     ``variance_reduction`` ((var_a + var_b) / var_diff: inf when B - A is a non-zero constant,
-    NaN when B = A in every replication, when A and B do not vary, or when n < 2); ``welch_half_width`` (half-width of the independent-samples Welch
-    interval from the same values); ``note`` (why VR or the interval is missing, else "").
+    NaN when B = A in every replication, when A and B do not vary, or when n < 2);
+    ``welch_half_width`` (half-width of the independent-samples Welch interval from the same
+    values); ``note`` (why VR or the interval is missing, else "").
     Rows keep the order in which the metrics appear in A.
     """
     if not 0 < confidence < 1:
@@ -266,7 +267,7 @@ def welch_half_width(
 
 WIDTH = 100
 _HEADER = (
-    f"{'service':<12}{'metric':<24}{'A':>10}{'B':>10}  {'B - A  (95 % CI)':<22}"
+    f"{'service':<12}{'metric':<27}{'A':>9}{'B':>9}  {'B - A  (95 % CI)':<21}"
     f"{'sig':<4}{'VR':>6}{'indep ±':>10}"
 )
 
@@ -296,6 +297,8 @@ def format_number(x: float, unit: str, *, signed: bool = False, digits: int | No
     sign = "+" if signed else ""
     if unit == "share":
         return f"{x * 100:{sign},.1f}" + ("pp" if signed else "%")
+    if abs(x) >= 1e6:  # costs per year: keep the columns narrow
+        return f"{x / 1e6:{sign},.2f}M"
     d = _digits(x) if digits is None else digits
     return f"{x:{sign},.{d}f}"
 
@@ -368,9 +371,9 @@ def format_comparison(
     for row in compare.itertuples(index=False):
         label = _metric_label(row)
         line = (
-            f"{row.service[:11]:<12}{label[:23]:<24}"
-            f"{format_number(row.mean_a, row.unit):>10}{format_number(row.mean_b, row.unit):>10}"
-            f"  {_diff_cell(row)[:21]:<22}{'*' if row.significant else '':<4}"
+            f"{row.service[:11]:<12}{label[:26]:<27}"
+            f"{format_number(row.mean_a, row.unit):>9}{format_number(row.mean_b, row.unit):>9}"
+            f"  {_diff_cell(row)[:20]:<21}{'*' if row.significant else '':<4}"
             f"{_vr_cell(row.variance_reduction):>6}{_welch_cell(row):>10}"
         )
         lines.append(line[:WIDTH])
@@ -385,9 +388,7 @@ def format_comparison(
             f" (range {finite.min():.1f} to {finite.max():.1f})."
         )
     for note, where in notes.items():
-        lines += textwrap.wrap(
-            f"Note: {note}: {', '.join(where)}.", WIDTH, subsequent_indent="  "
-        )
+        lines += textwrap.wrap(f"Note: {note}: {', '.join(where)}.", WIDTH, subsequent_indent="  ")
     return "\n".join(lines)
 
 

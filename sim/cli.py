@@ -20,6 +20,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.cli_stats import add_precision_arguments, add_stats_commands
+from sim.cli_sweep import add_sweep_commands
 from sim.errors import ScenarioError
 
 EXIT_OK = 0
@@ -110,7 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes (default: chosen by the run command); results do not depend on it",
     )
+    add_precision_arguments(run)
     run.set_defaults(command="run", handler=_run)
+    add_stats_commands(sub)
+    add_sweep_commands(sub)
     return parser
 
 

@@ -426,7 +426,7 @@ class CareSystem:
                 tape.dur_min,
             )
         )
-        n, env, at = len(times), self.env, self.at
+        n, at = len(times), self.at
         care, alarm, bath = self._care_visit, self._alarm, self._bath
 
         def arrive(_ev, i: int) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import precision as auto_reps
 from analysis.stats import summarise
 from analysis.summary_table import format_summary
 from sim.atomic import write_json_atomic, write_parquet_atomic, write_text_atomic
@@ -35,6 +36,7 @@ from sim.runner import RECORD_TABLES, ReplicationResult, default_workers, run_re
 
 
 def run(args: argparse.Namespace) -> int:
+    auto_reps.check_precision_args(args)
     scenario, sources = load_scenario_with_sources(args.scenario)
     n_reps = args.reps or scenario.replications
     seed = scenario.seed if args.seed is None else args.seed
@@ -52,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         if not quiet:
             print(
                 f"  replication {result.replication:>3} done in {result.timings['total_s']:.2f} s"
-                f"  ({len(finished)}/{n_reps})",
+                f"  ({len(finished)}/{len(reps)})",
                 file=sys.stderr,
                 flush=True,
             )
@@ -65,8 +67,14 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
     status = "interrupted"
+    precision = None
     try:
-        run_replications(scenario, reps, seed, out_dir, workers, on_done)
+        if getattr(args, "precision", None) is None:
+            run_replications(scenario, reps, seed, out_dir, workers, on_done)
+        else:  # adds replications to `reps` until precise enough
+            precision = auto_reps.run_to_precision_args(
+                args, scenario, reps, seed, out_dir, default_workers(), on_done
+            )
         status = "complete"
     finally:
         summary = _write_results(
@@ -81,14 +89,13 @@ def run(args: argparse.Namespace) -> int:
             workers,
         )
     if args.json:
-        print(
-            json.dumps(
-                _summary_json(scenario.name, seed, n_reps, summary), indent=2, ensure_ascii=False
-            )
-        )
+        data = _summary_json(scenario.name, seed, len(reps), summary)
+        print(json.dumps(auto_reps.with_precision(data, precision), indent=2, ensure_ascii=False))
     else:
         print(format_summary(summary))
+        auto_reps.print_precision(precision)
         print(f"\nresults: {out_dir}", file=sys.stderr)
+    auto_reps.raise_if_unknown(precision)
     return 0
 
 

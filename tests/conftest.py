@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
 
 SMALL_SCENARIO = Path(__file__).parent / "data" / "small.yaml"
 """A small valid scenario (two districts, every service and resource present)."""
@@ -32,3 +34,18 @@ def write_scenario(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+# --- hypothesis profiles (property tests: tests/strategies.py) --------------------------------
+# ``HYPOTHESIS_PROFILE=ci pytest``: the same examples on every CI run (derandomized, no example
+# database), no per-example deadline (a simulation run takes tens of milliseconds, more on a
+# loaded runner), and the failing example printed in full. Tests keep their own max_examples.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
