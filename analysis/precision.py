@@ -1,0 +1,297 @@
+"""Automatic replication count: add replications until the named metrics are precise enough.
+
+``carecap run SCENARIO --precision 0.05`` starts with the usual replications (``--reps`` or the
+scenario's), then adds batches (of the worker count, at least 2) until, for every named metric
+(slice ``all``), the 95 % Student-t half-width is at most ``precision × |mean|`` — the *relative
+precision* — or the cap (``--max-reps``, default 200) is reached. A metric whose mean and
+half-width are both 0 (e.g. no unmet request in any replication) counts as precise.
+
+Replication numbers continue (0, 1, ..., n - 1) with the same seed, so the results equal those of
+a plain ``carecap run --reps n``. The stopping rule is sequential: stopping as soon as the
+interval looks narrow enough slightly undercovers (the half-width is itself random), which is
+the usual price of a relative-precision rule (Law, *Simulation Modeling and Analysis*, §9.4.1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.stats import summarise
+from sim.errors import ScenarioError
+from sim.runner import ReplicationResult, run_replications
+from sim.scenario import Scenario
+
+DEFAULT_METRICS = ("wait_mean",)
+"""Metrics watched when none are named: the mean wait of every service."""
+DEFAULT_MAX_REPS = 200
+STATUS_COLUMNS = [
+    "name",
+    "service",
+    "metric",
+    "unit",
+    "n",
+    "mean",
+    "half_width",
+    "relative",
+    "met",
+]
+
+
+def check_precision_args(args: argparse.Namespace) -> None:
+    """``--precision-metrics`` and ``--max-reps`` mean nothing without ``--precision``."""
+    if getattr(args, "precision", None) is not None:
+        return
+    for option, value in (
+        ("--precision-metrics", getattr(args, "precision_metrics", None)),
+        ("--max-reps", getattr(args, "max_reps", None)),
+    ):
+        if value is not None:
+            raise ScenarioError(option, "", f"{option} needs --precision (e.g. --precision 0.05)")
+
+
+def is_precise(mean: float, half_width: float, precision: float) -> bool:
+    """``half_width <= precision × |mean|``; a mean of 0 with half-width 0 counts as precise;
+    an undefined half-width (fewer than 2 replications) does not."""
+    if half_width is None or math.isnan(half_width) or mean is None or math.isnan(mean):
+        return False
+    return half_width <= precision * abs(mean)
+
+
+def precision_status(
+    per_rep: pd.DataFrame,
+    names: Sequence[str],
+    precision: float,
+    confidence: float = 0.95,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Where each named metric stands (slice ``all``), and the names matching nothing.
+
+    Returns a frame with :data:`STATUS_COLUMNS` — ``name`` as given, ``service``, ``metric``,
+    ``unit``, ``n`` (replications with a value), ``mean`` and ``half_width`` (in the metric's
+    unit), ``relative`` (half-width / |mean|: 0 when both are 0, inf when only the mean is 0,
+    NaN when n < 2), ``met`` (see :func:`is_precise`) — one row per service a name matches;
+    and the list of names that match no row of ``per_rep``.
+    """
+    rows = per_rep[per_rep["slice"] == "all"]
+    picked, unknown = [], []
+    for name in names:
+        service, _, metric = name.rpartition(".")
+        hit = rows["metric"] == metric
+        if service:
+            hit &= rows["service"] == service
+        if not hit.any():
+            unknown.append(name)
+            continue
+        picked.append(rows[hit].assign(name=name))
+    if not picked:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in STATUS_COLUMNS}), unknown
+    chosen = pd.concat(picked, ignore_index=True)
+    # A metric named twice (care_visit.wait_mean and wait_mean) is watched once.
+    chosen = chosen.drop_duplicates(["service", "metric", "unit", "replication"])
+    summary = summarise(chosen.assign(scenario=chosen["name"]), confidence)
+    summary = summary.rename(columns={"scenario": "name"})
+    mean, hw = summary["mean"].to_numpy(np.float64), summary["half_width"].to_numpy(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.where((mean == 0) & (hw == 0), 0.0, hw / np.abs(mean))
+    summary["relative"] = relative
+    summary["met"] = [is_precise(m, h, precision) for m, h in zip(mean, hw, strict=True)]
+    return summary[STATUS_COLUMNS].reset_index(drop=True), unknown
+
+
+@dataclass(frozen=True)
+class PrecisionOutcome:
+    """What the precision loop reached.
+
+    ``replications``: how many ran; ``capped``: the cap stopped it before every metric was
+    precise; ``unknown``: names that matched no metric (bad input, reported after the run).
+    """
+
+    precision: float
+    status: pd.DataFrame
+    replications: int
+    initial: int
+    max_reps: int
+    capped: bool
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def reached(self) -> bool:
+        """Every named metric is within the precision."""
+        return bool(len(self.status)) and bool(self.status["met"].all())
+
+
+def batch_size(workers: int) -> int:
+    """Replications added per round: one per worker, at least 2."""
+    return max(2, int(workers))
+
+
+def run_to_precision(
+    scenario: Scenario,
+    reps: list[int],
+    seed: int,
+    out_dir: Path | None,
+    workers: int,
+    on_done: Callable[[ReplicationResult], None],
+    precision: float,
+    names: Sequence[str] | None = None,
+    max_reps: int | None = None,
+) -> PrecisionOutcome:
+    """Run ``reps``, then add replications until precise (see the module docstring).
+
+    ``reps`` (the initial replication numbers, 0..k-1) is extended in place as batches are
+    planned, so a caller that reports progress or writes a manifest on interruption sees the
+    replications asked for so far. ``workers`` is the number of processes available; each batch
+    holds :func:`batch_size` replications (fewer at the cap). ``on_done`` is passed to
+    :func:`sim.runner.run_replications`. The cap ``max_reps`` (default 200) is raised to the
+    initial count if below it.
+    """
+    names = list(names or DEFAULT_METRICS)
+    initial = len(reps)
+    cap = max(initial, max_reps or DEFAULT_MAX_REPS)
+    metrics: list[pd.DataFrame] = []
+
+    def run(batch: list[int]) -> None:
+        results = run_replications(
+            scenario, batch, seed, out_dir, max(1, min(workers, len(batch))), on_done
+        )
+        metrics.extend(r.metrics for r in results)
+
+    run(list(reps))
+    while True:
+        status, unknown = precision_status(pd.concat(metrics, ignore_index=True), names, precision)
+        done = bool(len(status)) and bool(status["met"].all())
+        if done or unknown or len(reps) >= cap:
+            break
+        batch = list(range(len(reps), min(len(reps) + batch_size(workers), cap)))
+        reps.extend(batch)
+        run(batch)
+    return PrecisionOutcome(
+        precision=precision,
+        status=status,
+        replications=len(reps),
+        initial=initial,
+        max_reps=cap,
+        capped=not done and not unknown and len(reps) >= cap,
+        unknown=tuple(unknown),
+    )
+
+
+def run_to_precision_args(
+    args: argparse.Namespace,
+    scenario: Scenario,
+    reps: list[int],
+    seed: int,
+    out_dir: Path | None,
+    default_workers: int,
+    on_done: Callable[[ReplicationResult], None],
+) -> PrecisionOutcome:
+    """:func:`run_to_precision` with the options of ``carecap run`` (``--precision``,
+    ``--precision-metrics``, ``--max-reps``, ``--workers`` or ``default_workers``)."""
+    return run_to_precision(
+        scenario,
+        reps,
+        seed,
+        out_dir,
+        args.workers or default_workers,
+        on_done,
+        args.precision,
+        args.precision_metrics,
+        args.max_reps,
+    )
+
+
+def with_precision(data: dict, outcome: PrecisionOutcome | None) -> dict:
+    """``data`` (the JSON summary of ``carecap run``) with a ``precision`` entry if any."""
+    return data if outcome is None else {**data, "precision": precision_json(outcome)}
+
+
+def print_precision(outcome: PrecisionOutcome | None) -> None:
+    """Print :func:`format_precision` after the summary (nothing without ``--precision``)."""
+    if outcome is not None:
+        print("\n" + format_precision(outcome), flush=True)
+
+
+def raise_if_unknown(outcome: PrecisionOutcome | None) -> None:
+    """Bad ``--precision-metrics`` names are a usage error (exit 2), raised after the results
+    of the initial replications were written (they are a complete plain run)."""
+    if outcome is None or not outcome.unknown:
+        return
+    message = (
+        f"no metric named {', '.join(outcome.unknown)} (slice all); write service.metric,"
+        " e.g. care_visit.wait_mean, or a bare metric name such as wait_mean"
+    )
+    raise ScenarioError("--precision-metrics", "", message)
+
+
+def format_precision(outcome: PrecisionOutcome) -> str:
+    """What was reached, per metric: n, mean ± half-width, relative precision, met or not."""
+    target = f"{outcome.precision * 100:g} %"
+    if outcome.unknown:
+        head = f"Precision: stopped, unknown metric(s) {', '.join(outcome.unknown)}."
+    elif outcome.reached:
+        head = (
+            f"Precision reached: every metric's 95 % half-width is within {target} of its mean"
+            f" after {outcome.replications} replication(s)"
+            f" ({outcome.initial} initial, {outcome.replications - outcome.initial} added)."
+        )
+    else:
+        unmet = int((~outcome.status["met"].astype(bool)).sum())
+        head = (
+            f"PRECISION NOT REACHED: stopped by the cap of {outcome.max_reps} replications"
+            f" (--max-reps); {unmet} metric(s) still wider than {target} of the mean."
+        )
+    lines = [
+        *textwrap.wrap(head, 100),
+        f"  {'metric':<36}{'n':>5}{'mean':>14}{'± half-width':>16}{'relative':>10}  met",
+    ]
+    for r in outcome.status.itertuples(index=False):
+        label = f"{r.service}.{r.metric} ({r.unit})"
+        rel = "-" if math.isnan(r.relative) else f"{r.relative * 100:.1f} %"
+        if math.isinf(r.relative):
+            rel = "inf"
+        lines.append(
+            f"  {label[:35]:<36}{r.n:>5}{_num(r.mean):>14}{_num(r.half_width):>16}"
+            f"{rel:>10}  {'yes' if r.met else 'NO'}"
+        )
+    return "\n".join(lines)
+
+
+def _num(x: float) -> str:
+    if x is None or math.isnan(x):
+        return "-"
+    ax = abs(x)
+    digits = 0 if ax >= 100 else 2 if ax >= 1 else 4
+    return f"{x:,.{digits}f}"
+
+
+def precision_json(outcome: PrecisionOutcome) -> dict:
+    """The outcome as JSON-ready data (non-finite numbers as ``None``)."""
+    rows = []
+    for row in outcome.status.to_dict(orient="records"):
+        rows.append(
+            {
+                k: (None if isinstance(v, float) and not math.isfinite(v) else _py(v))
+                for k, v in row.items()
+            }
+        )
+    return {
+        "precision": outcome.precision,
+        "reached": outcome.reached,
+        "capped": outcome.capped,
+        "replications": outcome.replications,
+        "initial_replications": outcome.initial,
+        "max_reps": outcome.max_reps,
+        "unknown_metrics": list(outcome.unknown),
+        "metrics": rows,
+    }
+
+
+def _py(value):
+    return value.item() if isinstance(value, np.generic) else value
