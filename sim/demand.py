@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.draws import ElderSequence, group_by
+from sim.draws import ElderSequence, SumSequence, group_by
 from sim.population import DAY_MIN, Elders
 from sim.scenario import Scenario
 from sim.streams import Streams
@@ -220,15 +220,17 @@ class DemandPlan:
             for team in home.teams:
                 travel.update(self._by_district(team.travel_min))
             self.home_travel = self._seq("home_bath.travel", self.e.district, travel, w)
-            self.home_duration = [
-                self._seq(
-                    f"home_bath.{part}",
-                    self.e.level,
-                    dict.fromkeys(intervals, getattr(home, part)),
-                    w,
-                )
-                for part in ("setup_min", "bath_min", "packup_min")
-            ]
+            self.home_duration = SumSequence(
+                [
+                    self._seq(
+                        f"home_bath.{part}",
+                        self.e.level,
+                        dict.fromkeys(intervals, getattr(home, part)),
+                        w,
+                    )
+                    for part in ("setup_min", "bath_min", "packup_min")
+                ]
+            )
         return Sequences(warp, seq, first)
 
     # --- alarms ---------------------------------------------------------------------------

@@ -54,7 +54,10 @@ class ElderSequence:
     def get(self, elder: int, k: int) -> float:
         """The k-th draw (k = 0, 1, ...) of ``elder``."""
         j, col = divmod(k, self.width)
-        return self.chunk(j).item(elder, col)
+        try:
+            return self._chunks[j].item(elder, col)
+        except IndexError:  # chunk j not drawn yet
+            return self.chunk(j).item(elder, col)
 
     def take(self, elders: np.ndarray, ks: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`get`: the ``ks[i]``-th draw of ``elders[i]``."""
@@ -64,6 +67,22 @@ class ElderSequence:
             sel = chunk_of == j
             out[sel] = self.chunk(int(j))[elders[sel], col[sel]]
         return out
+
+
+class SumSequence(ElderSequence):
+    """The element-wise sum of several sequences of the same width (e.g. set-up + bath +
+    pack-up of a home bath), each keeping its own streams."""
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts: list[ElderSequence]):
+        self._parts, self.width, self._chunks = parts, parts[0].width, []
+
+    def chunk(self, j: int) -> np.ndarray:
+        while len(self._chunks) <= j:
+            i = len(self._chunks)
+            self._chunks.append(sum(part.chunk(i) for part in self._parts))
+        return self._chunks[j]
 
 
 def group_by(codes: np.ndarray, dists: dict[int, Dist]) -> list[tuple[int, np.ndarray, Dist]]:

@@ -272,7 +272,7 @@ class CareSystem:
                 travel = dur = 0.0  # no team can ever come: the request stays unmet
             else:
                 travel = p.home_travel.get(elder, k)
-                dur = sum(part.get(elder, k) for part in p.home_duration)
+                dur = p.home_duration.get(elder, k)  # set-up + bath + pack-up
             self._new_request(
                 HOME_BATH,
                 elder,
