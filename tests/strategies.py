@@ -133,15 +133,13 @@ def _pools(draw, districts: list[str], prefix: str, max_count: int, travel: tupl
     pools = []
     for i in range(n_pools):
         mine = [d for d in districts if owner[d] == i]
-        if not mine:
-            continue
-        pool: Mapping = {
-            "name": f"{prefix}{i}",
-            "districts": "all" if len(mine) == len(districts) else mine,
-            "shifts": draw(st.lists(shift, min_size=1, max_size=2)),
-            "travel_min": {d: draw(dists(*travel)) for d in districts},
-        }
-        pools.append(pool)
+        if mine:
+            pools.append({
+                "name": f"{prefix}{i}",
+                "districts": "all" if len(mine) == len(districts) else mine,
+                "shifts": draw(st.lists(shift, min_size=1, max_size=2)),
+                "travel_min": {d: draw(dists(*travel)) for d in districts},
+            })  # fmt: skip
     return pools
 
 
@@ -163,6 +161,96 @@ def _often(draw) -> bool:
 
 
 @st.composite
+def _population(draw, districts, levels, tiers, horizon, max_elders, enrolment) -> Mapping:
+    out: Mapping = {
+        "elders_by_district": {d: draw(st.integers(0, max_elders)) for d in districts},
+        "care_level_shares": draw(shares(levels)),
+        "tier_shares": draw(shares(tiers)),
+        "family_bed_share_by_level": {lv: draw(_pos(0, 1)) for lv in _subset(draw, levels)},
+        "exit_rate_per_year": draw(st.one_of(st.just(0.0), _pos(0, 10))),
+    }
+    if enrolment if enrolment is not None else draw(st.booleans()):
+        starts = draw(st.lists(_pos(0, horizon - 1), min_size=1, max_size=2))
+        out["enrolment"] = [
+            dict(from_day=a, to_day=a + draw(_pos(0.5, 30)), elders_per_day=draw(_pos(0, 1.5)))
+            for a in starts
+        ]
+        if draw(st.booleans()):
+            out["enrolment_district_shares"] = draw(shares(districts))
+    return out
+
+
+@st.composite
+def _services(draw, levels, start, care_mode, bath_mode, alarm) -> Mapping:
+    """Care visits, alarms, baths; a forced mode or ``alarm=True`` makes the service present."""
+
+    def modes(forced):
+        return forced or draw(st.sampled_from(["calendar", "after_delivery"]))
+
+    def planned(forced):  # levels with a plan: all of them, mostly
+        return levels if forced or _often(draw) else _subset(draw, levels)
+
+    out: Mapping = {}
+    if care_mode or _often(draw):
+        out["care_visit"] = {
+            "mode": modes(care_mode),
+            "by_care_level": {
+                lv: {"interval_days": draw(dists(2, 15, zero=False)),
+                     "duration_min": draw(dists(5, 90))}
+                for lv in planned(care_mode)
+            },
+            "target_days": draw(_pos(0.1, 10)),
+            "give_up_days": draw(st.none() | _pos(0.05, 10)),
+            "seasonal_factor_by_month": _seasonal(draw, start),
+        }  # fmt: skip
+    if alarm or (alarm is None and _often(draw)):
+        out["alarm"] = {
+            "rate_per_bed_month": draw(_pos(0.5, 3) if alarm else _pos(0, 3)),
+            "visit_share": draw(_pos(0.3, 1) if alarm else _pos(0, 1)),
+            "duration_min": draw(dists(5, 60)),
+            "target_min": draw(_pos(10, 120)),
+            "give_up_min": draw(st.none() | _pos(10, 600)),
+            "seasonal_factor_by_month": _seasonal(draw, start),
+        }
+    if bath_mode or _often(draw):
+        out["bath"] = {
+            "mode": modes(bath_mode),
+            "interval_days_by_level": {
+                lv: draw(dists(4, 20, zero=False)) for lv in planned(bath_mode)
+            },
+            "target_days": draw(_pos(0.5, 14)),
+            "give_up_days": draw(st.none() | _pos(0.5, 20)),
+            "seasonal_factor_by_month": _seasonal(draw, start),
+        }
+    return out
+
+
+@st.composite
+def _bathing(draw, districts: list[str]) -> Mapping:
+    """Optional ``bathing_centre`` (0-3 stations, optional 0-2 vans) and ``home_bathing``."""
+    out: Mapping = {}
+    if _often(draw):
+        out["bathing_centre"] = {
+            "district": draw(st.sampled_from(districts)),
+            "stations": draw(st.integers(0, 3)),
+            "hours": draw(schedules()),
+            "bath_duration_min": draw(dists(20, 90)),
+            "transport_min": {d: draw(dists(0, 60)) for d in districts},
+        }
+        if draw(st.booleans()):
+            vans = {"count": draw(st.integers(0, 2)), "seats": draw(st.integers(1, 3))}
+            out["bathing_centre"]["vans"] = vans
+    if _often(draw):
+        teams = draw(_pools(districts, "team", 2, (0, 60)))
+        for team in teams:
+            team["base_district"] = draw(st.sampled_from(districts))
+        parts = {p: draw(dists(lo, hi)) for p, lo, hi in
+                 (("setup_min", 5, 20), ("bath_min", 20, 60), ("packup_min", 5, 20))}  # fmt: skip
+        out["home_bathing"] = {"teams": teams, **parts}
+    return out
+
+
+@st.composite
 def scenario_data(
     draw,
     care_mode: str | None = None,
@@ -180,71 +268,12 @@ def scenario_data(
     tiers = [f"t{i}" for i in range(nt)]
     start = draw(st.dates(dt.date(2021, 1, 1), dt.date(2023, 12, 31)))
     horizon = draw(_pos(5, 40))
-    population: Mapping = {
-        "elders_by_district": {d: draw(st.integers(0, max_elders)) for d in districts},
-        "care_level_shares": draw(shares(levels)),
-        "tier_shares": draw(shares(tiers)),
-        "family_bed_share_by_level": {lv: draw(_pos(0, 1)) for lv in _subset(draw, levels)},
-        "exit_rate_per_year": draw(st.one_of(st.just(0.0), _pos(0, 10))),
-    }
-    if enrolment if enrolment is not None else draw(st.booleans()):
-        periods = []
-        for _ in range(draw(st.integers(1, 2))):
-            a = draw(_pos(0, horizon - 1))
-            periods.append(
-                {
-                    "from_day": a,
-                    "to_day": a + draw(_pos(0.5, 30)),
-                    "elders_per_day": draw(_pos(0, 1.5)),
-                }
-            )
-        population["enrolment"] = periods
-        if draw(st.booleans()):
-            population["enrolment_district_shares"] = draw(shares(districts))
-
-    services: Mapping = {}
-    if care_mode or _often(draw):
-        services["care_visit"] = {
-            "mode": care_mode or draw(st.sampled_from(["calendar", "after_delivery"])),
-            "by_care_level": {
-                lv: {
-                    "interval_days": draw(dists(2, 15, zero=False)),
-                    "duration_min": draw(dists(5, 90)),
-                }
-                for lv in (levels if care_mode or _often(draw) else _subset(draw, levels))
-            },
-            "target_days": draw(_pos(0.1, 10)),
-            "give_up_days": draw(st.none() | _pos(0.05, 10)),
-            "seasonal_factor_by_month": _seasonal(draw, start),
-        }
-    if alarm or (alarm is None and _often(draw)):
-        services["alarm"] = {
-            "rate_per_bed_month": draw(_pos(0.5, 3) if alarm else _pos(0, 3)),
-            "visit_share": draw(_pos(0.3, 1) if alarm else _pos(0, 1)),
-            "duration_min": draw(dists(5, 60)),
-            "target_min": draw(_pos(10, 120)),
-            "give_up_min": draw(st.none() | _pos(10, 600)),
-            "seasonal_factor_by_month": _seasonal(draw, start),
-        }
-    if bath_mode or _often(draw):
-        services["bath"] = {
-            "mode": bath_mode or draw(st.sampled_from(["calendar", "after_delivery"])),
-            "interval_days_by_level": {
-                lv: draw(dists(4, 20, zero=False))
-                for lv in (levels if bath_mode or _often(draw) else _subset(draw, levels))
-            },
-            "target_days": draw(_pos(0.5, 14)),
-            "give_up_days": draw(st.none() | _pos(0.5, 20)),
-            "seasonal_factor_by_month": _seasonal(draw, start),
-        }
-
+    population = draw(_population(districts, levels, tiers, horizon, max_elders, enrolment))
+    services = draw(_services(levels, start, care_mode, bath_mode, alarm))
     data: Mapping = {
         "name": "prop",
-        "calendar": {
-            "start_date": start.isoformat(),
-            "horizon_days": horizon,
-            "warmup_days": draw(_pos(0, 0.8)) * horizon,
-        },
+        "calendar": {"start_date": start.isoformat(), "horizon_days": horizon,
+                     "warmup_days": draw(_pos(0, 0.8)) * horizon},
         "replications": 2,
         "seed": draw(st.integers(0, 2**16)),
         "tiers": tiers,
@@ -254,44 +283,22 @@ def scenario_data(
         "services": services,
         # no caregivers at all is allowed (nothing is served); otherwise every district has one
         "caregivers": draw(_pools(districts, "cg", 3, (0, 40))) if _often(draw) else [],
-    }
-    if _often(draw):
-        centre: Mapping = {
-            "district": draw(st.sampled_from(districts)),
-            "stations": draw(st.integers(0, 3)),
-            "hours": draw(schedules()),
-            "bath_duration_min": draw(dists(20, 90)),
-            "transport_min": {d: draw(dists(0, 60)) for d in districts},
-        }
-        if draw(st.booleans()):
-            centre["vans"] = {"count": draw(st.integers(0, 2)), "seats": draw(st.integers(1, 3))}
-        data["bathing_centre"] = centre
-    if _often(draw):
-        teams = draw(_pools(districts, "team", 2, (0, 60)))
-        for team in teams:
-            team["base_district"] = draw(st.sampled_from(districts))
-        if teams:
-            data["home_bathing"] = {
-                "teams": teams,
-                "setup_min": draw(dists(5, 20)),
-                "bath_min": draw(dists(20, 60)),
-                "packup_min": draw(dists(5, 20)),
-            }
-    data["routing"] = {
-        "prefer": draw(st.sampled_from(["centre", "home"])),
-        "centre_care_levels": draw(st.none() | st.just(_subset(draw, levels))),
-        "max_centre_transport_min": draw(st.none() | _pos(5, 60)),
-        "overflow_to_home_when_centre_queue_over": draw(st.none() | st.integers(0, 5)),
-        "overflow_to_centre_when_home_queue_over": draw(st.none() | st.integers(0, 5)),
-    }
+        **draw(_bathing(districts)),
+        "routing": {
+            "prefer": draw(st.sampled_from(["centre", "home"])),
+            "centre_care_levels": draw(st.none() | st.just(_subset(draw, levels))),
+            "max_centre_transport_min": draw(st.none() | _pos(5, 60)),
+            "overflow_to_home_when_centre_queue_over": draw(st.none() | st.integers(0, 5)),
+            "overflow_to_centre_when_home_queue_over": draw(st.none() | st.integers(0, 5)),
+        },
+    }  # fmt: skip
     # a waiting list needs its service (and, for baths, the centre or the teams)
-    backlog_services = ["care_visit"] if "care_visit" in services else []
+    lists = ["care_visit"] if "care_visit" in services else []
     if "bath" in services:
-        backlog_services += ["centre_bath"] if "bathing_centre" in data else []
-        backlog_services += ["home_bath"] if "home_bathing" in data else []
+        lists += [s for s, needs in (("centre_bath", "bathing_centre"),
+                                     ("home_bath", "home_bathing")) if needs in data]  # fmt: skip
     data["initial_backlog"] = {
-        s: {t: draw(st.integers(0, 3)) for t in _subset(draw, tiers)}
-        for s in _subset(draw, backlog_services)
+        s: {t: draw(st.integers(0, 3)) for t in _subset(draw, tiers)} for s in _subset(draw, lists)
     }
     return data
 
@@ -301,8 +308,7 @@ def capacity_variant(draw, data: Mapping) -> Mapping:
     """A copy of ``data`` with capacity redrawn: every shift count, possibly its hours, the
     centre's stations, hours and vans. Demand, pools and routing rules are untouched."""
     out = copy.deepcopy(data)
-    pools = out["caregivers"] + out.get("home_bathing", {}).get("teams", [])
-    for pool in pools:
+    for pool in out["caregivers"] + out.get("home_bathing", {}).get("teams", []):
         for shift in pool["shifts"]:
             shift["count"] = draw(st.integers(0, 4))
             if draw(st.booleans()):

@@ -1,0 +1,194 @@
+"""Unit tier: small deterministic scenarios of bathing (routing, vans, waiting lists) and of
+seasonal demand, checked against the rules of the scenario rather than numbers from a run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.model import run_replication
+from sim.scenario import Scenario
+
+DAY = 1440.0
+
+
+def scenario(**overrides) -> Scenario:
+    """60 elders in districts near/far, levels walk (may go to the centre) and bed (may not),
+    three tiers; calendar baths every 10 days; a centre with 2 stations and a home team, both
+    always open; 30 days."""
+    base = Scenario.model_validate(
+        {
+            "name": "baths",
+            "calendar": {"start_date": "2022-01-03", "horizon_days": 30},
+            "tiers": ["t0", "t1", "t2"],
+            "care_levels": {"walk": {}, "bed": {"can_go_to_centre": False}},
+            "districts": {"near": {}, "far": {}},
+            "population": {
+                "elders_by_district": {"near": 40, "far": 20},
+                "care_level_shares": {"walk": 0.7, "bed": 0.3},
+                "tier_shares": {"t0": 0.3, "t1": 0.3, "t2": 0.4},
+            },
+            "services": {
+                "bath": {
+                    "mode": "calendar",
+                    "target_days": 7,
+                    "interval_days_by_level": {"walk": 10, "bed": 10},
+                }
+            },
+            "bathing_centre": {
+                "district": "near",
+                "stations": 2,
+                "hours": "always",
+                "bath_duration_min": 50,
+                "transport_min": {"near": 15, "far": {"dist": "uniform", "low": 50, "high": 90}},
+            },
+            "home_bathing": {
+                "setup_min": 15,
+                "bath_min": 40,
+                "packup_min": 15,
+                "teams": [
+                    {
+                        "name": "team",
+                        "base_district": "near",
+                        "travel_min": {"near": 20, "far": 40},
+                        "shifts": [{"count": 1, "hours": "always"}],
+                    }
+                ],
+            },
+        }
+    )
+    return base.with_overrides(overrides)
+
+
+def requests(s: Scenario) -> pd.DataFrame:
+    r = run_replication(s, 0).requests
+    return r.sort_values(["request_min", "request_id"], ignore_index=True)
+
+
+def test_elders_who_cannot_go_to_the_centre_are_bathed_at_home():
+    r = requests(scenario())
+    bed = r.care_level == "bed"
+    assert bed.any() and (~bed).any()
+    assert (r.service[bed] == "home_bath").all()
+    assert (r.service[~bed] == "centre_bath").all()  # prefer centre, no overflow rule
+
+
+def test_far_district_goes_home_when_its_mean_transport_is_over_the_limit():
+    """Mean transport: near 15 min, far 70 min; limit 40 min."""
+    r = requests(scenario(**{"routing.max_centre_transport_min": 40}))
+    walk = r[r.care_level == "walk"]
+    assert (walk.district == "far").any()
+    assert (walk.service[walk.district == "far"] == "home_bath").all()
+    assert (walk.service[walk.district == "near"] == "centre_bath").all()
+
+
+def test_overflow_to_home_when_the_centre_queue_is_long():
+    """The centre never opens (0 stations), so its queue only grows: the first three requests
+    that may go there queue at the centre, every later one goes home (queue over 2)."""
+    s = scenario(
+        **{"bathing_centre.stations": 0, "routing.overflow_to_home_when_centre_queue_over": 2}
+    )
+    r = requests(s)
+    walk = r[r.care_level == "walk"]
+    assert walk.service.astype(str).tolist()[:3] == ["centre_bath"] * 3
+    assert (walk.service.iloc[3:] == "home_bath").all()
+
+
+def test_prefer_home_overflows_to_the_centre():
+    s = scenario(
+        **{
+            "routing.prefer": "home",
+            "home_bathing.teams.0.shifts.0.count": 0,
+            "routing.overflow_to_centre_when_home_queue_over": 1,
+        }
+    )
+    r = requests(s)
+    # bedridden elders always go home and lengthen the home queue; walkers go to the centre
+    # exactly when the home queue holds more than one request
+    home_queue = np.cumsum(r.service == "home_bath") - (r.service == "home_bath")
+    walk = r.care_level == "walk"
+    expected = np.where(home_queue > 1, "centre_bath", "home_bath")
+    assert (r.service[walk].astype(str) == expected[walk]).all()
+    assert (r.service[walk] == "centre_bath").any()
+
+
+def test_prefer_home_without_overflow_sends_everyone_home():
+    r = requests(scenario(**{"routing.prefer": "home"}))
+    assert (r.service == "home_bath").all()
+
+
+@pytest.mark.parametrize(("vans", "seats"), [(1, 1), (1, 2), (2, 1)])
+def test_van_seats_limit_centre_baths_in_progress(vans, seats):
+    """A seat is taken from pick-up to the elder's return home: start .. end + transport. With
+    3 stations always open, at most vans x seats such spans overlap, and the limit is reached."""
+    s = scenario(
+        **{
+            "bathing_centre.stations": 3,
+            "bathing_centre.vans": {"count": vans, "seats": seats},
+            "population.care_level_shares": {"walk": 1.0, "bed": 0.0},
+            "services.bath.interval_days_by_level.walk": 3,
+        }
+    )
+    r = requests(s)
+    c = r[(r.service == "centre_bath") & r.start_min.notna()]
+    events = np.concatenate(
+        [np.c_[c.start_min, np.ones(len(c))], np.c_[c.end_min + c.travel_min, -np.ones(len(c))]]
+    )
+    events = events[np.lexsort((events[:, 1], events[:, 0]))]  # a return before a pick-up
+    in_use = np.cumsum(events[:, 1])
+    assert in_use.max() == vans * seats
+    assert (c.wait_min > 0).any(), "precondition: the seats made someone wait"
+
+
+def test_waiting_lists_exist_at_time_zero():
+    backlog = {
+        "care_visit": {"t0": 2, "t2": 3},
+        "centre_bath": {"t0": 1, "t2": 2},
+        "home_bath": {"t1": 2},
+    }
+    s = scenario(
+        **{
+            "services.care_visit": {
+                "mode": "calendar",
+                "target_days": 1,
+                "by_care_level": {
+                    "walk": {"interval_days": 7, "duration_min": 30},
+                    "bed": {"interval_days": 7, "duration_min": 30},
+                },
+            },
+            "caregivers": [
+                {
+                    "name": "cg",
+                    "shifts": [{"count": 1, "hours": "always"}],
+                    "travel_min": {"near": 10, "far": 20},
+                }
+            ],
+            "population.care_level_shares": {"walk": 1.0, "bed": 0.0},
+            "initial_backlog": backlog,
+        }
+    )
+    r = requests(s)
+    at_zero = r[r.request_min == 0]
+    got = at_zero.groupby(["service", "tier"], observed=True).size().to_dict()
+    want = {(svc, tier): n for svc, by_tier in backlog.items() for tier, n in by_tier.items()}
+    assert got == want
+    baths = at_zero[at_zero.service != "care_visit"]
+    assert baths.elder_id.is_unique  # one bath request per elder on the lists
+
+
+def test_waiting_list_exists_at_time_zero_even_in_a_month_without_demand():
+    """A seasonal factor of 0 in the first month stops new baths falling due, but the elders
+    already waiting at time 0 are still waiting at time 0."""
+    s = scenario(
+        **{
+            "population.care_level_shares": {"walk": 1.0, "bed": 0.0},
+            "calendar.start_date": "2022-01-01",
+            "calendar.horizon_days": 40,
+            "services.bath.seasonal_factor_by_month": {1: 0.0},
+            "initial_backlog": {"centre_bath": {"t1": 2}},
+        }
+    )
+    r = requests(s)
+    first = r.request_min.min() / DAY
+    assert (r.request_min == 0).sum() == 2, f"none at time 0; first request on day {first:g}"
