@@ -364,7 +364,13 @@ class CareSystem:
 
     def at(self, time_min: float, fn) -> None:
         """Call ``fn(event)`` at simulation time ``time_min`` exactly (now, if it is past)."""
-        self._schedule(_Call(fn), NORMAL, exact_delay(self.env.now, time_min))
+        now = self.env.now
+        delay = time_min - now
+        if delay < 0:
+            delay = 0.0
+        elif now + delay < time_min:  # rare: the subtraction was inexact
+            delay = exact_delay(now, time_min)
+        self._schedule(_Call(fn), NORMAL, delay)
 
     def _after(self, rid: int) -> None:
         """An ``after_delivery`` request closed: the elder's next one falls due an interval on."""
