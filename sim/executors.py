@@ -228,6 +228,21 @@ DASK_MISSING = (
 )
 
 
+LOCAL_CLUSTER_CONFIG = {
+    # Runs are long pure-Python tasks and every core runs one: background work in the workers,
+    # the nannies and the scheduler slows the runs directly. The statistical profiler samples
+    # the running task's stack every 10 ms; the event loops tick every 20 ms and the memory
+    # monitors poll every 100 ms by default.
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.work-stealing": False,  # the window of tasks is small and even
+}
+"""Dask settings for the local cluster (a remote cluster keeps its own); the nannies hand them
+to their worker processes."""
+
+
 class DaskExecutor(Executor):
     """A Dask distributed cluster: the one at ``address``, or a local one (``workers``
     single-threaded worker processes, default: all cores) started for this executor."""
@@ -242,14 +257,17 @@ class DaskExecutor(Executor):
         if address is None:
             import logging
 
+            import dask
+
             n = workers or os.cpu_count() or 1
-            self.cluster = LocalCluster(
-                n_workers=n,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            with dask.config.set(LOCAL_CLUSTER_CONFIG):
+                self.cluster = LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             self.client = Client(self.cluster)
         else:
             try:

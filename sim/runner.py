@@ -34,10 +34,11 @@ class ReplicationResult:
 
 
 def simulate(
-    scenario: Scenario, replication: int, seed: int
+    scenario: Scenario, replication: int, seed: int, antithetic: bool = False
 ) -> tuple[ReplicationRecords, pd.DataFrame]:
-    """One replication's records and metrics (pure: same inputs, same outputs)."""
-    records = run_replication(scenario, replication, seed)
+    """One replication's records and metrics (pure: same inputs, same outputs). With
+    ``antithetic``, odd replications mirror the even one before them (:mod:`sim.streams`)."""
+    records = run_replication(scenario, replication, seed, antithetic)
     t0 = time.perf_counter()
     metrics = replication_metrics(records, scenario)
     records.timings["metrics_s"] = time.perf_counter() - t0

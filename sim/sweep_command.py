@@ -31,7 +31,7 @@ from sim.sweep_store import (
     write_files,
     write_summary,
 )
-from sim.sweep_task import RunTask, failed_row, row_bytes, run_task, supports_antithetic
+from sim.sweep_task import RunTask, failed_row, row_bytes, run_task
 
 EXIT_OK, EXIT_FAILED_RUNS, EXIT_INTERRUPTED = 0, 1, 130
 RESULTS_ROOT = Path("results") / "sweeps"
@@ -128,13 +128,6 @@ def _executor_option(args: argparse.Namespace) -> str:
 def sweep(args: argparse.Namespace) -> int:
     """``carecap sweep``: see the module docstring."""
     loaded = load_sweep(args.sweep_file)
-    if loaded.antithetic and not supports_antithetic():
-        raise ScenarioError(
-            loaded.file,
-            "antithetic",
-            "antithetic replications are not supported by this version of the engine "
-            "(sim.runner.simulate has no antithetic option); set antithetic: false",
-        )
     out_dir = Path(args.out) if args.out else RESULTS_ROOT / loaded.name
     store = open_store(out_dir, loaded)
     say = (lambda text: None) if args.quiet else (lambda text: print(text, file=sys.stderr))
