@@ -132,7 +132,9 @@ def run_task(task: RunTask) -> RunOutcome:
 
 def _simulate_to_files(task: RunTask) -> list[tuple[str, bytes]]:
     # In antithetic mode replication 2k + 1 mirrors 2k (the streams pair them up).
-    records, metrics = simulate(task.scenario, task.replication, task.seed, task.antithetic)
+    records, metrics = simulate(
+        task.scenario, task.replication, task.seed, antithetic=task.antithetic
+    )
     files = []
     if task.records:
         for table in RECORD_TABLES:
