@@ -50,10 +50,13 @@ def main() -> None:
     print(f"scenario            {args.scenario.name}: {n_requests} requests in one year")
     print(f"wall time (best of {args.repeats})  {best_run:.2f} s   (target < 2 s)")
     print(f"reference loop      {best_ref:.2f} s   ratio run/reference = {best_run / best_ref:.2f}")
-    print(f"peak memory         {peak_mb:.0f} MB (after imports: {rss_before_mb:.0f} MB; "
-          "target < 300 MB)")
-    print(f"request records     {bytes_per_request:.0f} bytes per request in memory "
-          "(target <= ~100)")
+    print(
+        f"peak memory         {peak_mb:.0f} MB (after imports: {rss_before_mb:.0f} MB; "
+        "target < 300 MB)"
+    )
+    print(
+        f"request records     {bytes_per_request:.0f} bytes per request in memory (target <= ~100)"
+    )
 
 
 if __name__ == "__main__":
