@@ -20,6 +20,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.cli_args import non_negative_int as _non_negative_int
+from sim.cli_args import positive_int as _positive_int
 from sim.cli_stats import add_precision_arguments, add_stats_commands
 from sim.cli_sweep import add_sweep_commands
 from sim.errors import ScenarioError
@@ -152,27 +154,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-
-
-def _positive_int(text: str) -> int:
-    value = _int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    value = _int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
-    return value
 
 
 def _version() -> str:

@@ -11,27 +11,8 @@ import argparse
 import re
 from pathlib import Path
 
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-
-
-def _positive_int(text: str) -> int:
-    value = _int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    value = _int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
-    return value
-
+from sim.cli_args import non_negative_int as _non_negative_int
+from sim.cli_args import positive_int as _positive_int
 
 _METRIC_NAME = re.compile(r"^(?:[A-Za-z][\w-]*\.)?[A-Za-z]\w*$")
 

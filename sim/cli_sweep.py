@@ -8,7 +8,7 @@ from pathlib import Path
 
 def add_sweep_commands(sub: argparse._SubParsersAction) -> None:
     """Register ``carecap sweep`` and ``carecap status`` on the subcommand parser ``sub``."""
-    from sim.cli import _positive_int
+    from sim.cli_args import positive_int as _positive_int
 
     sweep = sub.add_parser(
         "sweep",
