@@ -35,7 +35,7 @@ from sim.records import (
     ReplicationRecords,
     RequestLog,
 )
-from sim.scenario import SERVICES, Scenario
+from sim.scenario import Scenario
 from sim.streams import Streams
 
 CARE_VISIT, ALARM_VISIT, CENTRE_BATH, HOME_BATH = range(4)
@@ -103,7 +103,6 @@ class CareSystem:
         self.unit_rows: list[tuple[int, str, str]] = []
         self.shift_rows: list[tuple[int, float, float]] = []
         self._build_pools()
-        self.district_names = list(scenario.districts)
         self.timings = {"setup_s": time.perf_counter() - t0}
         exits = self.elders.exit_min
         self.pending: dict[int, list[int]] = {
@@ -529,4 +528,4 @@ def run_replication(
     return CareSystem(scenario, replication, seed, antithetic).run()
 
 
-__all__ = ["SERVICES", "CareSystem", "run_replication"]
+__all__ = ["CareSystem", "run_replication"]
