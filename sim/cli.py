@@ -20,8 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.cli_args import non_negative_int as _non_negative_int
-from sim.cli_args import positive_int as _positive_int
+from sim.cli_args import add_replication_options
 from sim.cli_stats import add_precision_arguments, add_stats_commands
 from sim.cli_sweep import add_sweep_commands
 from sim.errors import ScenarioError
@@ -85,19 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Simulate a scenario's replications and write the results.",
     )
     run.add_argument("scenario", type=Path, metavar="SCENARIO", help="scenario YAML file")
-    run.add_argument(
-        "--reps",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help="number of replications (default: the scenario's)",
-    )
-    run.add_argument(
-        "--seed",
-        type=_non_negative_int,
-        default=None,
-        metavar="S",
-        help="root random seed (default: the scenario's)",
+    add_replication_options(
+        run,
+        reps_help="number of replications (default: the scenario's)",
+        seed_help="root random seed (default: the scenario's)",
+        workers_help="worker processes (default: chosen by the run command); "
+        "results do not depend on it",
     )
     run.add_argument(
         "--out",
@@ -107,13 +99,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="directory for the results (default: chosen by the run command)",
     )
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
-    run.add_argument(
-        "--workers",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help="worker processes (default: chosen by the run command); results do not depend on it",
-    )
     add_precision_arguments(run)
     run.set_defaults(command="run", handler=_run)
     add_stats_commands(sub)

@@ -24,3 +24,15 @@ def non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
     return value
+
+
+def add_replication_options(
+    parser: argparse.ArgumentParser, *, reps_help: str, seed_help: str, workers_help: str
+) -> None:
+    """``--reps N``, ``--seed S`` and ``--workers N``, as every simulating subcommand takes them
+    (all default to None: the command picks the scenario's value or all cores)."""
+    parser.add_argument("--reps", type=positive_int, default=None, metavar="N", help=reps_help)
+    parser.add_argument("--seed", type=non_negative_int, default=None, metavar="S", help=seed_help)
+    parser.add_argument(
+        "--workers", type=positive_int, default=None, metavar="N", help=workers_help
+    )

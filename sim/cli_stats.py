@@ -11,7 +11,7 @@ import argparse
 import re
 from pathlib import Path
 
-from sim.cli_args import non_negative_int as _non_negative_int
+from sim.cli_args import add_replication_options
 from sim.cli_args import positive_int as _positive_int
 
 _METRIC_NAME = re.compile(r"^(?:[A-Za-z][\w-]*\.)?[A-Za-z]\w*$")
@@ -97,26 +97,12 @@ def add_stats_commands(sub: argparse._SubParsersAction) -> None:
     )
     compare.add_argument("a", metavar="A", help="scenario file or SWEEP_DIR:POINT_ID")
     compare.add_argument("b", metavar="B", help="scenario file or SWEEP_DIR:POINT_ID")
-    compare.add_argument(
-        "--reps",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help="replications 0..N-1 (default: A's scenario replications, or all of a sweep point's)",
-    )
-    compare.add_argument(
-        "--seed",
-        type=_non_negative_int,
-        default=None,
-        metavar="S",
-        help="root random seed for scenario files (default: A's, or the sweep point's)",
-    )
-    compare.add_argument(
-        "--workers",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help="worker processes (default: all cores); results do not depend on it",
+    add_replication_options(
+        compare,
+        reps_help="replications 0..N-1 "
+        "(default: A's scenario replications, or all of a sweep point's)",
+        seed_help="root random seed for scenario files (default: A's, or the sweep point's)",
+        workers_help="worker processes (default: all cores); results do not depend on it",
     )
     compare.add_argument(
         "--metrics",
@@ -147,26 +133,11 @@ def add_stats_commands(sub: argparse._SubParsersAction) -> None:
         ),
     )
     warmup.add_argument("scenario", type=Path, metavar="SCENARIO", help="scenario YAML file")
-    warmup.add_argument(
-        "--reps",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help="replications (default: the scenario's)",
-    )
-    warmup.add_argument(
-        "--seed",
-        type=_non_negative_int,
-        default=None,
-        metavar="S",
-        help="root random seed (default: the scenario's)",
-    )
-    warmup.add_argument(
-        "--workers",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help="worker processes (default: all cores)",
+    add_replication_options(
+        warmup,
+        reps_help="replications (default: the scenario's)",
+        seed_help="root random seed (default: the scenario's)",
+        workers_help="worker processes (default: all cores)",
     )
     warmup.add_argument(
         "--plot",
