@@ -7,7 +7,8 @@ of A and of B then see the same demand, so their results are positively correlat
 per-replication difference ``B - A`` varies much less than either alone.
 
 Per metric, :func:`compare_metrics` reports the two means, the mean paired difference ``B - A``
-with its Student-t interval (``analysis.stats.t_half_width`` on the ``n`` differences), and how
+with its Student-t interval (``carecap.analysis.stats.t_half_width`` on the ``n`` differences), and
+how
 much CRN gained: the *variance reduction factor*
 
     VR = (var(A) + var(B)) / var(B - A)
@@ -29,9 +30,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+from carecap.analysis.stats import t_half_width
 from scipy import stats
-
-from analysis.stats import t_half_width
 
 HEADLINE_METRICS = (
     "wait_mean",

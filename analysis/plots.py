@@ -1,7 +1,8 @@
 """Plots: each function takes frames and returns a matplotlib :class:`~matplotlib.figure.Figure`.
 
 They compute nothing beyond layout (selecting rows, converting minutes to days for an axis):
-statistics come from :mod:`analysis.stats`, :mod:`analysis.compare` and :mod:`analysis.warmup`.
+statistics come from :mod:`carecap.analysis.stats`, :mod:`carecap.analysis.compare` and
+:mod:`carecap.analysis.warmup`.
 Figures are built without ``pyplot`` on the Agg canvas (no global figure registry, no backend
 switch, no display needed): save them with ``fig.savefig("file.png")``; in a notebook, display
 the returned figure.
@@ -13,7 +14,7 @@ plot_warmup               daily series (``series, day, value, unit``) and trunca
 plot_backlog              ``time_min, waiting`` (+ optional ``service``): a step function each
 plot_waits_by_tier        requests records (``service, tier, wait_min``): ECDF per tier
 plot_sweep_response       sweep summary (``x_param, service, metric, mean, ci_low, ci_high``)
-plot_comparison           :func:`analysis.compare.compare_metrics` output
+plot_comparison           :func:`carecap.analysis.compare.compare_metrics` output
 ========================  =======================================================================
 """
 
@@ -24,10 +25,10 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from carecap.sim.units import DAY_MIN
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-DAY_MIN = 1440.0
 _PANEL_W, _PANEL_H = 5.0, 3.0
 
 
@@ -59,9 +60,10 @@ def plot_warmup(
     line), and optionally the overall recommendation (dashed) and the scenario's current
     warm-up (dotted).
 
-    ``series_frame``: ``series, day, value, unit`` (e.g. :func:`analysis.warmup.mean_series`);
+    ``series_frame``: ``series, day, value, unit`` (e.g.
+    :func:`carecap.analysis.warmup.mean_series`);
     ``truncation``: series → days, or a frame with ``series`` and ``truncation_days`` (e.g.
-    :func:`analysis.warmup.warmup_table`).
+    :func:`carecap.analysis.warmup.warmup_table`).
     """
     if isinstance(truncation, pd.DataFrame):
         truncation = dict(zip(truncation["series"], truncation["truncation_days"], strict=True))
@@ -102,7 +104,8 @@ def plot_warmup(
 def plot_backlog(backlog_frame: pd.DataFrame, title: str | None = None) -> Figure:
     """Requests waiting over time, as steps (x in days).
 
-    ``backlog_frame``: ``time_min`` and ``waiting`` (e.g. :func:`sim.metrics.backlog_series`);
+    ``backlog_frame``: ``time_min`` and ``waiting`` (e.g.
+    :func:`carecap.sim.metrics.replication.backlog_series`);
     with a ``service`` column, one line per service.
     """
     fig = _figure(8, 3.5)
@@ -191,7 +194,7 @@ def plot_comparison(compare_frame: pd.DataFrame, title: str | None = None) -> Fi
     """Paired differences B - A with their 95 % intervals, one panel per unit (shares in
     percentage points); significant differences (interval excludes 0) in red.
 
-    ``compare_frame``: :func:`analysis.compare.compare_metrics` output (``service, slice,
+    ``compare_frame``: :func:`carecap.analysis.compare.compare_metrics` output (``service, slice,
     slice_value, metric, unit, diff, half_width, significant``).
     """
     units = list(dict.fromkeys(compare_frame["unit"]))

@@ -23,11 +23,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from analysis.stats import summarise
-from sim.errors import ScenarioError
-from sim.runner import ReplicationResult, run_replications
-from sim.scenario import Scenario
+from carecap.analysis.stats import summarise
+from carecap.sim.errors import ScenarioError
+from carecap.sim.experiments.replications import ReplicationResult, run_replications
+from carecap.sim.scenario.model import Scenario
 
 DEFAULT_METRICS = ("wait_mean",)
 """Metrics watched when none are named: the mean wait of every service."""
@@ -149,7 +148,8 @@ def run_to_precision(
     planned, so a caller that reports progress or writes a manifest on interruption sees the
     replications asked for so far. ``workers`` is the number of processes available; each batch
     holds :func:`batch_size` replications (fewer at the cap). ``on_done`` is passed to
-    :func:`sim.runner.run_replications`. The cap ``max_reps`` (default 200) is raised to the
+    :func:`carecap.sim.experiments.replications.run_replications`. The cap ``max_reps`` (default
+    200) is raised to the
     initial count if below it.
     """
     names = list(names or DEFAULT_METRICS)

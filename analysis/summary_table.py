@@ -1,4 +1,4 @@
-"""A plain-text summary for planners, from the table of :func:`analysis.stats.summarise`.
+"""A plain-text summary for planners, from the table of :func:`carecap.analysis.stats.summarise`.
 
 Per scenario: for each service, the headline metrics for all requests and per priority tier
 (one column each); then utilisation per resource pool and the yearly cost. Values read

@@ -7,7 +7,7 @@ this module estimates how long they last.
 Per replication and service, two daily series are built from the records:
 
 * **backlog**: requests waiting (made, not started, not abandoned), time-weighted mean over each
-  day, from :func:`sim.metrics_sweep.backlog_series` (unit ``requests``);
+  day, from :func:`carecap.sim.metrics.backlog.backlog_series` (unit ``requests``);
 * **wait**: mean wait of the requests *made* on each day that started (minutes for alarms, days
   for the others, as in the metrics); NaN on days with none. Requests made near the horizon
   that have not started are missing, so the last days lean low (censoring): MSER only truncates
@@ -33,13 +33,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from carecap.sim.engine.records import ReplicationRecords
+from carecap.sim.metrics.backlog import backlog_series
+from carecap.sim.metrics.common import service_targets
+from carecap.sim.scenario.model import Scenario
+from carecap.sim.units import DAY_MIN
 
-from sim.metrics_common import service_targets
-from sim.metrics_sweep import backlog_series
-from sim.records import ReplicationRecords
-from sim.scenario import Scenario
-
-DAY_MIN = 1440.0
 BATCH = 5
 """Observations (days) per batch in MSER-5."""
 SERIES_COLUMNS = ["series", "service", "kind", "day", "value", "unit"]
@@ -109,7 +108,7 @@ def daily_step_mean(step: pd.DataFrame, column: str, n_days: int) -> np.ndarray:
     """Time-weighted mean of a step function over each whole day ``0 .. n_days - 1``.
 
     ``step`` has ``time_min`` and ``column``: the level holds from each row's time to the next
-    row's (as from :func:`sim.metrics_sweep.backlog_series`).
+    row's (as from :func:`carecap.sim.metrics.backlog.backlog_series`).
     """
     t = step["time_min"].to_numpy(np.float64)
     level = step[column].to_numpy(np.float64)
@@ -177,7 +176,9 @@ def _empty_series() -> pd.DataFrame:
 def simulate_series(scenario: Scenario, replication: int, seed: int) -> pd.DataFrame:
     """Simulate one replication and keep only its daily series (run in a worker process, so
     that only a few kilobytes travel back instead of the records)."""
-    from sim.runner import simulate  # the engine: heavy, and only needed here
+    from carecap.sim.experiments.replications import (
+        simulate,  # the engine: heavy, and only needed here
+    )
 
     records, _ = simulate(scenario, replication, seed)
     return replication_series(records, scenario)

@@ -16,10 +16,9 @@ import time
 
 import numpy as np
 import simpy
-
-from sim.metrics import replication_metrics
-from sim.mmc import mmc_scenario
-from sim.model import run_replication
+from carecap.sim.engine.kernel import run_replication
+from carecap.sim.metrics.replication import replication_metrics
+from carecap.sim.validation.mmc import mmc_scenario
 
 LAMBDA_PER_MIN, SERVICE_MEAN_MIN, SERVERS = 1.0, 10 / 3, 4
 

@@ -29,12 +29,11 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
-
-from sim.executors import DaskExecutor, Executor, LocalExecutor
-from sim.sweep_command import run_sweep
-from sim.sweep_progress import Progress
-from sim.sweep_spec import load_sweep
-from sim.sweep_store import open_store
+from carecap.sim.cli.sweep_command import run_sweep
+from carecap.sim.experiments.executors import DaskExecutor, Executor, LocalExecutor
+from carecap.sim.experiments.sweep_progress import Progress
+from carecap.sim.experiments.sweep_spec import load_sweep
+from carecap.sim.experiments.sweep_store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 

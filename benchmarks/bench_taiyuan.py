@@ -16,9 +16,10 @@ import resource
 import time
 from pathlib import Path
 
+from carecap.sim.experiments.replications import simulate
+from carecap.sim.scenario.loader import load_scenario
+
 from benchmarks.bench_mmc import idiomatic_simpy
-from sim.loader import load_scenario
-from sim.runner import simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 

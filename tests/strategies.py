@@ -20,10 +20,9 @@ import copy
 import datetime as dt
 from typing import Any
 
+from carecap.sim.scenario.distributions import DIST_NAMES
+from carecap.sim.scenario.schedule import DAYS
 from hypothesis import strategies as st
-
-from sim.distributions import DIST_NAMES
-from sim.schedule import DAYS
 
 DAY_KEYS = (*DAYS, "daily", "mon-fri", "sat-sun", "tue-thu", "mon-sun")
 """Day keys of a weekly schedule: single days, ranges and ``daily``."""
@@ -58,7 +57,7 @@ ZERO_DISTS = (
 """Every kind that can be written so that it always draws 0."""
 
 KINDS = (*DIST_NAMES, "number")
-"""The 8 kinds of sim.distributions, plus a bare number (a fixed value)."""
+"""The 8 kinds of carecap.sim.scenario.distributions, plus a bare number (a fixed value)."""
 
 
 @st.composite

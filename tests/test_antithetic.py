@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-
-from sim.mmc import mmc_scenario
-from sim.model import run_replication
+from carecap.sim.engine.kernel import run_replication
+from carecap.sim.validation.mmc import mmc_scenario
 
 
 def _scenario():

@@ -13,9 +13,8 @@ import types
 from pathlib import Path
 
 import pytest
-
-from sim.cli import main
-from sim.errors import ScenarioError
+from carecap.sim.cli.main import main
+from carecap.sim.errors import ScenarioError
 
 SMALL_SCENARIO = Path(__file__).parent / "data" / "small.yaml"
 
@@ -332,8 +331,9 @@ def test_schema_is_json_with_the_top_level_keys(capsys):
 
 @pytest.fixture
 def fake_run_command(monkeypatch):
-    """Install a stand-in ``sim.run_command`` whose ``run`` calls ``fake.behaviour(args)``."""
-    fake = types.ModuleType("sim.run_command")
+    """Install a stand-in ``carecap.sim.cli.run_command`` whose ``run`` calls
+    ``fake.behaviour(args)``."""
+    fake = types.ModuleType("carecap.sim.cli.run_command")
     fake.calls = []
 
     def run(args):
@@ -342,7 +342,7 @@ def fake_run_command(monkeypatch):
 
     fake.run = run
     fake.behaviour = lambda args: 0
-    monkeypatch.setitem(sys.modules, "sim.run_command", fake)
+    monkeypatch.setitem(sys.modules, "carecap.sim.cli.run_command", fake)
     return fake
 
 
@@ -379,7 +379,7 @@ def test_run_rejects_bad_arguments(capsys, fake_run_command, extra):
 
 def test_run_reports_scenario_errors_without_traceback(capsys, fake_run_command, tmp_path):
     def load(args):
-        from sim.loader import load_scenario
+        from carecap.sim.scenario.loader import load_scenario
 
         load_scenario(args.scenario)
         return 0

@@ -10,19 +10,18 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from scipy import stats
-
-from analysis.compare import (
+from carecap.analysis.compare import (
     NOTE_CONSTANT,
     NOTE_IDENTICAL,
     compare_metrics,
     crn_problems,
     format_comparison,
 )
-from analysis.stats import paired_difference
-from sim.cli import main
-from sim.loader import load_scenario
-from sim.runner import run_replications
+from carecap.analysis.stats import paired_difference
+from carecap.sim.cli.main import main
+from carecap.sim.experiments.replications import run_replications
+from carecap.sim.scenario.loader import load_scenario
+from scipy import stats
 
 SMALL_SCENARIO = Path(__file__).parent / "data" / "small.yaml"
 
@@ -67,7 +66,7 @@ def test_paired_interval_matches_scipy_paired_t_test():
     ci = stats.ttest_rel(b, a).confidence_interval(0.95)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((ci.low, ci.high))
     assert row["significant"]
-    # The same as analysis.stats.paired_difference (which computes a - b).
+    # The same as carecap.analysis.stats.paired_difference (which computes a - b).
     ref = paired_difference(b, a)
     assert row["half_width"] == pytest.approx(ref.half_width)
 
@@ -220,7 +219,7 @@ def test_compare_bad_input_exits_2(argv, capsys):
 
 
 def test_compare_sweep_points(tmp_path, capsys):
-    pytest.importorskip("sim.sweep_store")
+    pytest.importorskip("carecap.sim.experiments.sweep_store")
     sweep_file = tmp_path / "caregivers.yaml"
     sweep_file.write_text(
         yaml.safe_dump(
@@ -254,10 +253,10 @@ def test_compare_sweep_points(tmp_path, capsys):
 
 
 def test_antithetic_points_are_paired_by_pair_or_by_even_replications():
-    pytest.importorskip("sim.sweep_store")
+    pytest.importorskip("carecap.sim.experiments.sweep_store")
     from types import SimpleNamespace
 
-    from sim.compare_command import Alternative, Side, _plan, _point_observations
+    from carecap.sim.cli.compare_command import Alternative, Side, _plan, _point_observations
 
     metrics = tidy([1.0, 3.0, 2.0, 4.0, 9.0])  # replications 0..4; 4 has no partner
     anti = Side(Alternative("s:p0"), "p0", metrics=metrics, antithetic=True)

@@ -1,4 +1,4 @@
-"""Unit tier: the declared distributions of sim.distributions.
+"""Unit tier: the declared distributions of carecap.sim.scenario.distributions.
 
 Each kind's sample mean (n = 200 000, fixed seed) lies within 4 standard errors (from the sample
 sd) of its analytic ``mean()``; truncated normals are also checked against scipy's truncnorm;
@@ -11,11 +11,10 @@ import math
 
 import numpy as np
 import pytest
+from carecap.sim.scenario.distributions import DistOrNumber, Fixed, Normal
 from pydantic import TypeAdapter, ValidationError
 from scipy import stats
 from time_limit import time_limit
-
-from sim.distributions import DistOrNumber, Fixed, Normal
 
 N = 200_000
 ADAPTER = TypeAdapter(DistOrNumber)

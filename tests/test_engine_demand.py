@@ -1,4 +1,5 @@
-"""Unit tier: when requests fall due (sim.demand, sim.timewarp), checked against renewal theory
+"""Unit tier: when requests fall due (carecap.sim.engine.demand, carecap.sim.engine.timewarp),
+checked against renewal theory
 and the seasonal time change, not against numbers from a run.
 
 Demand does not depend on capacity, so these scenarios have nobody on shift: the engine only
@@ -9,11 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from carecap.sim.engine.kernel import run_replication
+from carecap.sim.scenario.model import Scenario
 from pydantic import ValidationError
 from time_limit import time_limit
-
-from sim.model import run_replication
-from sim.scenario import Scenario
 
 DAY = 1440.0
 

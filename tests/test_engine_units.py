@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from sim.model import run_replication
-from sim.scenario import Scenario
+from carecap.sim.engine.kernel import run_replication
+from carecap.sim.scenario.model import Scenario
 
 DAY = 1440.0
 INTERVAL = 10 * DAY

@@ -5,12 +5,16 @@ from __future__ import annotations
 import sys
 
 import pytest
+from carecap.sim.cli.sweep_command import run_sweep
+from carecap.sim.experiments.executors import (
+    DaskExecutor,
+    ExecutorUnavailable,
+    LocalExecutor,
+    WorkerLost,
+)
+from carecap.sim.experiments.sweep_spec import load_sweep
+from carecap.sim.experiments.sweep_store import open_store
 from sweep_helpers import assert_same_results, die_always, die_once, square_or_fail, write_sweep
-
-from sim.executors import DaskExecutor, ExecutorUnavailable, LocalExecutor, WorkerLost
-from sim.sweep_command import run_sweep
-from sim.sweep_spec import load_sweep
-from sim.sweep_store import open_store
 
 
 def test_one_worker_two_workers_and_dask_give_identical_results(tmp_path):

@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "golden"))
 
-from golden import GOLDEN_FILE, fingerprint  # noqa: E402
+from golden import GOLDEN_FILE, fingerprint
 
 
 @pytest.fixture(scope="module")

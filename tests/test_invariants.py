@@ -1,6 +1,7 @@
 """Property tests: MODEL.md §4 invariants hold on random valid scenarios (tests/strategies.py).
 
-Invariants 1-5 are read off the records by :mod:`sim.invariants`; the rest (which pool served a
+Invariants 1-5 are read off the records by :mod:`carecap.sim.metrics.invariants`; the rest (which
+pool served a
 request, the shift table, elders' stays, give-up times) are checked here against the scenario
 itself. Determinism, common random numbers and degenerate inputs are in
 tests/test_invariants_runs.py.
@@ -11,15 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from carecap.sim.engine.kernel import run_replication
+from carecap.sim.engine.records import ReplicationRecords
+from carecap.sim.metrics import invariants
+from carecap.sim.scenario.model import Scenario
+from carecap.sim.units import DAY_MIN
 from hypothesis import HealthCheck, given, settings
 from strategies import scenario_data
 
-from sim import invariants
-from sim.model import run_replication
-from sim.records import ReplicationRecords
-from sim.scenario import Scenario
-
-DAY_MIN = 1440.0
 WEEK_MIN = 7 * DAY_MIN
 TOL = 1e-6
 

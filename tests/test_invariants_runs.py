@@ -12,14 +12,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
+from carecap.sim.engine.kernel import run_replication
+from carecap.sim.engine.records import ReplicationRecords
+from carecap.sim.scenario.model import Scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 from strategies import capacity_variant, scenario_data
-
-from sim.model import run_replication
-from sim.records import ReplicationRecords
-from sim.scenario import Scenario
 
 PROPERTY = settings(
     max_examples=30,
@@ -59,8 +58,8 @@ def test_another_replication_draws_differently(data):
 SMALL = Path(__file__).parent / "data" / "small.yaml"
 RUN_IN_CHILD = """
 import pickle, sys, yaml
-from sim.model import run_replication
-from sim.scenario import Scenario
+from carecap.sim.engine.kernel import run_replication
+from carecap.sim.scenario.model import Scenario
 s = Scenario.model_validate(yaml.safe_load(open(sys.argv[1], encoding="utf-8")))
 pickle.dump(run_replication(s, 2).requests, open(sys.argv[2], "wb"))
 """

@@ -8,17 +8,16 @@ import pickle
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
-
-from sim.errors import ScenarioError
-from sim.loader import (
+from carecap.sim.errors import ScenarioError
+from carecap.sim.scenario.loader import (
     load_scenario,
     load_scenario_data,
     load_scenario_with_sources,
     validate_scenario_data,
     validation_error_to_scenario_error,
 )
-from sim.scenario import Scenario
+from carecap.sim.scenario.model import Scenario
+from pydantic import ValidationError
 
 SMALL_SCENARIO = Path(__file__).parent / "data" / "small.yaml"
 
@@ -284,7 +283,7 @@ def test_a_value_containing_itself_is_an_error(write_scenario):
 
 def test_schema_accepts_the_small_scenario_and_flags_a_typo(small_scenario_data):
     jsonschema = pytest.importorskip("jsonschema")
-    from sim.schema import scenario_json_schema
+    from carecap.sim.scenario.schema import scenario_json_schema
 
     validator = jsonschema.Draft202012Validator(scenario_json_schema())
     # as an editor sees YAML: dates and mapping keys are text

@@ -13,19 +13,18 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from sim.metrics import (
+from carecap.sim.engine.records import OUTCOMES, ReplicationRecords
+from carecap.sim.metrics.backlog import step_stats
+from carecap.sim.metrics.common import Window
+from carecap.sim.metrics.replication import (
     backlog_series,
     grouped_quantiles,
     occupancy_series,
     replication_metrics,
 )
-from sim.metrics_common import Window
-from sim.metrics_sweep import step_stats
-from sim.records import OUTCOMES, ReplicationRecords
-from sim.scenario import SERVICES, Scenario
+from carecap.sim.scenario.model import SERVICES, Scenario
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 DAY = 1440.0
 HOUR = 60.0
@@ -71,7 +70,7 @@ def abandoned(service, elder, request, dropped):
 
 
 def make_records(requests, elders=ELDERS, units=(), shifts=(), horizon=HORIZON, warmup=WARMUP):
-    """ReplicationRecords with the dtypes of sim.records, from plain rows."""
+    """ReplicationRecords with the dtypes of carecap.sim.engine.records, from plain rows."""
     el = pd.DataFrame(
         elders,
         columns=["elder_id", "district", "care_level", "tier", "has_bed", "enrol_min", "exit_min"],

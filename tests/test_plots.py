@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-
-from analysis.plots import (
+from carecap.analysis.plots import (
     plot_backlog,
     plot_comparison,
     plot_sweep_response,
     plot_waits_by_tier,
     plot_warmup,
 )
+from matplotlib.figure import Figure
 
 
 def data_lines(ax) -> list:

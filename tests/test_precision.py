@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from analysis.precision import batch_size, is_precise, precision_status
-from sim.cli import main
+from carecap.analysis.precision import batch_size, is_precise, precision_status
+from carecap.sim.cli.main import main
 
 SMALL_SCENARIO = Path(__file__).parent / "data" / "small.yaml"
 

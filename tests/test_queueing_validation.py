@@ -1,10 +1,12 @@
 """Validation tier (MODEL.md §4.9): Markovian special cases of the care model agree with queueing
 theory, and Little's law holds.
 
-``sim.mmc.mmc_scenario`` builds M/M/c out of ordinary care-plan visits (Poisson requests,
+``carecap.sim.validation.mmc.mmc_scenario`` builds M/M/c out of ordinary care-plan visits (Poisson
+requests,
 exponential service, zero travel, always-on caregivers). Each check compares the 95 % Student-t
 interval of per-replication estimates (observation window after warm-up) with the closed form in
-:mod:`analysis.queueing_theory`. The seeds are fixed, so the outcome is deterministic; by design
+:mod:`carecap.analysis.queueing_theory`. The seeds are fixed, so the outcome is deterministic; by
+design
 a correct engine would miss a 95 % interval for about one seed in twenty.
 """
 
@@ -14,12 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from carecap.analysis import queueing_theory as qt
+from carecap.sim.engine.kernel import run_replication
+from carecap.sim.engine.records import ReplicationRecords
+from carecap.sim.validation.mmc import mmc_scenario
 from scipy import stats
-
-from analysis import queueing_theory as qt
-from sim.mmc import mmc_scenario
-from sim.model import run_replication
-from sim.records import ReplicationRecords
 
 ARRIVAL_RATE = 1.0  # per minute
 REPLICATIONS = 20

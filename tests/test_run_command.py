@@ -13,8 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-
-from sim.cli import main
+from carecap.sim.cli.main import main
 
 SMALL = Path(__file__).parent / "data" / "small.yaml"
 
@@ -80,7 +79,7 @@ def test_ctrl_c_keeps_the_finished_replications(tmp_path):
     cmd = [
         sys.executable,
         "-m",
-        "sim.cli",
+        "carecap.sim.cli.main",
         "run",
         str(scenario),
         "--reps",

@@ -6,15 +6,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from sim.cli import main
-from sim.invariants import check_all
-from sim.loader import load_scenario
-from sim.model import run_replication
+from carecap.sim.cli.main import main
+from carecap.sim.engine.kernel import run_replication
+from carecap.sim.metrics.invariants import check_all
+from carecap.sim.scenario.loader import load_scenario
+from carecap.sim.units import DAY_MIN
 
 SCENARIOS = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
 BASELINE = Path(__file__).parent.parent / "scenarios" / "taiyuan-2022.yaml"
-DAY_MIN = 1440.0
 REPORT_DAY = 239  # 28 Aug 2022, the report's date, counted from 1 Jan 2022
 REPORTED_VISITS = 16_564  # in-home service visits, Jan 1 - Aug 28 2022
 REPORTED_BEDS = 3_076

@@ -1,4 +1,5 @@
-"""Unit tier: weekly schedules (sim.schedule): parsing, merging, and the open intervals of a run.
+"""Unit tier: weekly schedules (carecap.sim.scenario.schedule): parsing, merging, and the open
+intervals of a run.
 
 Week minute 0 is Monday 00:00; ``intervals(start_weekday, horizon)`` is in simulation minutes
 from the run's start, whose weekday is ``start_weekday`` (Monday = 0).
@@ -11,9 +12,9 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
+from carecap.sim.scenario.schedule import WeeklySchedule, is_open_at
+from carecap.sim.units import DAY_MIN, WEEK_MIN
 from pydantic import ValidationError
-
-from sim.schedule import DAY_MIN, WEEK_MIN, WeeklySchedule, is_open_at
 
 
 def parse(value) -> WeeklySchedule:

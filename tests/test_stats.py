@@ -8,10 +8,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from carecap.analysis.stats import paired_difference, paired_differences, summarise
+from carecap.analysis.summary_table import WIDTH, format_summary, format_value
 from scipy import stats
-
-from analysis.stats import paired_difference, paired_differences, summarise
-from analysis.summary_table import WIDTH, format_summary, format_value
 
 
 def per_rep(values, metric="wait_mean", unit="days", scenario="s", service="care_visit"):

@@ -12,16 +12,15 @@ import sys
 import time
 from pathlib import Path
 
+import carecap.sim.experiments.sweep_task
 import pandas as pd
 import psutil
 import pytest
+from carecap.sim.cli.main import main
+from carecap.sim.experiments.sweep_store import store_at
 from sweep_helpers import SWEEP_SMALL, assert_same_results, stray_files, write_sweep
 
-import sim.sweep_task
-from sim.cli import main
-from sim.sweep_store import store_at
-
-CLI = [sys.executable, "-m", "sim.cli", "sweep"]
+CLI = [sys.executable, "-m", "carecap.sim.cli.main", "sweep"]
 
 
 @pytest.fixture(scope="module")
@@ -107,14 +106,14 @@ def test_worker_killed_then_ctrl_c_then_resumed(tmp_path, reference):
 
 
 def test_a_failing_run_is_recorded_and_the_sweep_carries_on(tmp_path, monkeypatch, capsys):
-    real = sim.sweep_task.simulate
+    real = carecap.sim.experiments.sweep_task.simulate
 
     def flaky(scenario, replication, seed, **kw):
         if scenario.bathing_centre.stations == 2 and replication == 1:
             raise RuntimeError("engine exploded\nsecond line")
         return real(scenario, replication, seed, **kw)
 
-    monkeypatch.setattr(sim.sweep_task, "simulate", flaky)
+    monkeypatch.setattr(carecap.sim.experiments.sweep_task, "simulate", flaky)
     out = tmp_path / "out"
     args = ["sweep", str(SWEEP_SMALL), "--out", str(out), "--workers", "1"]
     assert main(args) == 1
@@ -125,7 +124,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_carries_on(tmp_path, monkeypatc
     row = status.failed_rows[0]
     assert row["error"]["type"] == "RuntimeError" and "Traceback" in row["error"]["traceback"]
     assert "summary.parquet" in os.listdir(out)
-    monkeypatch.setattr(sim.sweep_task, "simulate", real)
+    monkeypatch.setattr(carecap.sim.experiments.sweep_task, "simulate", real)
     assert main([*args, "--quiet"]) == 0  # failed runs are retried on resume
     assert store_at(out).status().done == 24
 
@@ -147,7 +146,12 @@ def test_progress_lines_table_and_records(tmp_path, capsys):
 
 
 def test_progress_bar_on_a_terminal():
-    from sim.sweep_progress import BarProgress, LogProgress, QuietProgress, make_progress
+    from carecap.sim.experiments.sweep_progress import (
+        BarProgress,
+        LogProgress,
+        QuietProgress,
+        make_progress,
+    )
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -175,7 +179,7 @@ def test_bad_sweep_file_exits_2(tmp_path, capsys):
 
 
 MAXRSS = (
-    "import resource, sys; from sim.cli import main; rc = main(sys.argv[1:]); "
+    "import resource, sys; from carecap.sim.cli.main import main; rc = main(sys.argv[1:]); "
     "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)"
 )
 
@@ -206,13 +210,13 @@ def test_antithetic_pairs_reach_the_engine_and_the_summary(tmp_path, monkeypatch
     """Every run of an antithetic sweep asks the engine for antithetic pairs (replication
     2k + 1 mirrors 2k: see tests/test_antithetic.py), and each pair is one observation in the
     summary."""
-    real, calls = sim.sweep_task.simulate, []
+    real, calls = carecap.sim.experiments.sweep_task.simulate, []
 
     def engine(scenario, replication, seed, antithetic=False):
         calls.append((replication, antithetic))
         return real(scenario, replication, seed, antithetic)
 
-    monkeypatch.setattr(sim.sweep_task, "simulate", engine)
+    monkeypatch.setattr(carecap.sim.experiments.sweep_task, "simulate", engine)
     path = write_sweep(tmp_path, grid={"bathing_centre.stations": [1]}, replications=4)
     path.write_text(path.read_text() + "antithetic: true\n")
     out = tmp_path / "out"

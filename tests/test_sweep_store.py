@@ -6,14 +6,12 @@ import json
 
 import pandas as pd
 import pytest
-from sweep_helpers import stray_files, write_sweep
-
-from sim.cli import main
-from sim.errors import ScenarioError
-from sim.executors import LocalExecutor
-from sim.sweep_command import run_sweep
-from sim.sweep_spec import load_sweep
-from sim.sweep_store import (
+from carecap.sim.cli.main import main
+from carecap.sim.cli.sweep_command import run_sweep
+from carecap.sim.errors import ScenarioError
+from carecap.sim.experiments.executors import LocalExecutor
+from carecap.sim.experiments.sweep_spec import load_sweep
+from carecap.sim.experiments.sweep_store import (
     SUMMARY,
     open_store,
     pair_means,
@@ -23,6 +21,7 @@ from sim.sweep_store import (
     store_at,
     write_summary,
 )
+from sweep_helpers import stray_files, write_sweep
 
 CG = "caregivers.0.shifts.0.count"
 ST = "bathing_centre.stations"
@@ -157,8 +156,8 @@ def test_antithetic_pairs_are_averaged():
 
 
 def test_point_summary_equals_summarise_of_all_replications(small_sweep, tmp_path):
-    from analysis.stats import summarise
-    from sim.sweep_store import point_summary
+    from carecap.analysis.stats import summarise
+    from carecap.sim.experiments.sweep_store import point_summary
 
     store, _ = _run(small_sweep, tmp_path / "out")
     (store.dir / row_relpath("p0001", 1)).unlink()  # an unfinished run is left out of both

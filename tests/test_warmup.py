@@ -8,15 +8,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from analysis.warmup import (
+from carecap.analysis.warmup import (
     daily_mean_wait,
     daily_step_mean,
     mser,
     mser5_truncation_days,
     recommend_days,
 )
-from sim.cli import main
+from carecap.sim.cli.main import main
 
 SMALL_SCENARIO = Path(__file__).parent / "data" / "small.yaml"
 SEEDS = range(40)

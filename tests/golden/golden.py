@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from sim.runner import simulate
-from sim.loader import load_scenario
+from carecap.sim.experiments.replications import simulate
+from carecap.sim.scenario.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN_FILE = Path(__file__).with_name("taiyuan_golden.json")

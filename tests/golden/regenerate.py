@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from golden import GOLDEN_FILE, fingerprint  # noqa: E402
+from golden import GOLDEN_FILE, fingerprint
 
 if __name__ == "__main__":
     GOLDEN_FILE.write_text(json.dumps(fingerprint(), indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,161 @@
+"""The ``carecap`` command line.
+
+::
+
+    carecap check FILE...        validate scenario files
+    carecap schema               print the JSON Schema of the scenario format
+    carecap run SCENARIO [...]   simulate (see ``carecap run --help``)
+
+Exit codes: 0 success; 2 bad input (unusable scenario, bad arguments); 130 interrupted. A
+:class:`~carecap.sim.errors.ScenarioError` from any subcommand is printed as one paragraph after
+``carecap: error:``, without a traceback; any other exception is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from carecap.sim.cli.args import add_replication_options
+from carecap.sim.cli.stats_commands import add_precision_arguments, add_stats_commands
+from carecap.sim.cli.sweep_commands import add_sweep_commands
+from carecap.sim.errors import ScenarioError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error (already printed)
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return args.handler(args)
+    except ScenarioError as exc:
+        print(f"carecap: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("carecap: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. `carecap schema | head`: the reader left; not an error
+        _silence_stdout()
+        return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (each subcommand sets ``handler``)."""
+    parser = argparse.ArgumentParser(
+        prog="carecap",
+        description="Discrete-event simulation of elderly-care service capacity.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.set_defaults(command=None)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    check = sub.add_parser(
+        "check",
+        help="validate scenario files",
+        description="Validate scenario files; exit 0 if all are valid, 2 otherwise.",
+    )
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="scenario YAML file")
+    check.set_defaults(command="check", handler=_check)
+
+    schema = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the scenario format",
+        description="Print the JSON Schema of scenario files (for editors) to stdout.",
+    )
+    schema.set_defaults(command="schema", handler=_schema)
+
+    run = sub.add_parser(
+        "run",
+        help="simulate a scenario",
+        description="Simulate a scenario's replications and write the results.",
+    )
+    run.add_argument("scenario", type=Path, metavar="SCENARIO", help="scenario YAML file")
+    add_replication_options(
+        run,
+        reps_help="number of replications (default: the scenario's)",
+        seed_help="root random seed (default: the scenario's)",
+        workers_help="worker processes (default: chosen by the run command); "
+        "results do not depend on it",
+    )
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="directory for the results (default: chosen by the run command)",
+    )
+    run.add_argument("--json", action="store_true", help="print the summary as JSON")
+    add_precision_arguments(run)
+    run.set_defaults(command="run", handler=_run)
+    add_stats_commands(sub)
+    add_sweep_commands(sub)
+    return parser
+
+
+# --- subcommands ------------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace) -> int:
+    from carecap.sim.scenario.loader import load_scenario
+
+    status = EXIT_OK
+    for file in args.files:
+        try:
+            scenario = load_scenario(file)
+        except ScenarioError as exc:
+            print(f"carecap: error: {exc}", file=sys.stderr)
+            status = EXIT_BAD_INPUT
+        else:
+            print(f"ok  {file} (name: {scenario.name})")
+    return status
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from carecap.sim.scenario.schema import scenario_json_schema
+
+    print(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    # Imported here: the engine is heavy, and `check`/`schema` must work without it.
+    from carecap.sim.cli.run_command import run
+
+    return run(args)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("carecap")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout at exit; after a broken pipe that flush would fail again and print
+    # an error, so point stdout at devnull (the recipe in the `signal` module docs).
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

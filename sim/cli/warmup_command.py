@@ -1,0 +1,51 @@
+"""``carecap warmup SCENARIO``: recommend a warm-up length (MSER-5), print and plot it.
+
+The statistics are in :mod:`carecap.analysis.warmup`, the figure in
+:func:`carecap.analysis.plots.plot_warmup`.
+Nothing is written except the plot (default ``results/<scenario name>/warmup.png``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from carecap.analysis.plots import plot_warmup
+from carecap.analysis.warmup import format_warmup, warmup_json, warmup_report
+from carecap.sim.experiments.atomic import write_atomic
+from carecap.sim.experiments.replications import default_workers
+from carecap.sim.scenario.loader import load_scenario
+
+
+def warmup(args: argparse.Namespace) -> int:
+    """Run the replications, print the recommendation (or JSON), save the plot."""
+    scenario = load_scenario(args.scenario)
+    reps = args.reps or scenario.replications
+    seed = scenario.seed if args.seed is None else args.seed
+    workers = min(args.workers or default_workers(), reps)
+    plot_path = Path(args.plot) if args.plot else Path("results") / scenario.name / "warmup.png"
+    if not args.json:
+        print(
+            f"carecap: warm-up of {scenario.name}: {reps} replication(s), seed {seed},"
+            f" {workers} worker(s)",
+            file=sys.stderr,
+            flush=True,
+        )
+    report = warmup_report(scenario, reps, seed, workers)
+    fig = plot_warmup(
+        report.series,
+        report.table,
+        recommended_days=report.recommended_days,
+        current_days=report.current_days,
+        title=f"{scenario.name}: daily series averaged over {reps} replication(s); MSER-5",
+    )
+    fmt = plot_path.suffix.lstrip(".").lower() or "png"
+    write_atomic(plot_path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=100))
+    if args.json:
+        print(json.dumps({**warmup_json(report), "plot": str(plot_path)}, indent=2))
+    else:
+        print(format_warmup(report))
+        print(f"Plot: {plot_path}")
+    return 0

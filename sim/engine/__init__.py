@@ -1,0 +1,10 @@
+"""The event kernel: one replication of a scenario simulated with SimPy, records out.
+
+Lives here: named random streams and per-elder draw sequences (``streams``, ``draws``), the
+population and the capacity-independent demand tape (``population``, ``demand``), seasonal time
+warp (``timewarp``), pools of units with their priority queues (``pools``), reneging
+(``giveup``), the columnar request log and record tables (``records``) and the kernel
+(``kernel``: :func:`run_replication`).
+May import: ``carecap.sim.scenario``, ``carecap.sim.services``, ``carecap.sim.units``,
+``carecap.sim.errors``.
+"""

@@ -1,0 +1,124 @@
+"""A pool of interchangeable units sharing one priority queue.
+
+Caregivers of a district pool, the stations of the bathing centre and the home-bathing teams of a
+pool are each a :class:`Pool`. The queue is a heap keyed ``(rank, tier, request_min, request_id)``:
+alarms (rank 0) before planned visits (rank 1), then the highest tier, then the earliest request;
+the request id breaks ties deterministically. Entries whose request is no longer waiting
+(abandoned, withdrawn) are skipped when popped (lazy deletion); ``live`` counts the ones still
+waiting, for routing decisions.
+
+A unit may start work only while ``shift_end[unit] > now``. Idle units sit on a stack; a unit whose
+shift ended while it was idle is dropped from the stack when met.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+
+from carecap.sim.engine.records import WAITING
+
+ALL_RANKS = (0, 1)
+"""Queue ranks: 0 = alarms and baths, 1 = planned care visits (served after alarms)."""
+
+
+class Pool:
+    __slots__ = (
+        "common_ranks",
+        "idle",
+        "in_idle",
+        "kind",
+        "limited_seats",
+        "live",
+        "name",
+        "outcome",
+        "queues",
+        "restricted",
+        "seat_returns",
+        "seat_wakeup",
+        "seats",
+        "shift_end",
+        "unit_ranks",
+        "units",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        kind: str,
+        units: list[int],
+        shift_end: list[float],
+        outcome,
+        seats: float = math.inf,
+        unit_ranks: dict[int, tuple[int, ...]] | None = None,
+    ):
+        self.name, self.kind, self.units = name, kind, units
+        self.unit_ranks = unit_ranks or dict.fromkeys(units, ALL_RANKS)
+        kinds = set(self.unit_ranks.values())
+        # restricted: units differ in what they serve, so an idle unit must be searched for
+        self.restricted = len(kinds) > 1
+        self.common_ranks = kinds.pop() if len(kinds) == 1 else ALL_RANKS
+        self.shift_end = shift_end  # shared, indexed by global unit id
+        self.outcome = outcome  # the request log's outcome column
+        self.queues: tuple[list[tuple], ...] = tuple([] for _ in ALL_RANKS)  # a heap per rank
+        self.idle: list[int] = []
+        self.in_idle: set[int] = set()
+        self.live = 0
+        self.seats = seats  # van seats, when transport is limited (else inf)
+        self.limited_seats = seats != math.inf
+        self.seat_returns: list[float] = []  # heap: when each seat in use comes back
+        self.seat_wakeup = False  # an event is due at the first seat return
+
+    def seat_free(self, now: float) -> bool:
+        """Whether a van seat is free now (seats come back lazily: no event per return)."""
+        if not self.limited_seats:
+            return True
+        returns = self.seat_returns
+        while returns and returns[0] <= now:
+            heapq.heappop(returns)
+        return len(returns) < self.seats
+
+    def push(self, key: tuple) -> None:
+        heapq.heappush(self.queues[key[0]], key)
+        self.live += 1
+
+    def pop_waiting(self, ranks: tuple[int, ...] = ALL_RANKS) -> int:
+        """Request id of the best waiting request of the given ranks, or -1; skips requests no
+        longer waiting."""
+        outcome = self.outcome
+        for rank in ranks:
+            queue = self.queues[rank]
+            while queue:
+                rid = heapq.heappop(queue)[-1]
+                if outcome[rid] == WAITING:
+                    self.live -= 1
+                    return rid
+        return -1
+
+    def take_idle(self, now: float, busy: list[bool], rank: int = 0) -> int:
+        """An idle unit on shift now that serves ``rank``, or -1. Stale entries (off shift, or
+        started directly at a shift start) are dropped."""
+        idle, shift_end = self.idle, self.shift_end
+        if not self.restricted:
+            if rank not in self.common_ranks:
+                return -1
+            while idle:
+                unit = idle.pop()
+                self.in_idle.discard(unit)
+                if shift_end[unit] > now and not busy[unit]:
+                    return unit
+            return -1
+        for i in range(len(idle) - 1, -1, -1):
+            unit = idle[i]
+            stale = shift_end[unit] <= now or busy[unit]
+            if stale or rank in self.unit_ranks[unit]:
+                del idle[i]
+                self.in_idle.discard(unit)
+                if not stale:
+                    return unit
+        return -1
+
+    def park(self, unit: int) -> None:
+        if unit not in self.in_idle:
+            self.in_idle.add(unit)
+            self.idle.append(unit)

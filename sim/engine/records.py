@@ -1,0 +1,131 @@
+"""Columnar event records: what one replication produces.
+
+The engine appends to typed ``array.array`` columns (about 40 bytes a request) and hands back a
+:class:`ReplicationRecords`: four tidy tables, every time in simulation minutes since
+``calendar.start_date`` 00:00. Metrics (:mod:`carecap.sim.metrics.replication`) are pure functions
+of these tables and
+an observation window.
+
+``requests`` (one row per request, whatever became of it):
+
+=============  ========  ==============================================================
+column         dtype     meaning
+=============  ========  ==============================================================
+request_id     int32     row number within the replication
+service        category  ``care_visit``, ``alarm``, ``centre_bath``, ``home_bath``
+elder_id       int32     key into ``elders``
+district       category  the elder's district
+care_level     category  the elder's care level
+tier           category  the elder's priority tier (ordered, highest priority first)
+request_min    float64   request time; for planned visits and baths, the due time
+start_min      float64   resource seized (dispatch); NaN if never started
+travel_min     float64   one-way travel (or transport) before service at the home/centre
+end_min        float64   service end; for abandoned requests, the time they were dropped;
+                         for ``in_service``, the planned end beyond the horizon; else NaN
+wait_min       float64   start - request, plus travel for alarms (arrival at the home); NaN
+                         if never started
+outcome        category  ``served``, ``abandoned``, ``waiting``, ``in_service`` (at horizon)
+unit_id        int16     the unit that served it (key into ``units``); -1 if none
+=============  ========  ==============================================================
+
+``elders``: elder_id, district, care_level, tier, has_bed (bool), enrol_min, exit_min (inf if the
+elder stays past the horizon).
+
+``units``: unit_id, pool, kind (``caregiver``, ``station``, ``team``), serves (the services its
+shift may start, comma-separated).
+
+``shifts``: unit_id, start_min, end_min: the spans during which each unit may start work,
+clipped to the horizon.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from carecap.sim.scenario.model import SERVICES
+
+OUTCOMES = ("served", "abandoned", "waiting", "in_service")
+SERVED, ABANDONED, WAITING, IN_SERVICE = range(4)
+UNIT_KINDS = ("caregiver", "station", "team")
+
+
+@dataclass(frozen=True)
+class ReplicationRecords:
+    """Everything one replication produced, plus what is needed to interpret it."""
+
+    scenario: str
+    replication: int
+    seed: int
+    horizon_min: float
+    warmup_min: float
+    requests: pd.DataFrame
+    elders: pd.DataFrame
+    units: pd.DataFrame
+    shifts: pd.DataFrame
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class RequestLog:
+    """Append-only columns for requests; fields set later are written in place by row id."""
+
+    __slots__ = ("elder", "end", "outcome", "request", "service", "start", "travel", "unit")
+
+    def __init__(self) -> None:
+        self.service = array("b")
+        self.elder = array("i")
+        self.request = array("d")
+        self.start = array("d")
+        self.travel = array("d")
+        self.end = array("d")
+        self.outcome = array("b")
+        self.unit = array("h")
+
+    def __len__(self) -> int:
+        return len(self.service)
+
+    def new(self, service: int, elder: int, request_min: float) -> int:
+        """Append a waiting request and return its row id."""
+        rid = len(self.service)
+        self.service.append(service)
+        self.elder.append(elder)
+        self.request.append(request_min)
+        self.start.append(np.nan)
+        self.travel.append(0.0)
+        self.end.append(np.nan)
+        self.outcome.append(WAITING)
+        self.unit.append(-1)
+        return rid
+
+    def frame(self, elders: pd.DataFrame, tiers: list[str]) -> pd.DataFrame:
+        """The ``requests`` table, with the elder's attributes joined in."""
+        elder = np.frombuffer(self.elder, dtype=np.int32)
+        start = np.frombuffer(self.start, dtype=np.float64)
+        request = np.frombuffer(self.request, dtype=np.float64)
+        travel = np.frombuffer(self.travel, dtype=np.float64)
+        service = pd.Categorical.from_codes(np.frombuffer(self.service, dtype=np.int8), SERVICES)
+        wait = start - request
+        is_alarm = np.asarray(service == "alarm")
+        wait[is_alarm] += travel[is_alarm]
+        idx = elder  # elder ids are row numbers of the elder table
+        return pd.DataFrame(
+            {
+                "request_id": np.arange(len(elder), dtype=np.int32),
+                "service": service,
+                "elder_id": elder.copy(),
+                "district": elders["district"].take(idx).to_numpy(),
+                "care_level": elders["care_level"].take(idx).to_numpy(),
+                "tier": pd.Categorical(elders["tier"].take(idx), categories=tiers, ordered=True),
+                "request_min": request.copy(),
+                "start_min": start.copy(),
+                "travel_min": travel.copy(),
+                "end_min": np.frombuffer(self.end, dtype=np.float64).copy(),
+                "wait_min": wait,
+                "outcome": pd.Categorical.from_codes(
+                    np.frombuffer(self.outcome, dtype=np.int8), OUTCOMES
+                ),
+                "unit_id": np.frombuffer(self.unit, dtype=np.int16).copy(),
+            }
+        ).astype({"district": "category", "care_level": "category"})

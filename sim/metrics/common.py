@@ -1,0 +1,152 @@
+"""Shared pieces of the metrics: the observation window, service targets, slices, tidy rows.
+
+Everything here is a pure function of a scenario or of record columns. Times are simulation
+minutes (as in :mod:`carecap.sim.engine.records`); conversions to days happen only where a metric
+is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from carecap.sim.engine.records import ReplicationRecords
+from carecap.sim.scenario.model import ALL, SERVICES, Scenario
+from carecap.sim.units import DAY_MIN
+
+__all__ = ["ALL", "COLUMNS", "DAY_MIN", "SLICE_KINDS", "STARTED", "ServiceTarget", "Window"]
+
+SLICE_KINDS = ("tier", "district", "care_level")
+"""Slices of requests and elders, besides ``all``; each is a column of ``requests`` and
+``elders``."""
+STARTED = ("served", "in_service")
+"""Outcomes of requests whose service started (the resource was seized) before the horizon."""
+COLUMNS = ["service", "slice", "slice_value", "metric", "value", "unit"]
+
+
+@dataclass(frozen=True)
+class Window:
+    """The observation window ``[start_min, end_min)``: from the end of warm-up to the horizon."""
+
+    start_min: float
+    end_min: float
+
+    @classmethod
+    def of(cls, records: ReplicationRecords) -> Window:
+        return cls(float(records.warmup_min), float(records.horizon_min))
+
+    @property
+    def length_min(self) -> float:
+        return self.end_min - self.start_min
+
+    @property
+    def days(self) -> float:
+        return self.length_min / DAY_MIN
+
+    def overlap_min(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Minutes of each span ``[start, end)`` inside the window (0 for NaN spans)."""
+        lo = np.maximum(np.asarray(start, dtype=np.float64), self.start_min)
+        hi = np.minimum(np.asarray(end, dtype=np.float64), self.end_min)
+        return np.nan_to_num(np.clip(hi - lo, 0.0, None), nan=0.0)
+
+
+@dataclass(frozen=True)
+class ServiceTarget:
+    """A request-level service, its target wait (minutes) and the unit waits are reported in."""
+
+    service: str
+    target_min: float
+    unit: str  # "min" or "days"
+    by_district_min: Mapping[str, float] = field(default_factory=dict)
+    """Targets that differ by the elder's district (minutes), e.g. for counties."""
+
+    @property
+    def unit_min(self) -> float:
+        """Minutes in one reporting unit."""
+        return 1.0 if self.unit == "min" else DAY_MIN
+
+
+def service_targets(records: ReplicationRecords, scenario: Scenario) -> list[ServiceTarget]:
+    """The services to report, in :data:`carecap.sim.scenario.model.SERVICES` order.
+
+    A service is reported when the scenario defines its target and either its resource is
+    configured or the records hold requests for it (so an unused route such as centre bathing in
+    a city without a centre does not clutter the tables).
+    """
+    sv = scenario.services
+    present = {str(v) for v in records.requests["service"].dropna().unique()}
+    out: list[ServiceTarget] = []
+    if sv.care_visit is not None:
+        out.append(ServiceTarget("care_visit", sv.care_visit.target_days * DAY_MIN, "days"))
+    if sv.alarm is not None:
+        out.append(
+            ServiceTarget("alarm", sv.alarm.target_min, "min", sv.alarm.target_min_by_district)
+        )
+    if sv.bath is not None:
+        target = sv.bath.target_days * DAY_MIN
+        if scenario.bathing_centre is not None or "centre_bath" in present:
+            out.append(ServiceTarget("centre_bath", target, "days"))
+        if scenario.home_bathing is not None or "home_bath" in present:
+            out.append(ServiceTarget("home_bath", target, "days"))
+    return sorted(out, key=lambda t: SERVICES.index(t.service))
+
+
+def slice_values(scenario: Scenario, frame: pd.DataFrame, kind: str) -> list[str]:
+    """All values of a slice: the scenario's names first (so every replication reports the same
+    rows, empty ones included), then any unexpected value found in ``frame``."""
+    declared = {
+        "tier": list(scenario.tiers),
+        "district": list(scenario.districts),
+        "care_level": list(scenario.care_levels),
+    }[kind]
+    found = {str(v) for v in frame[kind].dropna().unique()}
+    return declared + sorted(found - set(declared))
+
+
+def as_codes(values: pd.Series, categories: list[str]) -> np.ndarray:
+    """Integer codes of ``values`` in ``categories`` (-1 for values not listed or missing)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        # Re-code through a lookup of the categories: O(rows) integer work, no string conversion.
+        position = {name: i for i, name in enumerate(categories)}
+        lookup = np.array([position.get(str(c), -1) for c in values.cat.categories] + [-1])
+        return lookup[values.cat.codes.to_numpy()]  # code -1 (missing) picks the trailing -1
+    return pd.Categorical(values.astype(str), categories=categories).codes.astype(np.int64)
+
+
+def group_sort(groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """A stable argsort of small integer group codes (radix sort when they fit in int16)."""
+    dtype = np.int16 if n_groups < np.iinfo(np.int16).max else np.int64
+    return np.argsort(groups.astype(dtype, copy=False), kind="stable")
+
+
+def isin_codes(values: pd.Series, categories: list[str], wanted: tuple[str, ...]) -> np.ndarray:
+    """Boolean mask: which ``values`` are among ``wanted`` (fast for categorical columns)."""
+    return np.isin(as_codes(values, categories), [categories.index(w) for w in wanted])
+
+
+Block = dict[str, np.ndarray]
+"""Columns of tidy metric rows (:data:`COLUMNS`), as numpy arrays of equal length."""
+
+
+def block(service, slice_kind, slice_value, metric, value, unit) -> Block:
+    """A block of tidy metric rows; arguments are scalars or arrays, scalars are broadcast."""
+    value = np.atleast_1d(np.asarray(value, dtype=np.float64))
+    out: Block = {"value": value}
+    for name, x in zip(
+        COLUMNS, (service, slice_kind, slice_value, metric, None, unit), strict=True
+    ):
+        if name != "value":
+            out[name] = np.broadcast_to(np.asarray(x, dtype=object), value.shape)
+    return out
+
+
+def to_frame(blocks: list[Block]) -> pd.DataFrame:
+    """One tidy DataFrame (columns :data:`COLUMNS`) from blocks, built once (pandas is slow at
+    many small frames)."""
+    if not blocks:
+        return pd.DataFrame(
+            {c: pd.Series(dtype=np.float64 if c == "value" else str) for c in COLUMNS}
+        )
+    return pd.DataFrame({c: np.concatenate([b[c] for b in blocks]) for c in COLUMNS})

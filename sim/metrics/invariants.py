@@ -1,0 +1,196 @@
+"""Checks of MODEL.md §4 invariants 1-5 on the records of one replication.
+
+Each check is an independent reading of the records (it does not reuse the engine's queues), and
+returns a list of human-readable violations; an empty list means the invariant holds. The tests
+run them on many random scenarios; ``carecap run --check`` runs them on a real one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from carecap.sim.engine.records import ReplicationRecords
+from carecap.sim.scenario.model import Scenario
+
+TOL = 1e-9
+
+
+def conservation(rec: ReplicationRecords) -> list[str]:
+    """1. Every request has exactly one outcome consistent with its times at the horizon."""
+    r, h = rec.requests, rec.horizon_min
+    out = []
+    started = r.start_min.notna()
+    checks = {
+        "served without start or ending after the horizon": (r.outcome == "served")
+        & ~(started & (r.end_min <= h + TOL)),
+        "in service at the end without start, or ended before the horizon": (
+            r.outcome == "in_service"
+        )
+        & ~(started & (r.end_min > h - TOL)),
+        "waiting at the end but started": (r.outcome == "waiting") & started,
+        "abandoned but started or dropped after the horizon": (r.outcome == "abandoned")
+        & (started | ~(r.end_min <= h + TOL)),
+        "no outcome": r.outcome.isna(),
+    }
+    for what, bad in checks.items():
+        if bad.any():
+            out.append(
+                f"{int(bad.sum())} request(s) {what}, e.g. id {int(r.request_id[bad].iloc[0])}"
+            )
+    counts = r.groupby("service", observed=False)["outcome"].value_counts().unstack(fill_value=0)
+    total = r.groupby("service", observed=False).size()
+    if not (counts.sum(axis=1) == total).all():
+        out.append("per service, requests != served + abandoned + waiting + in service")
+    return out
+
+
+def ordering(rec: ReplicationRecords) -> list[str]:
+    """2. request <= start <= end, waits never negative."""
+    r = rec.requests
+    out = []
+    s = r.start_min.notna()
+    for what, bad in {
+        "start before request": s & (r.start_min < r.request_min - TOL),
+        "end before start": s & (r.end_min < r.start_min - TOL),
+        "negative wait": r.wait_min < -TOL,
+        "abandoned before requested": (r.outcome == "abandoned")
+        & (r.end_min < r.request_min - TOL),
+        "negative travel": r.travel_min < 0,
+    }.items():
+        if bad.any():
+            out.append(f"{int(bad.sum())} request(s): {what}")
+    return out
+
+
+def _busy(rec: ReplicationRecords) -> pd.DataFrame:
+    r = rec.requests
+    return r.loc[
+        r.outcome.isin(["served", "in_service"]), ["unit_id", "start_min", "end_min", "request_id"]
+    ]
+
+
+def capacity(rec: ReplicationRecords) -> list[str]:
+    """3. A unit serves one request at a time (so a pool never exceeds its unit count)."""
+    b = _busy(rec).sort_values(["unit_id", "start_min", "end_min"])
+    same = b.unit_id.to_numpy()[1:] == b.unit_id.to_numpy()[:-1]
+    overlap = same & (b.start_min.to_numpy()[1:] < b.end_min.to_numpy()[:-1] - TOL)
+    if overlap.any():
+        return [f"{int(overlap.sum())} service(s) start before the unit's previous one ended"]
+    if (b.unit_id < 0).any():
+        return ["a started request has no unit"]
+    return []
+
+
+def on_shift(rec: ReplicationRecords) -> list[str]:
+    """4. A service starts only while its unit is on shift (inside one of its spans)."""
+    b = _busy(rec)
+    sh = rec.shifts
+    bad = 0
+    for unit, starts in b.groupby("unit_id")["start_min"]:
+        spans = sh[sh.unit_id == unit].sort_values("start_min")
+        lo, hi = spans.start_min.to_numpy(), spans.end_min.to_numpy()
+        i = np.searchsorted(lo, starts.to_numpy(), side="right") - 1
+        ok = (i >= 0) & (starts.to_numpy() < hi[np.maximum(i, 0)])
+        bad += int((~ok).sum())
+    return [f"{bad} service(s) started while the unit was off shift"] if bad else []
+
+
+def _pool_of_requests(rec: ReplicationRecords, scenario: Scenario) -> pd.Series:
+    """The pool whose queue each request joins (by service and the elder's district)."""
+    r = rec.requests
+    care = {}
+    for p in scenario.caregivers:
+        for d in scenario.districts if p.districts == "all" else p.districts:
+            care[d] = p.name
+    home = {}
+    for t in scenario.home_bathing.teams if scenario.home_bathing else []:
+        for d in scenario.districts if t.districts == "all" else t.districts:
+            home[d] = t.name
+    district = r.district.astype(str)
+    care_pool = district.map(lambda d: care.get(d, "unserved"))
+    home_pool = district.map(lambda d: home.get(d, "unserved"))
+    pool = np.where(
+        r.service.isin(["care_visit", "alarm"]),
+        care_pool,
+        np.where(r.service == "centre_bath", "centre", home_pool),
+    )
+    return pd.Series(pool, index=r.index)
+
+
+def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
+    """5. When a unit starts a request, no request of its pool that was already waiting and that
+    the unit may serve (its shift's ``serves``) has a better key (alarm before planned visit,
+    higher tier, earlier request).
+
+    Requests made at the very instant of the start are ignored (simultaneous events may be
+    handled in either order).
+    """
+    r = rec.requests.assign(pool=_pool_of_requests(rec, scenario))
+    rank = (r.service == "care_visit").astype(np.int64).to_numpy()
+    tier = r.tier.cat.codes.to_numpy().astype(np.int64)
+    serves = {
+        int(u): set(str(s).split(","))
+        for u, s in zip(rec.units.unit_id, rec.units.serves, strict=True)
+    }
+    out = []
+    for pool, g in r.groupby("pool"):
+        idx = g.index.to_numpy()
+        req, start = g.request_min.to_numpy(), g.start_min.to_numpy()
+        gone = np.where(g.outcome == "abandoned", g.end_min.to_numpy(), np.inf)
+        left = np.where(np.isnan(start), gone, start)  # when each request left the queue
+        key = np.stack([rank[idx], tier[idx], req, g.request_id.to_numpy()], axis=1)
+        started = np.flatnonzero(~np.isnan(start))
+        service = g.service.astype(str).to_numpy()
+        unit = g.unit_id.to_numpy()
+        for i in started:
+            t = start[i]
+            may = np.isin(service, list(serves.get(int(unit[i]), ())))
+            waiting = (req < t - TOL) & (left > t + TOL) & may
+            if not waiting.any():
+                continue
+            better = waiting & _lex_less(key, key[i])
+            if better.any():
+                j = np.flatnonzero(better)[0]
+                out.append(
+                    f"pool {pool}: request {int(key[i, 3])} started at {t:.2f} while request "
+                    f"{int(key[j, 3])} (tier {int(key[j, 1])}, requested {req[j]:.2f}) waited"
+                )
+                break
+    return out
+
+
+def _lex_less(rows: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    less = np.zeros(len(rows), dtype=bool)
+    equal = np.ones(len(rows), dtype=bool)
+    for c in range(rows.shape[1]):
+        less |= equal & (rows[:, c] < ref[c])
+        equal &= rows[:, c] == ref[c]
+    return less
+
+
+def check_all(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
+    """All violations of invariants 1-5 (empty when the replication is sound)."""
+    return (
+        conservation(rec)
+        + ordering(rec)
+        + capacity(rec)
+        + van_seats(rec, scenario)
+        + on_shift(rec)
+        + priority(rec, scenario)
+    )
+
+
+def van_seats(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
+    """3 (transport). Centre baths hold a van seat from pick-up to the return home: at no
+    instant are more seats in use than the vans have."""
+    centre = scenario.bathing_centre
+    if centre is None or centre.vans is None:
+        return []
+    r = rec.requests
+    b = r[(r.service == "centre_bath") & r.start_min.notna()]
+    times = np.concatenate([b.start_min.to_numpy(), (b.end_min + b.travel_min).to_numpy()])
+    delta = np.concatenate([np.ones(len(b)), -np.ones(len(b))])
+    order = np.lexsort((delta, times))  # at equal times, returns (-1) before departures
+    in_use = np.cumsum(delta[order]).max(initial=0)
+    seats = centre.vans.count * centre.vans.seats
+    return [f"{int(in_use)} van seats in use at once, more than {seats}"] if in_use > seats else []

@@ -1,0 +1,149 @@
+"""Weekly opening hours and shifts.
+
+Written in YAML as ``always`` or as a mapping from days to lists of ``"HH:MM-HH:MM"`` spans::
+
+    hours:
+      mon-fri: ["08:00-12:00", "13:00-17:00"]
+      sat: ["09:00-12:00"]
+
+Day keys are ``mon`` .. ``sun``, ranges such as ``mon-fri``, or ``daily``. ``24:00`` may end a span.
+A span must end after it starts (write a night shift as two spans on consecutive days).
+Internally a schedule is a sorted tuple of disjoint ``(start_min, end_min)`` spans of the week,
+minute 0 being Monday 00:00.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from typing import Any
+
+from carecap.sim.units import DAY_MIN, WEEK_MIN
+from pydantic import BaseModel, ConfigDict, model_validator
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def _days(key: str) -> list[int]:
+    key = key.strip().lower()
+    if key == "daily":
+        return list(range(7))
+    if "-" in key:
+        first, last = (part.strip() for part in key.split("-", 1))
+        if first in DAYS and last in DAYS and DAYS.index(first) <= DAYS.index(last):
+            return list(range(DAYS.index(first), DAYS.index(last) + 1))
+    elif key in DAYS:
+        return [DAYS.index(key)]
+    raise ValueError(
+        f"unknown day {key!r}: use mon, tue, wed, thu, fri, sat, sun, a range such as "
+        "'mon-fri', or 'daily'"
+    )
+
+
+def _minutes(hours: str, minutes: str, text: str) -> int:
+    h, m = int(hours), int(minutes)
+    if m >= 60 or h > 24 or (h == 24 and m > 0):
+        raise ValueError(f"bad time in {text!r}: hours 00-24, minutes 00-59")
+    return h * 60 + m
+
+
+def _parse_span(text: Any) -> tuple[int, int]:
+    match = _SPAN.match(text) if isinstance(text, str) else None
+    if not match:
+        raise ValueError(f'bad span {text!r}: write spans as "HH:MM-HH:MM", e.g. "08:00-17:00"')
+    start = _minutes(match[1], match[2], text)
+    end = _minutes(match[3], match[4], text)
+    if end <= start:
+        raise ValueError(
+            f"span {text!r} ends before it starts: a span must end after it starts; "
+            "split a night shift into two spans on consecutive days"
+        )
+    return start, end
+
+
+def _merge(spans: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
+    merged: list[list[float]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((s, e) for s, e in merged)
+
+
+class WeeklySchedule(BaseModel):
+    """Open spans of a week; ``always`` is open at every instant."""
+
+    model_config = ConfigDict(frozen=True)
+
+    always: bool = False
+    spans: tuple[tuple[float, float], ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> Any:
+        if isinstance(value, WeeklySchedule):
+            return value
+        if value == "always":
+            return {"always": True, "spans": ((0, WEEK_MIN),)}
+        if isinstance(value, dict) and value and set(value) <= {"always", "spans"}:
+            if value.get("always"):  # the internal form, e.g. from a model_dump round trip
+                return {"always": True, "spans": ((0, WEEK_MIN),)}
+            return value
+        if not isinstance(value, dict):
+            raise ValueError(
+                "a schedule is 'always' or a mapping of days to spans, "
+                "e.g. {mon-fri: ['08:00-17:00']}"
+            )
+        spans = []
+        for key, day_spans in value.items():
+            days = _days(str(key))
+            if isinstance(day_spans, str):
+                day_spans = [day_spans]
+            if not isinstance(day_spans, list):
+                raise ValueError(f"{key}: give a list of spans such as ['08:00-17:00']")
+            for text in day_spans:
+                start, end = _parse_span(text)
+                spans.extend((d * DAY_MIN + start, d * DAY_MIN + end) for d in days)
+        return {"always": False, "spans": _merge(spans)}
+
+    @property
+    def open_min_per_week(self) -> float:
+        return sum(e - s for s, e in self.spans)
+
+    def intervals(self, start_weekday: int, horizon_min: float) -> list[tuple[float, float]]:
+        """Open intervals in simulation minutes over ``[0, horizon_min)``.
+
+        ``start_weekday`` is the weekday of simulation time 0 (Monday = 0). Spans that touch across
+        the week boundary (Sunday 24:00 and Monday 00:00) are joined into one interval.
+        """
+        if self.always:
+            return [(0.0, math.inf)]
+        if not self.spans:
+            return []
+        offset = start_weekday * DAY_MIN
+        out: list[tuple[float, float]] = []
+        week = -1
+        while True:
+            base = week * WEEK_MIN - offset
+            if base >= horizon_min:
+                break
+            for s, e in self.spans:
+                lo, hi = base + s, base + e
+                if hi <= 0 or lo >= horizon_min:
+                    continue
+                lo = max(lo, 0.0)
+                if out and lo <= out[-1][1]:
+                    out[-1] = (out[-1][0], hi)
+                else:
+                    out.append((lo, hi))
+            week += 1
+        return out
+
+
+def is_open_at(intervals: list[tuple[float, float]], t: float) -> bool:
+    """Whether ``t`` lies in one of the half-open ``[start, end)`` intervals."""
+    i = bisect.bisect_right(intervals, (t, math.inf)) - 1
+    return i >= 0 and intervals[i][0] <= t < intervals[i][1]
