@@ -30,8 +30,9 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from carecap.analysis.stats import t_half_width
 from scipy import stats
+
+from carecap.analysis.stats import t_half_width
 
 HEADLINE_METRICS = (
     "wait_mean",

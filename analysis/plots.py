@@ -25,9 +25,10 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from carecap.sim.units import DAY_MIN
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from carecap.sim.units import DAY_MIN
 
 _PANEL_W, _PANEL_H = 5.0, 3.0
 

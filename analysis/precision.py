@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from carecap.analysis.stats import summarise
 from carecap.sim.errors import ScenarioError
 from carecap.sim.experiments.replications import ReplicationResult, run_replications

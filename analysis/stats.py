@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
 from carecap.sim.metrics.summary import KEYS, SUMMARY_COLUMNS, summarise, t_half_width, t_summary
 
 __all__ = [

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.metrics.backlog import backlog_series
 from carecap.sim.metrics.common import service_targets

@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 import simpy
+
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.metrics.replication import replication_metrics
 from carecap.sim.validation.mmc import mmc_scenario

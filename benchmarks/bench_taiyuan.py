@@ -16,10 +16,9 @@ import resource
 import time
 from pathlib import Path
 
+from benchmarks.bench_mmc import idiomatic_simpy
 from carecap.sim.experiments.replications import simulate
 from carecap.sim.scenario.loader import load_scenario
-
-from benchmarks.bench_mmc import idiomatic_simpy
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,9 +20,10 @@ import copy
 import datetime as dt
 from typing import Any
 
+from hypothesis import strategies as st
+
 from carecap.sim.scenario.distributions import DIST_NAMES
 from carecap.sim.scenario.schedule import DAYS
-from hypothesis import strategies as st
 
 DAY_KEYS = (*DAYS, "daily", "mon-fri", "sat-sun", "tue-thu", "mon-sun")
 """Day keys of a weekly schedule: single days, ranges and ``daily``."""

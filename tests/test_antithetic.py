@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.validation.mmc import mmc_scenario
 

@@ -13,6 +13,7 @@ import types
 from pathlib import Path
 
 import pytest
+
 from carecap.sim.cli.main import main
 from carecap.sim.errors import ScenarioError
 

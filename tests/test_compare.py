@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from scipy import stats
+
 from carecap.analysis.compare import (
     NOTE_CONSTANT,
     NOTE_IDENTICAL,
@@ -21,7 +23,6 @@ from carecap.analysis.stats import paired_difference
 from carecap.sim.cli.main import main
 from carecap.sim.experiments.replications import run_replications
 from carecap.sim.scenario.loader import load_scenario
-from scipy import stats
 
 SMALL_SCENARIO = Path(__file__).parent / "data" / "small.yaml"
 

@@ -11,10 +11,11 @@ import math
 
 import numpy as np
 import pytest
-from carecap.sim.scenario.distributions import DistOrNumber, Fixed, Normal
 from pydantic import TypeAdapter, ValidationError
 from scipy import stats
 from time_limit import time_limit
+
+from carecap.sim.scenario.distributions import DistOrNumber, Fixed, Normal
 
 N = 200_000
 ADAPTER = TypeAdapter(DistOrNumber)

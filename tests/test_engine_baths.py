@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.scenario.model import Scenario
 

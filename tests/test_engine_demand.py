@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from carecap.sim.engine.kernel import run_replication
-from carecap.sim.scenario.model import Scenario
 from pydantic import ValidationError
 from time_limit import time_limit
+
+from carecap.sim.engine.kernel import run_replication
+from carecap.sim.scenario.model import Scenario
 
 DAY = 1440.0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.scenario.model import Scenario
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 
 import pytest
+from sweep_helpers import assert_same_results, die_always, die_once, square_or_fail, write_sweep
+
 from carecap.sim.cli.sweep_command import run_sweep
 from carecap.sim.experiments.executors import (
     DaskExecutor,
@@ -14,7 +16,6 @@ from carecap.sim.experiments.executors import (
 )
 from carecap.sim.experiments.sweep_spec import load_sweep
 from carecap.sim.experiments.sweep_store import open_store
-from sweep_helpers import assert_same_results, die_always, die_once, square_or_fail, write_sweep
 
 
 def test_one_worker_two_workers_and_dask_give_identical_results(tmp_path):

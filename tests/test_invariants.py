@@ -12,13 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from strategies import scenario_data
+
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.metrics import invariants
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.units import DAY_MIN
-from hypothesis import HealthCheck, given, settings
-from strategies import scenario_data
 
 WEEK_MIN = 7 * DAY_MIN
 TOL = 1e-6

@@ -12,13 +12,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from carecap.sim.engine.kernel import run_replication
-from carecap.sim.engine.records import ReplicationRecords
-from carecap.sim.scenario.model import Scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 from strategies import capacity_variant, scenario_data
+
+from carecap.sim.engine.kernel import run_replication
+from carecap.sim.engine.records import ReplicationRecords
+from carecap.sim.scenario.model import Scenario
 
 PROPERTY = settings(
     max_examples=30,

@@ -8,6 +8,8 @@ import pickle
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
+
 from carecap.sim.errors import ScenarioError
 from carecap.sim.scenario.loader import (
     load_scenario,
@@ -17,7 +19,6 @@ from carecap.sim.scenario.loader import (
     validation_error_to_scenario_error,
 )
 from carecap.sim.scenario.model import Scenario
-from pydantic import ValidationError
 
 SMALL_SCENARIO = Path(__file__).parent / "data" / "small.yaml"
 

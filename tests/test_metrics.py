@@ -13,6 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from carecap.sim.engine.records import OUTCOMES, ReplicationRecords
 from carecap.sim.metrics.backlog import step_stats
 from carecap.sim.metrics.common import Window
@@ -23,8 +26,6 @@ from carecap.sim.metrics.replication import (
     replication_metrics,
 )
 from carecap.sim.scenario.model import SERVICES, Scenario
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 DAY = 1440.0
 HOUR = 60.0

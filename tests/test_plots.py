@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+
 from carecap.analysis.plots import (
     plot_backlog,
     plot_comparison,
@@ -11,7 +13,6 @@ from carecap.analysis.plots import (
     plot_waits_by_tier,
     plot_warmup,
 )
-from matplotlib.figure import Figure
 
 
 def data_lines(ax) -> list:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from carecap.analysis.precision import batch_size, is_precise, precision_status
 from carecap.sim.cli.main import main
 

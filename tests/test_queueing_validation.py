@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from scipy import stats
+
 from carecap.analysis import queueing_theory as qt
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.validation.mmc import mmc_scenario
-from scipy import stats
 
 ARRIVAL_RATE = 1.0  # per minute
 REPLICATIONS = 20

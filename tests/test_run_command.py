@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+
 from carecap.sim.cli.main import main
 
 SMALL = Path(__file__).parent / "data" / "small.yaml"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from carecap.sim.cli.main import main
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.metrics.invariants import check_all

@@ -12,9 +12,10 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
+
 from carecap.sim.scenario.schedule import WeeklySchedule, is_open_at
 from carecap.sim.units import DAY_MIN, WEEK_MIN
-from pydantic import ValidationError
 
 
 def parse(value) -> WeeklySchedule:

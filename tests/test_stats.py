@@ -8,9 +8,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
+
 from carecap.analysis.stats import paired_difference, paired_differences, summarise
 from carecap.analysis.summary_table import WIDTH, format_summary, format_value
-from scipy import stats
 
 
 def per_rep(values, metric="wait_mean", unit="days", scenario="s", service="care_visit"):

@@ -12,13 +12,14 @@ import sys
 import time
 from pathlib import Path
 
-import carecap.sim.experiments.sweep_task
 import pandas as pd
 import psutil
 import pytest
+from sweep_helpers import SWEEP_SMALL, assert_same_results, stray_files, write_sweep
+
+import carecap.sim.experiments.sweep_task
 from carecap.sim.cli.main import main
 from carecap.sim.experiments.sweep_store import store_at
-from sweep_helpers import SWEEP_SMALL, assert_same_results, stray_files, write_sweep
 
 CLI = [sys.executable, "-m", "carecap.sim.cli.main", "sweep"]
 

@@ -6,6 +6,8 @@ import json
 
 import pandas as pd
 import pytest
+from sweep_helpers import stray_files, write_sweep
+
 from carecap.sim.cli.main import main
 from carecap.sim.cli.sweep_command import run_sweep
 from carecap.sim.errors import ScenarioError
@@ -21,7 +23,6 @@ from carecap.sim.experiments.sweep_store import (
     store_at,
     write_summary,
 )
-from sweep_helpers import stray_files, write_sweep
 
 CG = "caregivers.0.shifts.0.count"
 ST = "bathing_centre.stations"

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from carecap.analysis.warmup import (
     daily_mean_wait,
     daily_step_mean,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
 from carecap.analysis.compare import (
     DEFAULT_SLICES,
     HEADLINE_METRICS,

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+
 from carecap.analysis import precision as auto_reps
 from carecap.analysis.summary_table import format_summary
 from carecap.sim.experiments.atomic import (

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
 from carecap.sim.errors import ScenarioError
 from carecap.sim.experiments.executors import (
     DaskExecutor,

@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
 from carecap.sim.engine.draws import ElderSequence, SumSequence, group_by
 from carecap.sim.engine.population import Elders
 from carecap.sim.engine.streams import Streams

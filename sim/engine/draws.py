@@ -12,6 +12,7 @@ first needs it.
 from __future__ import annotations
 
 import numpy as np
+
 from carecap.sim.engine.streams import Streams
 from carecap.sim.scenario.distributions import Dist
 

@@ -23,6 +23,8 @@ from array import array
 import numpy as np
 import pandas as pd
 import simpy
+from simpy.events import NORMAL
+
 from carecap.sim.engine.demand import ALARM, CARE, ROUTE_CENTRE, ROUTE_HOME, DemandPlan
 from carecap.sim.engine.giveup import GiveUpClock
 from carecap.sim.engine.pools import Pool
@@ -38,7 +40,6 @@ from carecap.sim.engine.records import (
 from carecap.sim.engine.streams import Streams
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.units import DAY_MIN
-from simpy.events import NORMAL
 
 CARE_VISIT, ALARM_VISIT, CENTRE_BATH, HOME_BATH = range(4)
 RANK = {"alarm": 0, "care_visit": 1, "centre_bath": 0, "home_bath": 0}

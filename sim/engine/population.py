@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
 from carecap.sim.engine.streams import Streams
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.units import DAY_MIN, YEAR_DAYS

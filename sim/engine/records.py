@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
 from carecap.sim.scenario.model import SERVICES
 
 OUTCOMES = ("served", "abandoned", "waiting", "in_service")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+
 from carecap.sim.units import DAY_MIN
 
 

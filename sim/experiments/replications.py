@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.experiments.atomic import write_parquet_atomic

@@ -43,15 +43,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from carecap.sim.errors import MAX_LISTED, FileRef, Problem, ScenarioError, file_label
-from carecap.sim.experiments.manifest import scenario_hash
-from carecap.sim.scenario.loader import (
-    _read_document,
-    load_scenario_with_sources,
-    validate_scenario_data,
-)
-from carecap.sim.scenario.messages import show, validation_error_to_scenario_error
-from carecap.sim.scenario.model import Name, Scenario, apply_overrides
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -61,6 +52,16 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+
+from carecap.sim.errors import MAX_LISTED, FileRef, Problem, ScenarioError, file_label
+from carecap.sim.experiments.manifest import scenario_hash
+from carecap.sim.scenario.loader import (
+    _read_document,
+    load_scenario_with_sources,
+    validate_scenario_data,
+)
+from carecap.sim.scenario.messages import show, validation_error_to_scenario_error
+from carecap.sim.scenario.model import Name, Scenario, apply_overrides
 
 _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*$")
 RESERVED_PATHS = {"seed": "seed", "replications": "replications"}

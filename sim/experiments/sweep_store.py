@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from carecap.sim.errors import ScenarioError
 from carecap.sim.experiments.atomic import write_atomic, write_json_atomic, write_parquet_atomic
 from carecap.sim.experiments.manifest import package_versions

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
 from carecap.sim.experiments.replications import RECORD_TABLES, simulate
 from carecap.sim.experiments.sweep_store import (
     metrics_relpath,

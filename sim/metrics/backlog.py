@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from carecap.sim.engine.records import OUTCOMES, ReplicationRecords
 from carecap.sim.metrics.common import (
     ALL,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.scenario.model import ALL, SERVICES, Scenario
 from carecap.sim.units import DAY_MIN

@@ -26,6 +26,7 @@ import math
 
 import numpy as np
 import pandas as pd
+
 from carecap.sim.engine.records import OUTCOMES, ReplicationRecords
 from carecap.sim.metrics.common import (
     ALL,

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from carecap.sim.engine.records import OUTCOMES, ReplicationRecords
 from carecap.sim.metrics.backlog import backlog_metrics, backlog_series, occupancy_series
 from carecap.sim.metrics.common import (

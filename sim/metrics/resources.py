@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from carecap.sim.engine.records import OUTCOMES, UNIT_KINDS, ReplicationRecords
 from carecap.sim.metrics.common import (
     ALL,

@@ -37,12 +37,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from carecap.sim.errors import FileRef, ScenarioError
-from carecap.sim.scenario.messages import Locator, validation_error_to_scenario_error
-from carecap.sim.scenario.model import Scenario
 from pydantic import ValidationError
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from carecap.sim.errors import FileRef, ScenarioError
+from carecap.sim.scenario.messages import Locator, validation_error_to_scenario_error
+from carecap.sim.scenario.model import Scenario
 
 __all__ = [
     "EXTENDS",

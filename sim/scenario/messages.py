@@ -19,9 +19,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+from pydantic import BaseModel, ValidationError
+
 from carecap.sim.errors import FileRef, Problem, ScenarioError
 from carecap.sim.scenario.distributions import DIST_NAMES
-from pydantic import BaseModel, ValidationError
 
 Locator = Callable[[tuple[str, ...]], tuple[FileRef, int | None, int | None]]
 """Maps a field path to ``(file, line, column)`` where it is written (line/column 1-based)."""

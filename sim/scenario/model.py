@@ -13,8 +13,6 @@ import datetime as dt
 import math
 from typing import Annotated, Literal
 
-from carecap.sim.scenario.distributions import DistOrNumber
-from carecap.sim.scenario.schedule import WeeklySchedule
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -25,6 +23,9 @@ from pydantic import (
     PositiveInt,
     model_validator,
 )
+
+from carecap.sim.scenario.distributions import DistOrNumber
+from carecap.sim.scenario.schedule import WeeklySchedule
 
 SERVICES = ("care_visit", "alarm", "centre_bath", "home_bath")
 """Service codes, in the order of their integer ids in the records."""

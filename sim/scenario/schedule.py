@@ -19,8 +19,9 @@ import math
 import re
 from typing import Any
 
-from carecap.sim.units import DAY_MIN, WEEK_MIN
 from pydantic import BaseModel, ConfigDict, model_validator
+
+from carecap.sim.units import DAY_MIN, WEEK_MIN
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
 from carecap.sim.experiments.replications import simulate
 from carecap.sim.scenario.loader import load_scenario
 
