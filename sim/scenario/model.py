@@ -1,7 +1,8 @@
 """The scenario: a frozen, fully validated description of one city's care services.
 
-A YAML file becomes a :class:`Scenario` (via :mod:`carecap.sim.scenario.loader`) before anything
-runs. Unknown keys
+Each service's own configuration model lives with the service (:mod:`carecap.sim.services`);
+this module assembles them with the calendar, the population and the costs. A YAML file becomes
+a :class:`Scenario` (via :mod:`carecap.sim.scenario.loader`) before anything runs. Unknown keys
 are errors; every cross-reference (districts, care levels, tiers) is checked here, so the engine
 can trust what it receives. Field names carry their units (``_min``, ``_days``, ``_per_month``).
 Variants are made with :meth:`Scenario.with_overrides`, never by mutation.
@@ -10,12 +11,9 @@ Variants are made with :meth:`Scenario.with_overrides`, never by mutation.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     NonNegativeFloat,
     NonNegativeInt,
@@ -24,28 +22,35 @@ from pydantic import (
     model_validator,
 )
 
-from carecap.sim.scenario.distributions import DistOrNumber
-from carecap.sim.scenario.schedule import WeeklySchedule
+from carecap.sim.scenario.base import ALL, Frozen, Name, Probability, check_shares
+from carecap.sim.services.alarm import AlarmService
+from carecap.sim.services.bathing import BathService, Routing
+from carecap.sim.services.care_visit import CareVisitService, LevelVisitPlan
+from carecap.sim.services.caregivers import CaregiverPool, CaregiverShift
+from carecap.sim.services.centre_bath import BathingCentre, Vans
+from carecap.sim.services.home_bath import BathTeamPool, HomeBathing
+
+__all__ = [
+    "ALL",
+    "SERVICES",
+    "AlarmService",
+    "BathService",
+    "BathTeamPool",
+    "BathingCentre",
+    "CareVisitService",
+    "CaregiverPool",
+    "CaregiverShift",
+    "HomeBathing",
+    "LevelVisitPlan",
+    "Name",
+    "Probability",
+    "Routing",
+    "Scenario",
+    "Vans",
+]
 
 SERVICES = ("care_visit", "alarm", "centre_bath", "home_bath")
 """Service codes, in the order of their integer ids in the records."""
-
-Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")]
-Probability = Annotated[float, Field(ge=0, le=1)]
-ALL = "all"
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True
-    )
-
-
-def _check_shares(shares: dict[str, float], what: str) -> None:
-    total = sum(shares.values())
-    if not math.isclose(total, 1.0, abs_tol=1e-6):
-        raise ValueError(f"{what} are probabilities and must sum to 1, but they sum to {total:g}")
-
 
 # --- calendar and run -----------------------------------------------------------------------
 
@@ -115,158 +120,20 @@ class Population(Frozen):
 
     @model_validator(mode="after")
     def _shares(self):
-        _check_shares(self.care_level_shares, "care_level_shares")
-        _check_shares(self.tier_shares, "tier_shares")
+        check_shares(self.care_level_shares, "care_level_shares")
+        check_shares(self.tier_shares, "tier_shares")
         if self.enrolment_district_shares is not None:
-            _check_shares(self.enrolment_district_shares, "enrolment_district_shares")
+            check_shares(self.enrolment_district_shares, "enrolment_district_shares")
         return self
 
 
 # --- demand ----------------------------------------------------------------------------------
-
-SeasonalFactors = dict[Annotated[int, Field(ge=1, le=12)], NonNegativeFloat]
-
-
-def _positive_interval(dist, where: str):
-    if dist.mean() <= 0:
-        raise ValueError(
-            f"{where} has mean 0: an interval that is always 0 asks for infinitely many requests "
-            "at one instant; give an interval with a positive mean"
-        )
-    return dist
-
-
-class LevelVisitPlan(Frozen):
-    interval_days: DistOrNumber
-    duration_min: DistOrNumber
-
-    @model_validator(mode="after")
-    def _interval(self):
-        _positive_interval(self.interval_days, "interval_days")
-        return self
-
-
-class CareVisitService(Frozen):
-    """Care-plan visits to family beds by caregivers."""
-
-    mode: Literal["after_delivery", "calendar"] = "calendar"
-    """``calendar``: due dates follow one another by the interval (an exponential interval makes
-    a Poisson stream); ``after_delivery``: the next visit falls due an interval after the last one
-    ended."""
-    by_care_level: dict[Name, LevelVisitPlan]
-    """Levels not listed have no care-plan visits."""
-    target_days: PositiveFloat
-    give_up_days: PositiveFloat | None = None
-    seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
-    elder_coverage_share: Probability = 0.9
-    """An elder is covered when served at least this share of the visits the plan entitles."""
-
-
-class AlarmService(Frozen):
-    """Alarms from the monitoring platform: a Poisson stream per bed."""
-
-    rate_per_bed_month: NonNegativeFloat
-    visit_share: Probability
-    """Share of alarms that need a caregiver at the home (the rest are handled remotely)."""
-    duration_min: DistOrNumber
-    target_min: PositiveFloat
-    target_min_by_district: dict[Name, PositiveFloat] = Field(default_factory=dict)
-    """Districts whose target differs from ``target_min`` (e.g. 60 min in the counties)."""
-    give_up_min: PositiveFloat | None = None
-    seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
-
-
-class BathService(Frozen):
-    """Bathing entitlement; each request is routed to the centre or a home team."""
-
-    mode: Literal["after_delivery", "calendar"] = "after_delivery"
-    interval_days_by_level: dict[Name, DistOrNumber]
-    """Levels not listed are not entitled to bathing."""
-
-    @model_validator(mode="after")
-    def _intervals(self):
-        for level, dist in self.interval_days_by_level.items():
-            _positive_interval(dist, f"interval_days_by_level.{level}")
-        return self
-
-    target_days: PositiveFloat
-    give_up_days: PositiveFloat | None = None
-    seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
 
 
 class Services(Frozen):
     care_visit: CareVisitService | None = None
     alarm: AlarmService | None = None
     bath: BathService | None = None
-
-
-# --- resources -------------------------------------------------------------------------------
-
-
-class Shift(Frozen):
-    count: NonNegativeInt
-    hours: WeeklySchedule
-
-
-class CaregiverShift(Shift):
-    serves: list[Literal["care_visit", "alarm"]] = Field(
-        default_factory=lambda: ["care_visit", "alarm"], min_length=1
-    )
-    """What this shift's caregivers do: e.g. ``[alarm]`` for a night cover that answers alarms
-    only and makes no planned visits."""
-
-
-class CaregiverPool(Frozen):
-    """Caregivers serving the family beds of some districts (``all`` for a city-wide pool)."""
-
-    name: Name
-    districts: Literal["all"] | list[Name] = ALL
-    shifts: list[CaregiverShift] = Field(min_length=1)
-    travel_min: dict[Name, DistOrNumber]
-    """One-way travel to a home, by the home's district."""
-
-
-class Vans(Frozen):
-    count: NonNegativeInt
-    seats: PositiveInt
-
-
-class BathingCentre(Frozen):
-    district: Name
-    stations: NonNegativeInt
-    hours: WeeklySchedule
-    bath_duration_min: DistOrNumber
-    transport_min: dict[Name, DistOrNumber]
-    """One-way transport from the elder's district; the station is booked from pick-up."""
-    vans: Vans | None = None
-    """``None``: transport is not a constraint."""
-
-
-class BathTeamPool(Frozen):
-    name: Name
-    base_district: Name
-    districts: Literal["all"] | list[Name] = ALL
-    shifts: list[Shift] = Field(min_length=1)
-    travel_min: dict[Name, DistOrNumber]
-
-
-class HomeBathing(Frozen):
-    teams: list[BathTeamPool] = Field(min_length=1)
-    setup_min: DistOrNumber
-    bath_min: DistOrNumber
-    packup_min: DistOrNumber
-
-
-class Routing(Frozen):
-    """Where a bath request goes, decided when it is made."""
-
-    prefer: Literal["centre", "home"] = "centre"
-    centre_care_levels: list[Name] | None = None
-    """Levels that may go to the centre; default: levels with ``can_go_to_centre``."""
-    max_centre_transport_min: PositiveFloat | None = None
-    """Districts whose mean transport time exceeds this are served at home."""
-    overflow_to_home_when_centre_queue_over: NonNegativeInt | None = None
-    overflow_to_centre_when_home_queue_over: NonNegativeInt | None = None
 
 
 class Costs(Frozen):

@@ -1,0 +1,40 @@
+"""The bathing entitlement and the routing of each bath request to the centre or home."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, NonNegativeInt, PositiveFloat, model_validator
+
+from carecap.sim.scenario.base import Frozen, Name, SeasonalFactors, positive_interval
+from carecap.sim.scenario.distributions import DistOrNumber
+
+
+class BathService(Frozen):
+    """Bathing entitlement; each request is routed to the centre or a home team."""
+
+    mode: Literal["after_delivery", "calendar"] = "after_delivery"
+    interval_days_by_level: dict[Name, DistOrNumber]
+    """Levels not listed are not entitled to bathing."""
+
+    @model_validator(mode="after")
+    def _intervals(self):
+        for level, dist in self.interval_days_by_level.items():
+            positive_interval(dist, f"interval_days_by_level.{level}")
+        return self
+
+    target_days: PositiveFloat
+    give_up_days: PositiveFloat | None = None
+    seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
+
+
+class Routing(Frozen):
+    """Where a bath request goes, decided when it is made."""
+
+    prefer: Literal["centre", "home"] = "centre"
+    centre_care_levels: list[Name] | None = None
+    """Levels that may go to the centre; default: levels with ``can_go_to_centre``."""
+    max_centre_transport_min: PositiveFloat | None = None
+    """Districts whose mean transport time exceeds this are served at home."""
+    overflow_to_home_when_centre_queue_over: NonNegativeInt | None = None
+    overflow_to_centre_when_home_queue_over: NonNegativeInt | None = None
