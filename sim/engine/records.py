@@ -40,6 +40,7 @@ clipped to the horizon.
 
 from __future__ import annotations
 
+import math
 from array import array
 from dataclasses import dataclass, field
 
@@ -67,6 +68,17 @@ class ReplicationRecords:
     units: pd.DataFrame
     shifts: pd.DataFrame
     timings: dict[str, float] = field(default_factory=dict)
+    followed_until_min: float = math.nan
+    """When the run stopped following the window's requests: ``horizon_min`` plus the drain
+    (``calendar.drain_days``: no new demand, capacity as scheduled) actually used. A request
+    still ``waiting`` in the records is right-censored here: its wait is at least
+    ``followed_until_min - request_min``. NaN is read as ``horizon_min`` (no drain)."""
+
+    @property
+    def observed_end_min(self) -> float:
+        """``followed_until_min``, or ``horizon_min`` when the run had no drain."""
+        end = self.followed_until_min
+        return self.horizon_min if end != end else end
 
 
 class RequestLog:

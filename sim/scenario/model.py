@@ -61,6 +61,10 @@ class Calendar(Frozen):
     start_date: dt.date
     horizon_days: PositiveFloat
     warmup_days: NonNegativeFloat = 0.0
+    drain_days: NonNegativeFloat = 0.0
+    """After the horizon, follow the requests made before it for at most this many days (no
+    new demand; capacity and hours as scheduled) until each has started or been abandoned; those
+    still waiting then are right-censored. 0: observation ends at the horizon."""
 
     @model_validator(mode="after")
     def _warmup_before_horizon(self):

@@ -20,3 +20,7 @@ class AlarmService(Frozen):
     """Districts whose target differs from ``target_min`` (e.g. 60 min in the counties)."""
     give_up_min: PositiveFloat | None = None
     seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
+    report_within_min: list[PositiveFloat] = Field(default_factory=list)
+    """Common thresholds (minutes, e.g. ``[15, 30, 60]``) reported as ``within_<threshold>``
+    shares beside the service's own target, so that districts with different targets compare on
+    one ruler."""

@@ -26,6 +26,10 @@ class BathService(Frozen):
     target_days: PositiveFloat
     give_up_days: PositiveFloat | None = None
     seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
+    report_within_days: list[PositiveFloat] = Field(default_factory=list)
+    """Common thresholds (days, e.g. ``[3, 7, 14]``) reported as ``within_<threshold>``
+    shares beside the service's own target, so that districts with different targets compare on
+    one ruler."""
 
 
 class Routing(Frozen):
