@@ -127,8 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--overwrite",
         action="store_true",
-        help="replace a folder that holds a different carecap run (never a folder of other "
-        "files)",
+        help="replace a folder that holds a different carecap run (never a folder of other files)",
     )
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
     add_precision_arguments(run)

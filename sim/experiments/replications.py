@@ -14,9 +14,9 @@ the number of workers: a replication carries its own number and seed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
