@@ -12,7 +12,6 @@ the point's seed and replications (see :func:`_plan` for antithetic sweeps). The
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from carecap.analysis.compare import (
     format_comparison,
 )
 from carecap.sim.errors import ScenarioError
+from carecap.sim.experiments.atomic import dumps
 from carecap.sim.experiments.replications import (
     ReplicationResult,
     default_workers,
@@ -155,7 +155,7 @@ def compare(args: argparse.Namespace) -> int:
             "warnings": problems,
             "comparison": comparison_json(table),
         }
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(dumps(data))
     else:
         header = [f"  seed {seed}, replications {_span(reps)}"]
         header += [f"  {n}" for n in notes]
