@@ -18,24 +18,30 @@ from carecap.analysis.summary_table import format_summary
 from carecap.sim.errors import UsageError
 from carecap.sim.experiments.atomic import dumps
 from carecap.sim.experiments.replications import default_workers
-from carecap.sim.experiments.run_folder import run_to_folder
+from carecap.sim.experiments.run_folder import RunInterrupted, run_to_folder
+
+EXIT_INTERRUPTED = 130
 
 
 def run(args: argparse.Namespace) -> int:
     rule = _precision_rule(args)
     quiet = bool(getattr(args, "json", False))
-    outcome = run_to_folder(
-        args.scenario,
-        reps=args.reps,
-        seed=args.seed,
-        out=args.out,
-        workers=args.workers,
-        overwrite=bool(getattr(args, "overwrite", False)),
-        more=rule,
-        more_settings=rule.settings() if rule else None,
-        summary_text=format_summary,
-        progress=None if quiet else _say,
-    )
+    try:
+        outcome = run_to_folder(
+            args.scenario,
+            reps=args.reps,
+            seed=args.seed,
+            out=args.out,
+            workers=args.workers,
+            overwrite=bool(getattr(args, "overwrite", False)),
+            more=rule,
+            more_settings=rule.settings() if rule else None,
+            summary_text=format_summary,
+            progress=None if quiet else _say,
+        )
+    except RunInterrupted as exc:
+        _say(exc.message)
+        return EXIT_INTERRUPTED
     precision = rule.outcome() if rule else None
     if quiet:
         data = summary_json(outcome.scenario, outcome.seed, len(outcome.replications), outcome)

@@ -94,6 +94,16 @@ class RunOutcome:
     error: str | None = None
 
 
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a run; its finished replications were put in place (``outcome``) and
+    ``message`` says where."""
+
+    def __init__(self, message: str, outcome: RunOutcome) -> None:
+        super().__init__(message)
+        self.message = message
+        self.outcome = outcome
+
+
 @dataclass(frozen=True)
 class _Target:
     """What is at the target path now: ``absent``, ``empty`` or ``run`` (with its manifest)."""
@@ -131,8 +141,8 @@ def run_to_folder(
         argv: the command line recorded in the manifest (default ``sys.argv``).
 
     Returns the outcome of a complete run. On Ctrl-C the finished replications are put in place
-    (status ``interrupted``) and ``KeyboardInterrupt`` propagates; on an error, likewise with
-    status ``failed`` and the error propagates.
+    (status ``interrupted``) and :class:`RunInterrupted` (a ``KeyboardInterrupt``) is raised with
+    that outcome; on an error, likewise with status ``failed``, and the error propagates.
 
     Raises:
         ScenarioError: the scenario file cannot be used.
@@ -203,12 +213,12 @@ def run_to_folder(
                     reps_list.extend(batch)
             except KeyboardInterrupt:
                 outcome = finish(INTERRUPTED, None)
-                say(
+                raise RunInterrupted(
                     f"carecap: interrupted: {len(outcome.finished)} of {len(reps_list)} "
                     f"replication(s) kept in {_label(outcome.folder, shown, target)} "
-                    "(status interrupted)"
-                )
-                raise
+                    "(status interrupted)",
+                    outcome,
+                ) from None
             except BaseException as exc:
                 outcome = _finish_after_error(finish, exc)
                 if outcome is not None:
