@@ -15,8 +15,10 @@ any module may raise these.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -217,3 +219,19 @@ def describe_os_error(exc: OSError) -> str:
 def is_user_os_error(exc: BaseException) -> bool:
     """Whether ``exc`` is an ``OSError`` caused by the user's files or machine."""
     return isinstance(exc, OSError) and exc.errno in USER_ERRNOS
+
+
+@contextlib.contextmanager
+def results_folder_errors(
+    folder: FileRef, doing: str = "write the results folder"
+) -> Iterator[None]:
+    """Turn the user's file-system problems inside the block (disk full, permission denied, a
+    file where a folder should be) into a :class:`ResultsError` naming ``folder``; other
+    ``OSError``s are bugs and pass through."""
+    try:
+        yield
+    except OSError as exc:
+        if not is_user_os_error(exc):
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise ResultsError(folder, f"cannot {doing}{where}: {describe_os_error(exc)}") from None

@@ -129,6 +129,16 @@ def _sweep_into_user_folder(tmp, scenario, mp):
     return ["sweep", str(write_sweep(tmp / "spec")), "--out", str(tmp / "out"), "--quiet"]
 
 
+def _sweep_disk_full(tmp, scenario, mp):
+    sweep = write_sweep(tmp / "spec")
+
+    def full(path):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    mp.setattr(atomic, "_new_temporary", full)
+    return ["sweep", str(sweep), "--out", str(tmp / "out"), "--quiet", "--workers", "1"]
+
+
 def _status_of_user_folder(tmp, scenario, mp):
     (tmp / "out").mkdir()
     return ["status", str(tmp / "out")]
@@ -157,6 +167,7 @@ BAD: list[tuple[str, Callable, list[str]]] = [
     ("warmup --plot x.bmp", _plot_bmp, ["--plot", "x.bmp", ".png"]),
     ("warmup --plot under a file", _plot_under_a_file, ["--plot", "is a file"]),
     ("sweep into user files", _sweep_into_user_folder, ["out", "not a sweep's results folder"]),
+    ("sweep, disk full", _sweep_disk_full, ["out", "disk is full"]),
     ("status of a non-sweep", _status_of_user_folder, ["out", "sweep.json"]),
     ("status, damaged sweep.json", _status_of_damaged_sweep_json, ["sweep.json", "damaged"]),
 ]
@@ -221,6 +232,15 @@ def test_overwrite_replaces_a_different_run_as_a_whole(tmp_path, scenario):
     assert set(pd.read_parquet(out / "metrics.parquet")["replication"]) == {0, 1}
     assert (out / "plot.png").read_bytes() == b"mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out", "short.yaml"]
+
+
+def test_a_folder_holding_only_the_warmup_plot_is_used_and_the_plot_kept(tmp_path, scenario):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "warmup.png").write_bytes(b"plot")  # `carecap warmup` made the folder first
+    assert run(scenario, out) == 0
+    assert (out / "warmup.png").read_bytes() == b"plot"
+    assert read_manifest(out)["status"] == "complete"
 
 
 def test_out_dot_never_touches_the_working_directorys_files(tmp_path, scenario, monkeypatch):

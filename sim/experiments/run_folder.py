@@ -3,7 +3,8 @@
 :func:`run_to_folder` simulates a scenario's replications into a fresh *staging* folder next to
 the target (``.NAME.staging-<pid>-<random>``) and moves it into place only when it is finished:
 
-* target absent or empty: the staging folder becomes the target (one rename);
+* target absent or empty: the staging folder becomes the target (one rename); a folder holding
+  only ``carecap warmup``'s default plot (``warmup.png``) counts as empty, the plot carried over;
 * target holding the *same* carecap run (same scenario hash, seed, replications and precision
   settings), or a different one with ``overwrite``: the old run is replaced as a whole (old renamed
   aside, new renamed in, old deleted); files in it that a run does not write (a plot, notes) are
@@ -42,7 +43,7 @@ from typing import Any
 
 import pandas as pd
 
-from carecap.sim.errors import ResultsError, describe_os_error, is_user_os_error
+from carecap.sim.errors import ResultsError, describe_os_error, results_folder_errors
 from carecap.sim.experiments.atomic import (
     TMP_PREFIX,
     fsync_dir,
@@ -106,7 +107,8 @@ class RunInterrupted(KeyboardInterrupt):
 
 @dataclass(frozen=True)
 class _Target:
-    """What is at the target path now: ``absent``, ``empty`` or ``run`` (with its manifest)."""
+    """What is at the target path now: ``absent``, ``empty``, ``side`` (only the files of other
+    carecap commands, see :func:`_is_side_file`) or ``run`` (with its manifest)."""
 
     kind: str
     manifest: dict[str, Any] | None = None
@@ -162,7 +164,7 @@ def run_to_folder(
         "replications": len(reps_list),
         "more": more_settings,
     }
-    with _guarded(shown):
+    with results_folder_errors(shown):
         _make_parent(shown, target)
         with _locked(shown, target):
             _recover(target)
@@ -249,20 +251,6 @@ def _label(folder: Path, shown: Path, target: Path) -> str:
 # --- the target and its lock ----------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _guarded(shown: Path) -> Iterator[None]:
-    """Turn the user's file-system problems (disk full, permissions) into a ResultsError."""
-    try:
-        yield
-    except OSError as exc:
-        if not is_user_os_error(exc):
-            raise
-        where = f" ({exc.filename})" if exc.filename else ""
-        raise ResultsError(
-            shown, f"cannot write the results folder{where}: {describe_os_error(exc)}"
-        ) from None
-
-
 def _make_parent(shown: Path, target: Path) -> None:
     if target.exists() and not target.is_dir():
         raise ResultsError(
@@ -342,6 +330,8 @@ def _inspect(shown: Path, target: Path, run_key: dict[str, Any], overwrite: bool
     if not entries:
         return _Target("empty")
     manifest = read_manifest(target)
+    if manifest is None and all(_is_side_file(name) for name in entries):
+        return _Target("side")  # e.g. `carecap warmup` made the folder for its plot first
     if manifest is None:
         raise ResultsError(
             shown,
@@ -404,6 +394,12 @@ def _remove_stale(target: Path) -> None:
     for path in target.parent.glob(_staging_prefix(target) + "*"):
         if path.is_dir() and (path / STAGING_MARK).is_file():
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _is_side_file(name: str) -> bool:
+    """Files other carecap commands write into a run's folder (``carecap warmup``'s default
+    plot): a folder holding only these is taken as empty, and they are carried over."""
+    return name.startswith("warmup.") and not name.startswith(TMP_PREFIX)
 
 
 def _is_run_entry(name: str) -> bool:
@@ -496,7 +492,8 @@ def _install(staging: Path, target: Path, state: _Target, status: str) -> Path:
         os.replace(staging, target)  # replaces an empty folder too (rename(2))
         fsync_dir(parent)
         return target
-    if status != COMPLETE:  # keep the old run whole: the partial one goes next to it
+    if status != COMPLETE and state.kind == "run":  # keep the old run whole: the partial one
+        # goes next to it
         stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
         dest = parent / f"{target.name}.{status}-{stamp}"
         n = 1

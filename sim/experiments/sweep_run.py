@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from carecap.sim.errors import UsageError
+from carecap.sim.errors import UsageError, results_folder_errors
 from carecap.sim.experiments.executors import (
     DaskExecutor,
     Executor,
@@ -177,6 +177,13 @@ def run_sweep_file(
     say = say or (lambda text: None)
     loaded = load_sweep(sweep_file)
     out_dir = Path(out) if out is not None else RESULTS_ROOT / loaded.name
+    with results_folder_errors(out_dir, "write the sweep's results folder"):
+        return _run_session(
+            loaded, sweep_file, out_dir, workers, executor, scheduler, records, quiet, say
+        )
+
+
+def _run_session(loaded, sweep_file, out_dir, workers, executor, scheduler, records, quiet, say):
     store = open_store(out_dir, loaded)
     with store.locked():
         if store.remove_temporaries():
