@@ -247,8 +247,10 @@ def test_out_dot_never_touches_the_working_directorys_files(tmp_path, scenario, 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "requests").mkdir()
     (tmp_path / "requests" / "keep.txt").write_text("mine")
+    before = sorted(tmp_path.parent.iterdir())
     assert run(scenario, Path(".")) == 2
     assert (tmp_path / "requests" / "keep.txt").read_text() == "mine"
+    assert sorted(tmp_path.parent.iterdir()) == before  # not even a lock file
 
 
 def test_only_marked_staging_folders_are_cleaned_up(tmp_path, scenario):

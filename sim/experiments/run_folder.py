@@ -165,6 +165,7 @@ def run_to_folder(
         "more": more_settings,
     }
     with results_folder_errors(shown):
+        _inspect(shown, target, run_key, overwrite)  # refuse before creating anything
         _make_parent(shown, target)
         with _locked(shown, target):
             _recover(target)
