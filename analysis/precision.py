@@ -14,7 +14,6 @@ the usual price of a relative-precision rule (Law, *Simulation Modeling and Anal
 
 from __future__ import annotations
 
-import argparse
 import math
 import textwrap
 from collections.abc import Callable, Sequence
@@ -25,7 +24,6 @@ import numpy as np
 import pandas as pd
 
 from carecap.analysis.stats import summarise
-from carecap.sim.errors import ScenarioError
 from carecap.sim.experiments.replications import ReplicationResult, run_replications
 from carecap.sim.scenario.model import Scenario
 
@@ -43,18 +41,6 @@ STATUS_COLUMNS = [
     "relative",
     "met",
 ]
-
-
-def check_precision_args(args: argparse.Namespace) -> None:
-    """``--precision-metrics`` and ``--max-reps`` mean nothing without ``--precision``."""
-    if getattr(args, "precision", None) is not None:
-        return
-    for option, value in (
-        ("--precision-metrics", getattr(args, "precision_metrics", None)),
-        ("--max-reps", getattr(args, "max_reps", None)),
-    ):
-        if value is not None:
-            raise ScenarioError(option, "", f"{option} needs --precision (e.g. --precision 0.05)")
 
 
 def is_precise(mean: float, half_width: float, precision: float) -> bool:
@@ -132,6 +118,66 @@ def batch_size(workers: int) -> int:
     return max(2, int(workers))
 
 
+class PrecisionRule:
+    """The stopping rule as a callable for
+    :func:`carecap.sim.experiments.run_folder.run_to_folder` (``more=``): after each round, given
+    the finished replications and the replication numbers asked for so far, the next batch of
+    replication numbers, or none when every named metric is precise enough, a name matches no
+    metric, or the cap is reached. :meth:`outcome` says where it stopped."""
+
+    def __init__(
+        self,
+        precision: float,
+        names: Sequence[str] | None = None,
+        max_reps: int | None = None,
+        workers: int = 1,
+    ) -> None:
+        if not 0 < precision < 1:
+            raise ValueError(f"precision must be between 0 and 1, got {precision}")
+        self.precision = precision
+        self.names = list(names or DEFAULT_METRICS)
+        self.max_reps = max_reps
+        self.workers = workers
+        self.initial: int | None = None
+        self.status = pd.DataFrame({c: pd.Series(dtype=object) for c in STATUS_COLUMNS})
+        self.unknown: list[str] = []
+        self.replications = 0
+
+    def settings(self) -> dict:
+        """Plain data saying what the rule is (recorded in the run's manifest)."""
+        return {
+            "precision": self.precision,
+            "metrics": self.names,
+            "max_reps": self.max_reps or DEFAULT_MAX_REPS,
+        }
+
+    def cap(self) -> int:
+        return max(self.initial or 0, self.max_reps or DEFAULT_MAX_REPS)
+
+    def __call__(self, results: Sequence[ReplicationResult], reps: list[int]) -> list[int]:
+        if self.initial is None:
+            self.initial = len(reps)
+        self.replications = len(reps)
+        metrics = pd.concat([r.metrics for r in results], ignore_index=True)
+        self.status, self.unknown = precision_status(metrics, self.names, self.precision)
+        done = bool(len(self.status)) and bool(self.status["met"].all())
+        if done or self.unknown or len(reps) >= self.cap():
+            return []
+        return list(range(len(reps), min(len(reps) + batch_size(self.workers), self.cap())))
+
+    def outcome(self) -> PrecisionOutcome:
+        done = bool(len(self.status)) and bool(self.status["met"].all())
+        return PrecisionOutcome(
+            precision=self.precision,
+            status=self.status,
+            replications=self.replications,
+            initial=self.initial or 0,
+            max_reps=self.cap(),
+            capped=not done and not self.unknown and self.replications >= self.cap(),
+            unknown=tuple(self.unknown),
+        )
+
+
 def run_to_precision(
     scenario: Scenario,
     reps: list[int],
@@ -143,69 +189,26 @@ def run_to_precision(
     names: Sequence[str] | None = None,
     max_reps: int | None = None,
 ) -> PrecisionOutcome:
-    """Run ``reps``, then add replications until precise (see the module docstring).
+    """Run ``reps``, then add replications until precise (see the module docstring), without a
+    results folder (``carecap run --precision`` uses :class:`PrecisionRule` with
+    :func:`carecap.sim.experiments.run_folder.run_to_folder`).
 
     ``reps`` (the initial replication numbers, 0..k-1) is extended in place as batches are
-    planned, so a caller that reports progress or writes a manifest on interruption sees the
-    replications asked for so far. ``workers`` is the number of processes available; each batch
-    holds :func:`batch_size` replications (fewer at the cap). ``on_done`` is passed to
+    planned. ``workers`` is the number of processes available; each batch holds
+    :func:`batch_size` replications (fewer at the cap). ``on_done`` is passed to
     :func:`carecap.sim.experiments.replications.run_replications`. The cap ``max_reps`` (default
-    200) is raised to the
-    initial count if below it.
+    200) is raised to the initial count if below it.
     """
-    names = list(names or DEFAULT_METRICS)
-    initial = len(reps)
-    cap = max(initial, max_reps or DEFAULT_MAX_REPS)
-    metrics: list[pd.DataFrame] = []
-
-    def run(batch: list[int]) -> None:
-        results = run_replications(
+    rule = PrecisionRule(precision, names, max_reps, workers)
+    results: list[ReplicationResult] = []
+    batch = list(reps)
+    while batch:
+        results += run_replications(
             scenario, batch, seed, out_dir, max(1, min(workers, len(batch))), on_done
         )
-        metrics.extend(r.metrics for r in results)
-
-    run(list(reps))
-    while True:
-        status, unknown = precision_status(pd.concat(metrics, ignore_index=True), names, precision)
-        done = bool(len(status)) and bool(status["met"].all())
-        if done or unknown or len(reps) >= cap:
-            break
-        batch = list(range(len(reps), min(len(reps) + batch_size(workers), cap)))
+        batch = rule(results, reps)
         reps.extend(batch)
-        run(batch)
-    return PrecisionOutcome(
-        precision=precision,
-        status=status,
-        replications=len(reps),
-        initial=initial,
-        max_reps=cap,
-        capped=not done and not unknown and len(reps) >= cap,
-        unknown=tuple(unknown),
-    )
-
-
-def run_to_precision_args(
-    args: argparse.Namespace,
-    scenario: Scenario,
-    reps: list[int],
-    seed: int,
-    out_dir: Path | None,
-    default_workers: int,
-    on_done: Callable[[ReplicationResult], None],
-) -> PrecisionOutcome:
-    """:func:`run_to_precision` with the options of ``carecap run`` (``--precision``,
-    ``--precision-metrics``, ``--max-reps``, ``--workers`` or ``default_workers``)."""
-    return run_to_precision(
-        scenario,
-        reps,
-        seed,
-        out_dir,
-        args.workers or default_workers,
-        on_done,
-        args.precision,
-        args.precision_metrics,
-        args.max_reps,
-    )
+    return rule.outcome()
 
 
 def with_precision(data: dict, outcome: PrecisionOutcome | None) -> dict:
@@ -213,22 +216,14 @@ def with_precision(data: dict, outcome: PrecisionOutcome | None) -> dict:
     return data if outcome is None else {**data, "precision": precision_json(outcome)}
 
 
-def print_precision(outcome: PrecisionOutcome | None) -> None:
-    """Print :func:`format_precision` after the summary (nothing without ``--precision``)."""
-    if outcome is not None:
-        print("\n" + format_precision(outcome), flush=True)
-
-
-def raise_if_unknown(outcome: PrecisionOutcome | None) -> None:
-    """Bad ``--precision-metrics`` names are a usage error (exit 2), raised after the results
-    of the initial replications were written (they are a complete plain run)."""
-    if outcome is None or not outcome.unknown:
-        return
-    message = (
+def unknown_metrics_message(outcome: PrecisionOutcome) -> str:
+    """What to say when names matched no metric (empty when all matched)."""
+    if not outcome.unknown:
+        return ""
+    return (
         f"no metric named {', '.join(outcome.unknown)} (slice all); write service.metric,"
         " e.g. care_visit.wait_mean, or a bare metric name such as wait_mean"
     )
-    raise ScenarioError("--precision-metrics", "", message)
 
 
 def format_precision(outcome: PrecisionOutcome) -> str:

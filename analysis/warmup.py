@@ -28,7 +28,6 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -188,21 +187,13 @@ def simulate_series(scenario: Scenario, replication: int, seed: int) -> pd.DataF
 def run_series(
     scenario: Scenario, replications: list[int], seed: int, workers: int
 ) -> pd.DataFrame:
-    """:func:`simulate_series` for each replication, on up to ``workers`` processes; rows in
-    replication order."""
-    if workers <= 1 or len(replications) <= 1:
-        parts = [simulate_series(scenario, r, seed) for r in replications]
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(replications))) as pool:
-            parts = list(
-                pool.map(
-                    simulate_series,
-                    [scenario] * len(replications),
-                    replications,
-                    [seed] * len(replications),
-                )
-            )
-    return pd.concat(parts, ignore_index=True)
+    """:func:`simulate_series` for each replication, on up to ``workers`` processes (the shared
+    runner, :func:`carecap.sim.experiments.replications.map_replications`); rows in replication
+    order."""
+    from carecap.sim.experiments.replications import map_replications
+
+    parts = dict(map_replications(simulate_series, scenario, replications, seed, workers))
+    return pd.concat([parts[r] for r in sorted(parts)], ignore_index=True)
 
 
 def mean_series(per_rep: pd.DataFrame) -> pd.DataFrame:

@@ -1,16 +1,24 @@
-"""Errors a user can fix by editing their input.
+"""Errors a user can fix: a small hierarchy, each printed by the command line as one paragraph.
 
-:class:`ScenarioError` is the one exception carecap raises for a bad scenario file (unreadable,
-invalid YAML, a broken ``extends:`` chain, or a value the scenario model rejects). Its ``str()`` is
-a short paragraph a planner can act on: the file (and line, when known), the dotted field path
-(``bathing_centre.stations``, ``caregivers.0.shifts.1.hours``), the bad value and what is allowed.
-The command line prints it without a traceback. This module depends on nothing else in carecap, so
-any module may raise it.
+* :class:`CarecapError` — the base: a condition the user caused and can fix (exit code 2).
+* :class:`ScenarioError` — a bad scenario or sweep file (unreadable, invalid YAML, a broken
+  ``extends:`` chain, a value the model rejects). Its ``str()`` names the file (and line, when
+  known), the dotted field path (``bathing_centre.stations``), the bad value and what is allowed.
+* :class:`UsageError` — a command-line option (or the matching keyword of a library function):
+  names the option, the value and what is allowed.
+* :class:`ResultsError` — a results folder or output file that cannot be used (not carecap's, a
+  different run, locked by another run, unwritable, disk full): names the folder and what is wrong.
+
+Anything else that escapes is a bug in carecap. This module depends on nothing else in carecap, so
+any module may raise these.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +74,45 @@ class Problem:
         return f"{self.where()}: {path}: {message}"
 
 
-class ScenarioError(Exception):
+class CarecapError(Exception):
+    """A condition the user caused and can fix; ``str()`` is one paragraph saying what to do."""
+
+
+class UsageError(CarecapError):
+    """A command-line option (or library keyword) with a value that cannot be used.
+
+    Attributes:
+        option: the option as written on the command line (``--plot``, ``--out``).
+        message: what is wrong with its value and what is allowed.
+    """
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(option, message)
+        self.option = option
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.option}: {self.message}"
+
+
+class ResultsError(CarecapError):
+    """A results folder (or an output file) that cannot be used.
+
+    Attributes:
+        folder: the folder or file, as given.
+        message: what is wrong with it and what to do.
+    """
+
+    def __init__(self, folder: FileRef, message: str) -> None:
+        super().__init__(folder, message)
+        self.folder = folder
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{file_label(self.folder)}: {self.message}"
+
+
+class ScenarioError(CarecapError):
     """A scenario file cannot be used; ``str()`` says where, what and what is allowed.
 
     Attributes:
@@ -131,3 +177,61 @@ class ScenarioError(Exception):
         if len(problems) > MAX_LISTED:
             lines.append(f"  ... and {len(problems) - MAX_LISTED} more")
         return "\n".join(lines)
+
+
+USER_ERRNOS = frozenset(
+    {
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EACCES,
+        errno.EPERM,
+        errno.EROFS,
+        errno.ENOTDIR,
+        errno.EISDIR,
+        errno.ENOENT,
+        errno.EEXIST,
+        errno.ENOTEMPTY,
+        errno.ENAMETOOLONG,
+        errno.EMFILE,
+        errno.EXDEV,
+    }
+)
+"""``OSError`` numbers that come from the user's files or machine (full disk, permissions,
+a file where a folder is expected), not from a bug: reported as one paragraph."""
+
+_OS_REASONS = {
+    errno.ENOSPC: "the disk is full (no space left on the device); free some space and run again",
+    errno.EDQUOT: "the disk quota is exceeded; free some space and run again",
+    errno.EACCES: "permission denied; choose a folder you can write to, or change its permissions",
+    errno.EPERM: "operation not permitted; choose a folder you can write to",
+    errno.EROFS: "the file system is read-only; choose a writable folder",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ENOENT: "no such file or folder",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """What an ``OSError`` means for the user, in words (the system's text as a fallback)."""
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+def is_user_os_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is an ``OSError`` caused by the user's files or machine."""
+    return isinstance(exc, OSError) and exc.errno in USER_ERRNOS
+
+
+@contextlib.contextmanager
+def results_folder_errors(
+    folder: FileRef, doing: str = "write the results folder"
+) -> Iterator[None]:
+    """Turn the user's file-system problems inside the block (disk full, permission denied, a
+    file where a folder should be) into a :class:`ResultsError` naming ``folder``; other
+    ``OSError``s are bugs and pass through."""
+    try:
+        yield
+    except OSError as exc:
+        if not is_user_os_error(exc):
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise ResultsError(folder, f"cannot {doing}{where}: {describe_os_error(exc)}") from None

@@ -255,18 +255,20 @@ def test_compare_sweep_points(tmp_path, capsys):
 
 def test_antithetic_points_are_paired_by_pair_or_by_even_replications():
     pytest.importorskip("carecap.sim.experiments.sweep_store")
-    from types import SimpleNamespace
-
-    from carecap.sim.cli.compare_command import Alternative, Side, _plan, _point_observations
+    from carecap.analysis.compare_run import (
+        Alternative,
+        Side,
+        plan_replications,
+        point_observations,
+    )
 
     metrics = tidy([1.0, 3.0, 2.0, 4.0, 9.0])  # replications 0..4; 4 has no partner
     anti = Side(Alternative("s:p0"), "p0", metrics=metrics, antithetic=True)
     plain = Side(Alternative("t:p1"), "p1", metrics=metrics, antithetic=False)
-    args = SimpleNamespace(reps=None, seed=None)
-    reps, seed, notes = _plan(args, [anti, anti])
+    reps, seed, notes = plan_replications([anti, anti])
     assert reps == [0, 2] and seed == 1 and "averaged" in notes[0]
-    pairs = _point_observations(anti, reps, pairs=True)
+    pairs = point_observations(anti, reps, pairs=True)
     assert sorted(pairs["replication"]) == [0, 1]
     assert sorted(pairs["value"]) == [2.0, 3.0]  # (1 + 3) / 2, (2 + 4) / 2
-    reps, _, notes = _plan(args, [anti, plain])
+    reps, _, notes = plan_replications([anti, plain])
     assert reps == [0, 2, 4] and "even replications" in notes[0]

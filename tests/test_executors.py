@@ -7,13 +7,13 @@ import sys
 import pytest
 from sweep_helpers import assert_same_results, die_always, die_once, square_or_fail, write_sweep
 
-from carecap.sim.cli.sweep_command import run_sweep
 from carecap.sim.experiments.executors import (
     DaskExecutor,
     ExecutorUnavailable,
     LocalExecutor,
     WorkerLost,
 )
+from carecap.sim.experiments.sweep_run import run_sweep
 from carecap.sim.experiments.sweep_spec import load_sweep
 from carecap.sim.experiments.sweep_store import open_store
 

@@ -9,9 +9,9 @@ import pytest
 from sweep_helpers import stray_files, write_sweep
 
 from carecap.sim.cli.main import main
-from carecap.sim.cli.sweep_command import run_sweep
-from carecap.sim.errors import ScenarioError
+from carecap.sim.errors import ResultsError
 from carecap.sim.experiments.executors import LocalExecutor
+from carecap.sim.experiments.sweep_run import run_sweep
 from carecap.sim.experiments.sweep_spec import load_sweep
 from carecap.sim.experiments.sweep_store import (
     SUMMARY,
@@ -93,7 +93,7 @@ def test_another_sweep_is_refused(small_sweep, tmp_path):
     out = tmp_path / "out"
     open_store(out, small_sweep)
     other = load_sweep(write_sweep(tmp_path / "other", name="other.yaml", seed=99))
-    with pytest.raises(ScenarioError) as err:
+    with pytest.raises(ResultsError) as err:
         open_store(out, other)
     text = str(err.value)
     assert "sweep-small" in text and other.content_hash[:12] in text
@@ -107,16 +107,16 @@ def test_another_sweep_is_refused(small_sweep, tmp_path):
 def test_a_folder_that_is_not_a_sweep_is_refused(small_sweep, tmp_path):
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "notes.txt").write_text("mine")
-    with pytest.raises(ScenarioError, match="not a sweep's results folder"):
+    with pytest.raises(ResultsError, match="not a sweep's results folder"):
         open_store(tmp_path / "busy", small_sweep)
-    with pytest.raises(ScenarioError, match=r"no sweep\.json"):
+    with pytest.raises(ResultsError, match=r"no sweep\.json"):
         store_at(tmp_path / "busy")
 
 
 def test_one_session_at_a_time(small_sweep, tmp_path):
     store = open_store(tmp_path / "out", small_sweep)
     other = open_store(tmp_path / "out", small_sweep)
-    with store.locked(), pytest.raises(ScenarioError, match="another carecap sweep"):  # noqa: SIM117
+    with store.locked(), pytest.raises(ResultsError, match="another carecap sweep"):  # noqa: SIM117
         with other.locked():
             pass
     with store.locked():  # released

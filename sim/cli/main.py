@@ -6,9 +6,11 @@
     carecap schema               print the JSON Schema of the scenario format
     carecap run SCENARIO [...]   simulate (see ``carecap run --help``)
 
-Exit codes: 0 success; 2 bad input (unusable scenario, bad arguments); 130 interrupted. A
-:class:`~carecap.sim.errors.ScenarioError` from any subcommand is printed as one paragraph after
-``carecap: error:``, without a traceback; any other exception is a bug and keeps its traceback.
+Exit codes: 0 success; 1 some sweep runs failed; 2 bad input (unusable scenario, option or
+results folder); 130 interrupted. A :class:`~carecap.sim.errors.CarecapError` (scenario, usage or
+results error) from any subcommand, and an ``OSError`` caused by the user's files or machine (disk
+full, permission denied), is printed as one paragraph after ``carecap: error:``, without a
+traceback; any other exception is a bug: a line says so and its traceback follows.
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ from pathlib import Path
 from carecap.sim.cli.args import add_replication_options
 from carecap.sim.cli.stats_commands import add_precision_arguments, add_stats_commands
 from carecap.sim.cli.sweep_commands import add_sweep_commands
-from carecap.sim.errors import ScenarioError
+from carecap.sim.errors import (
+    CarecapError,
+    ScenarioError,
+    describe_os_error,
+    is_user_os_error,
+)
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -42,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         return args.handler(args)
-    except ScenarioError as exc:
+    except CarecapError as exc:
         print(f"carecap: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
@@ -51,6 +58,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `carecap schema | head`: the reader left; not an error
         _silence_stdout()
         return EXIT_OK
+    except OSError as exc:
+        if not is_user_os_error(exc):
+            _say_internal_error()
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"carecap: error: {where}{describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception:
+        _say_internal_error()
+        raise
+
+
+def _say_internal_error() -> None:
+    print(
+        "carecap: internal error: this is a bug in carecap, not a problem with your input; "
+        "please report it with the command you ran and the traceback below",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="DIR",
         help="directory for the results (default: chosen by the run command)",
+    )
+    run.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a folder that holds a different carecap run (never a folder of other files)",
     )
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
     add_precision_arguments(run)

@@ -1,147 +1,89 @@
 """``carecap run``: simulate a scenario's replications, write results, print the summary.
 
-Output folder (default ``results/<scenario name>/``)::
-
-    manifest.json          what ran: scenario hash and content, seed, versions, timings, status
-    metrics.parquet        per-replication metrics (tidy: one row per service/slice/metric)
-    summary.parquet        across replications: mean, sd, 95 % Student-t interval
-    summary.txt            the table printed on the terminal
-    requests/ elders/ units/ shifts/
-                           record tables, one Parquet part per replication (Hive-partitioned:
-                           ``pandas.read_parquet(folder / "requests")`` adds ``replication``)
-
-Every file is written atomically. Each replication's records are written as soon as it finishes;
-on Ctrl-C the finished replications' metrics, summary and a manifest with status ``interrupted``
-are still written.
+The library function is :func:`carecap.sim.experiments.run_folder.run_to_folder` (the results
+folder, its staging, lock, statuses and partial folders are described there); the precision
+rule of ``--precision`` is :class:`carecap.analysis.precision.PrecisionRule`. This module only
+checks the options, calls it, and prints.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
 import sys
-import time
-from pathlib import Path
 
 import pandas as pd
 
 from carecap.analysis import precision as auto_reps
 from carecap.analysis.summary_table import format_summary
-from carecap.sim.experiments.atomic import (
-    write_json_atomic,
-    write_parquet_atomic,
-    write_text_atomic,
-)
-from carecap.sim.experiments.manifest import build_manifest
-from carecap.sim.experiments.replications import (
-    RECORD_TABLES,
-    ReplicationResult,
-    default_workers,
-    run_replications,
-)
-from carecap.sim.metrics.summary import summarise
-from carecap.sim.scenario.loader import load_scenario_with_sources
+from carecap.sim.errors import UsageError
+from carecap.sim.experiments.atomic import dumps
+from carecap.sim.experiments.replications import default_workers
+from carecap.sim.experiments.run_folder import RunInterrupted, run_to_folder
+
+EXIT_INTERRUPTED = 130
 
 
 def run(args: argparse.Namespace) -> int:
-    auto_reps.check_precision_args(args)
-    scenario, sources = load_scenario_with_sources(args.scenario)
-    n_reps = args.reps or scenario.replications
-    seed = scenario.seed if args.seed is None else args.seed
-    out_dir = Path(args.out) if args.out else Path("results") / scenario.name
-    workers = min(args.workers or default_workers(), n_reps)
-    reps = list(range(n_reps))
-    _clear_old_records(out_dir)
-
-    finished: list[ReplicationResult] = []
-    started = time.perf_counter()
-    quiet = getattr(args, "json", False)
-
-    def on_done(result: ReplicationResult) -> None:
-        finished.append(result)
-        if not quiet:
-            print(
-                f"  replication {result.replication:>3} done in {result.timings['total_s']:.2f} s"
-                f"  ({len(finished)}/{len(reps)})",
-                file=sys.stderr,
-                flush=True,
-            )
-
-    if not quiet:
-        print(
-            f"carecap: {scenario.name}: {n_reps} replication(s), seed {seed}, "
-            f"{workers} worker(s) -> {out_dir}",
-            file=sys.stderr,
-            flush=True,
-        )
-    status = "interrupted"
-    precision = None
+    rule = _precision_rule(args)
+    quiet = bool(getattr(args, "json", False))
     try:
-        if getattr(args, "precision", None) is None:
-            run_replications(scenario, reps, seed, out_dir, workers, on_done)
-        else:  # adds replications to `reps` until precise enough
-            precision = auto_reps.run_to_precision_args(
-                args, scenario, reps, seed, out_dir, default_workers(), on_done
-            )
-        status = "complete"
-    finally:
-        summary = _write_results(
-            out_dir,
-            scenario,
-            sources,
-            seed,
-            reps,
-            finished,
-            status,
-            time.perf_counter() - started,
-            workers,
+        outcome = run_to_folder(
+            args.scenario,
+            reps=args.reps,
+            seed=args.seed,
+            out=args.out,
+            workers=args.workers,
+            overwrite=bool(getattr(args, "overwrite", False)),
+            more=rule,
+            more_settings=rule.settings() if rule else None,
+            summary_text=format_summary,
+            progress=None if quiet else _say,
         )
-    if args.json:
-        data = _summary_json(scenario.name, seed, len(reps), summary)
-        print(json.dumps(auto_reps.with_precision(data, precision), indent=2, ensure_ascii=False))
+    except RunInterrupted as exc:
+        _say(exc.message)
+        return EXIT_INTERRUPTED
+    precision = rule.outcome() if rule else None
+    if quiet:
+        data = summary_json(outcome.scenario, outcome.seed, len(outcome.replications), outcome)
+        print(dumps(auto_reps.with_precision(data, precision)))
     else:
-        print(format_summary(summary))
-        auto_reps.print_precision(precision)
-        print(f"\nresults: {out_dir}", file=sys.stderr)
-    auto_reps.raise_if_unknown(precision)
+        print(format_summary(outcome.summary))
+        if precision is not None:
+            print("\n" + auto_reps.format_precision(precision), flush=True)
+    if precision is not None and precision.unknown:
+        # after the results of the initial replications were written: they are a complete run
+        raise UsageError("--precision-metrics", auto_reps.unknown_metrics_message(precision))
     return 0
 
 
-def _clear_old_records(out_dir: Path) -> None:
-    """A new run replaces the previous run's record tables in the same folder (otherwise
-    replications left from a run with more of them would mix in)."""
-    for table in RECORD_TABLES:
-        shutil.rmtree(out_dir / table, ignore_errors=True)
-
-
-def _write_results(out_dir, scenario, sources, seed, reps, finished, status, wall_s, workers):
-    metrics = (
-        pd.concat(
-            [r.metrics for r in sorted(finished, key=lambda r: r.replication)], ignore_index=True
-        )
-        if finished
-        else pd.DataFrame()
+def _precision_rule(args: argparse.Namespace) -> auto_reps.PrecisionRule | None:
+    """The ``--precision`` rule, or None; ``--precision-metrics`` and ``--max-reps`` mean
+    nothing without ``--precision``."""
+    if getattr(args, "precision", None) is None:
+        for option, value in (
+            ("--precision-metrics", getattr(args, "precision_metrics", None)),
+            ("--max-reps", getattr(args, "max_reps", None)),
+        ):
+            if value is not None:
+                raise UsageError(option, f"{option} needs --precision (e.g. --precision 0.05)")
+        return None
+    return auto_reps.PrecisionRule(
+        args.precision, args.precision_metrics, args.max_reps, args.workers or default_workers()
     )
-    summary = summarise(metrics) if len(metrics) else pd.DataFrame()
-    if len(metrics):
-        write_parquet_atomic(out_dir / "metrics.parquet", metrics)
-        write_parquet_atomic(out_dir / "summary.parquet", summary)
-        write_text_atomic(out_dir / "summary.txt", format_summary(summary) + "\n")
-    timings = {
-        "wall_s": round(wall_s, 3),
-        "workers": workers,
-        "per_replication": {
-            r.replication: {k: round(v, 4) for k, v in r.timings.items()} for r in finished
-        },
-    }
-    manifest = build_manifest(
-        scenario, sources, seed, reps, [r.replication for r in finished], status, timings, sys.argv
-    )
-    write_json_atomic(out_dir / "manifest.json", manifest)
-    return summary
 
 
-def _summary_json(name: str, seed: int, reps: int, summary: pd.DataFrame) -> dict:
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def summary_json(name: str, seed: int, reps: int, outcome) -> dict:
+    summary: pd.DataFrame = outcome.summary
     rows = summary.astype(object).where(summary.notna(), None).to_dict(orient="records")
-    return {"scenario": name, "seed": seed, "replications": reps, "summary": rows}
+    return {
+        "scenario": name,
+        "seed": seed,
+        "replications": reps,
+        "status": outcome.status,
+        "folder": str(outcome.folder),
+        "summary": rows,
+    }

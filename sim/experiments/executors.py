@@ -218,6 +218,9 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
             process.terminate()
     for process in processes:
         process.join(timeout=5)
+        if process.is_alive():  # stuck in a system call that ignores SIGTERM: no process left
+            process.kill()
+            process.join(timeout=5)
 
 
 # --- Dask -------------------------------------------------------------------------------------

@@ -46,10 +46,21 @@ def build_manifest(
     status: str,
     timings: dict[str, Any],
     argv: list[str],
+    error: str | None = None,
+    run_key: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The manifest of ``carecap run``'s results folder.
+
+    ``status`` is ``complete``, ``interrupted`` or ``failed`` (then ``error`` says why);
+    ``replications_finished`` are exactly the replications whose records and metrics are in the
+    folder. ``run`` (``run_key``) is what makes two runs the same run: scenario hash, seed, the
+    initial replications and the precision settings.
+    """
     return {
         "carecap_manifest": 1,
         "status": status,
+        "error": error,
+        "run": run_key,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": argv,
         "scenario_name": scenario.name,

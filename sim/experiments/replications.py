@@ -4,22 +4,30 @@
 in; the record tables and the metrics out. :func:`run_and_store` also writes the replication's
 records to a results folder (atomically) and returns only the compact metrics, so that a parent
 process never holds every replication's records at once.
+
+:func:`map_replications` is the one way replications run on several processes (``carecap run``,
+``compare``, ``warmup``, ``--precision``): the crash-safe
+:class:`~carecap.sim.experiments.executors.LocalExecutor` (a killed worker is replaced and its
+replication rerun; workers ignore Ctrl-C and exit when the parent dies). Results never depend on
+the number of workers: a replication carries its own number and seed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.experiments.atomic import write_parquet_atomic
+from carecap.sim.experiments.executors import LocalExecutor
 from carecap.sim.metrics.replication import replication_metrics
 from carecap.sim.scenario.model import Scenario
 
@@ -80,6 +88,48 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One replication as a picklable task: ``fn(scenario, replication, seed, *extra)``."""
+
+    fn: Callable[..., Any]
+    scenario: Scenario
+    replication: int
+    seed: int
+    extra: tuple[Any, ...] = ()
+
+
+def _call(call: _Call) -> Any:
+    return call.fn(call.scenario, call.replication, call.seed, *call.extra)
+
+
+def map_replications(
+    fn: Callable[..., T],
+    scenario: Scenario,
+    replications: list[int],
+    seed: int,
+    workers: int,
+    *extra: Any,
+) -> Iterator[tuple[int, T]]:
+    """``(replication, fn(scenario, replication, seed, *extra))`` for each replication, in
+    completion order, on up to ``workers`` local processes (one: in this process).
+
+    ``fn`` must be a module-level function (workers import it by name). The first replication
+    that raises stops the others and its exception propagates; so does Ctrl-C. Either way the
+    workers are stopped before the exception leaves, and what was yielded before stays valid.
+    """
+    n = max(1, min(int(workers), len(replications)))
+    calls = (_Call(fn, scenario, rep, seed, tuple(extra)) for rep in replications)
+    with contextlib.closing(LocalExecutor(n).map_unordered(_call, calls)) as results:
+        for call, result in results:
+            if isinstance(result, BaseException):
+                raise result
+            yield call.replication, result
+
+
 def run_replications(
     scenario: Scenario,
     replications: list[int],
@@ -90,30 +140,14 @@ def run_replications(
 ) -> list[ReplicationResult]:
     """Run the given replications on up to ``workers`` processes; results in replication order.
 
-    ``on_done`` is called in the parent as each one finishes (in completion order). On Ctrl-C the
-    pending ones are cancelled and the exception propagates; what finished was already passed to
-    ``on_done`` and its records written.
+    ``on_done`` is called in the parent as each one finishes (in completion order). On Ctrl-C or
+    an error the workers are stopped and the exception propagates; what finished was already
+    passed to ``on_done`` and its records written.
     """
     results = []
-    for result in _results(scenario, replications, seed, out_dir, workers):
-        on_done(result)
-        results.append(result)
+    runs = map_replications(run_and_store, scenario, replications, seed, workers, out_dir)
+    with contextlib.closing(runs):
+        for _, result in runs:
+            on_done(result)
+            results.append(result)
     return sorted(results, key=lambda r: r.replication)
-
-
-def _results(scenario, replications, seed, out_dir, workers) -> Iterator[ReplicationResult]:
-    if workers <= 1 or len(replications) <= 1:
-        for rep in replications:
-            yield run_and_store(scenario, rep, seed, out_dir)
-        return
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(replications)))
-    try:
-        pending: set[Future] = {
-            pool.submit(run_and_store, scenario, rep, seed, out_dir) for rep in replications
-        }
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)

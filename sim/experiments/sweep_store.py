@@ -12,10 +12,12 @@ Layout (``results/sweeps/<name>/`` by default)::
                                    (``pd.read_parquet(".../records/requests")``)
     summary.parquet                per point, across replications: n, mean, sd, 95 % interval
 
-A run is *done* when its JSON row exists with status ``ok``: the Parquet is written first, the
-JSON last, both atomically, so a crash at any moment leaves either a done run or one that will be
-rerun (plus, at worst, a ``.tmp-*`` file that readers ignore and the next session removes).
-Failed runs are rerun when the sweep is resumed.
+A run is *done* when its JSON row exists with status ``ok`` and its Parquet file is whole: the
+Parquet is written first, the JSON last, both atomically, so a crash at any moment leaves either a
+done run or one that will be rerun (plus, at worst, a ``.tmp-*`` file that readers ignore and the
+next session removes). Failed runs are rerun when the sweep is resumed; so are *damaged* runs (a
+row or Parquet file that is empty or truncated — copied badly, a full disk): ``status`` lists them
+and readers skip them.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carecap.sim.errors import ScenarioError
+from carecap.sim.errors import ResultsError
 from carecap.sim.experiments.atomic import write_atomic, write_json_atomic, write_parquet_atomic
 from carecap.sim.experiments.manifest import package_versions
 
@@ -100,15 +102,35 @@ def worker_identity() -> dict[str, Any]:
 # --- the store --------------------------------------------------------------------------------
 
 
+def parquet_ok(path: Path) -> bool:
+    """Whether ``path`` looks like a whole Parquet file: the ``PAR1`` magic at both ends (an
+    empty or truncated file lacks the one at the end)."""
+    try:
+        size = path.stat().st_size
+        if size < 12:
+            return False
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+            fh.seek(-4, os.SEEK_END)
+            return head == b"PAR1" and fh.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
 @dataclass(frozen=True)
 class RunStatus:
-    """Counts of a sweep's runs, and the failed ones' manifest rows."""
+    """Counts of a sweep's runs, the failed ones' manifest rows, and the damaged files.
+
+    ``pending`` counts every run not done and not failed, the damaged ones included (a resume
+    redoes them); ``damaged`` names each damaged file (relative to the folder) and what is wrong.
+    """
 
     total: int
     done: int
     failed: int
     pending: int
     failed_rows: list[dict[str, Any]] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)
 
 
 class SweepStore:
@@ -135,45 +157,68 @@ class SweepStore:
         return [(p, r) for r in range(self.replications) for p in self.point_ids]
 
     def rows(self) -> Iterator[dict[str, Any]]:
-        """The manifest rows present (done or failed), point by point."""
+        """The readable manifest rows present (done or failed), point by point."""
+        for row, _ in self._scan():
+            if row is not None:
+                yield row
+
+    def _scan(self) -> Iterator[tuple[dict[str, Any] | None, str | None]]:
+        """``(row, None)`` for each readable row of a wanted run, ``(None, problem)`` for each
+        damaged row file (empty, truncated, not a row of this sweep)."""
+        wanted = set(self.point_ids)
         for point_id in self.point_ids:
             folder = self.dir / RUNS / point_id
             if not folder.is_dir():
                 continue
             for path in sorted(folder.glob("r[0-9][0-9][0-9][0-9].json")):
+                rel = f"{RUNS}/{point_id}/{path.name}"
                 row = _read_row(path)
-                if row is not None:
-                    yield row
+                if row is None or not isinstance(row, dict):
+                    yield None, f"{rel}: empty or truncated manifest row"
+                    continue
+                try:
+                    key = (str(row["point_id"]), int(row["replication"]))
+                except (KeyError, TypeError, ValueError):
+                    yield None, f"{rel}: not a manifest row (no point_id/replication)"
+                    continue
+                if key[0] not in wanted or rel != row_relpath(*key):
+                    yield None, f"{rel}: the row says {key[0]} r{key[1]:04d}"
+                    continue
+                yield row, None
+
+    def _is_done(self, row: dict[str, Any]) -> bool:
+        key = (row["point_id"], int(row["replication"]))
+        return row.get("status") == "ok" and parquet_ok(self.dir / metrics_relpath(*key))
 
     def done_runs(self) -> set[tuple[str, int]]:
-        """Runs whose manifest row says ``ok`` and whose metrics file is present."""
-        done = set()
-        for row in self.rows():
-            key = (row["point_id"], int(row["replication"]))
-            if row.get("status") == "ok" and (self.dir / metrics_relpath(*key)).is_file():
-                done.add(key)
-        return done
+        """Runs whose manifest row says ``ok`` and whose metrics file is whole."""
+        return {(r["point_id"], int(r["replication"])) for r in self.rows() if self._is_done(r)}
 
     def pending_runs(self) -> list[tuple[str, int]]:
-        """Runs still to do (never run, unfinished, or failed), replication-major."""
+        """Runs still to do (never run, unfinished, failed or damaged), replication-major."""
         done = self.done_runs()
         return [run for run in self.all_runs() if run not in done]
 
     def status(self) -> RunStatus:
         done = failed = 0
-        failed_rows = []
+        failed_rows, damaged = [], []
         wanted = set(self.all_runs())
-        for row in self.rows():
+        for row, problem in self._scan():
+            if row is None:
+                damaged.append(problem)
+                continue
             key = (row["point_id"], int(row["replication"]))
             if key not in wanted:
                 continue
-            if row.get("status") == "ok" and (self.dir / metrics_relpath(*key)).is_file():
+            if self._is_done(row):
                 done += 1
+            elif row.get("status") == "ok":
+                damaged.append(f"{metrics_relpath(*key)}: missing, empty or truncated")
             elif row.get("status") == "failed":
                 failed += 1
                 failed_rows.append(row)
         total = len(wanted)
-        return RunStatus(total, done, failed, total - done - failed, failed_rows)
+        return RunStatus(total, done, failed, total - done - failed, failed_rows, damaged)
 
     def remove_temporaries(self) -> int:
         """Delete ``.tmp-*`` files left by a killed writer; returns how many."""
@@ -201,9 +246,8 @@ class SweepStore:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
-                raise ScenarioError(
-                    str(self.dir),
-                    "",
+                raise ResultsError(
+                    self.dir,
                     f"another carecap sweep (process {holder}) is writing into this folder; "
                     "wait for it to finish, or stop it, then run the command again",
                 ) from None
@@ -256,16 +300,16 @@ def open_store(directory: str | os.PathLike[str], sweep) -> SweepStore:
     """Create the results folder of ``sweep``, or reopen it to resume.
 
     Raises:
-        ScenarioError: the folder holds the results of a different sweep (another content hash).
+        ResultsError: the folder holds the results of a different sweep (another content hash),
+            or files that are not a sweep's.
     """
     directory = Path(directory)
     path = directory / SWEEP_JSON
     if path.is_file():
         info = load_info(directory)
         if info.get("content_hash") != sweep.content_hash:
-            raise ScenarioError(
-                str(directory),
-                "",
+            raise ResultsError(
+                directory,
                 f"this folder holds the results of sweep '{info.get('name')}' (content hash "
                 f"{str(info.get('content_hash'))[:12]}, from {info.get('sweep_file')}), but "
                 f"{sweep.file} is sweep '{sweep.name}' (content hash {sweep.content_hash[:12]}): "
@@ -275,9 +319,8 @@ def open_store(directory: str | os.PathLike[str], sweep) -> SweepStore:
             )
         return SweepStore(directory, info)
     if directory.exists() and any(p.name != LOCK for p in directory.iterdir()):
-        raise ScenarioError(
-            str(directory),
-            "",
+        raise ResultsError(
+            directory,
             f"the folder exists and is not a sweep's results folder (no {SWEEP_JSON}); "
             "give an empty or new folder with --out",
         )
@@ -290,19 +333,19 @@ def load_info(directory: str | os.PathLike[str]) -> dict[str, Any]:
     """The ``sweep.json`` of a results folder.
 
     Raises:
-        ScenarioError: the folder is not a sweep's results folder.
+        ResultsError: the folder is not a sweep's results folder (or its sweep.json is damaged).
     """
     path = Path(directory) / SWEEP_JSON
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ScenarioError(
-            str(directory), "", f"not a sweep's results folder (no {SWEEP_JSON} in it)"
+        raise ResultsError(
+            directory, f"not a sweep's results folder (no {SWEEP_JSON} in it)"
         ) from None
     except (OSError, ValueError) as exc:
-        raise ScenarioError(str(path), "", f"cannot read it: {exc}") from None
+        raise ResultsError(path, f"cannot read it (damaged or unreadable): {exc}") from None
     if not isinstance(info, dict) or info.get("carecap_sweep") != FORMAT:
-        raise ScenarioError(str(path), "", "not written by this version of carecap sweep")
+        raise ResultsError(path, "not written by this version of carecap sweep")
     return info
 
 
@@ -320,7 +363,7 @@ def read_point_metrics(directory: str | os.PathLike[str], point_id: str) -> pd.D
     unit``), in replication order. Empty (no rows) if none has finished.
 
     Raises:
-        ScenarioError: ``directory`` is not a sweep's results folder.
+        ResultsError: ``directory`` is not a sweep's results folder.
         KeyError: the sweep has no point ``point_id``.
     """
     store = store_at(directory)
@@ -330,7 +373,7 @@ def read_point_metrics(directory: str | os.PathLike[str], point_id: str) -> pd.D
     for rep in range(store.replications):
         row = _read_row(store.dir / row_relpath(point_id, rep))
         path = store.dir / metrics_relpath(point_id, rep)
-        if row is not None and row.get("status") == "ok" and path.is_file():
+        if isinstance(row, dict) and row.get("status") == "ok" and parquet_ok(path):
             frames.append(pd.read_parquet(path))
     if not frames:
         return pd.DataFrame()
@@ -375,7 +418,7 @@ def point_summary(
     for rep in range(store.replications):
         row = _read_row(store.dir / row_relpath(point_id, rep))
         path = store.dir / metrics_relpath(point_id, rep)
-        if row is None or row.get("status") != "ok" or not path.is_file():
+        if not isinstance(row, dict) or row.get("status") != "ok" or not parquet_ok(path):
             continue
         frame = pd.read_parquet(path, columns=[*KEYS, "value"])
         keys = pd.MultiIndex.from_frame(frame[KEYS])

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from carecap.sim.experiments.atomic import dumps
 from carecap.sim.experiments.replications import RECORD_TABLES, simulate
 from carecap.sim.experiments.sweep_store import (
     metrics_relpath,
@@ -99,9 +100,8 @@ def failed_row(task: RunTask, exc: BaseException, duration_s: float = 0.0) -> di
 
 
 def row_bytes(row: dict[str, Any]) -> bytes:
-    import json
-
-    return (json.dumps(row, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+    """A manifest row as strict JSON (non-finite numbers as ``null``)."""
+    return (dumps(row) + "\n").encode("utf-8")
 
 
 def run_task(task: RunTask) -> RunOutcome:
