@@ -156,8 +156,9 @@ def test_waits_of_planned_visits_are_in_days(scenario):
     m = replication_metrics(recs, scenario)
     assert value(m, "care_visit", "wait_mean") == pytest.approx(1.0)
     assert value(m, "care_visit", "wait_median") == pytest.approx(1.0)
-    assert value(m, "care_visit", "wait_p90") == pytest.approx(1.8)  # linear: 1 + 0.8 x (2 - 1)
-    assert value(m, "care_visit", "wait_p95") == pytest.approx(1.9)
+    # waits 0, 1, 2 days: the empirical CDF first reaches 0.9 at 2 (numpy's "inverted_cdf")
+    assert value(m, "care_visit", "wait_p90") == pytest.approx(2.0)
+    assert value(m, "care_visit", "wait_p95") == pytest.approx(2.0)
     assert unit_of(m, "care_visit", "wait_mean") == "days"
     assert value(m, "care_visit", "on_time_rate") == 1.0  # target 2 days; a 2-day wait is on time
     tighter = scenario.with_overrides({"services.care_visit.target_days": 1.5})
@@ -211,8 +212,11 @@ def test_request_coverage_censors_open_requests_whose_deadline_is_after_the_hori
     assert value(m, "care_visit", "abandoned") == 1
     assert value(m, "care_visit", "waiting_at_end") == 2
     assert value(m, "care_visit", "in_service_at_end") == 1
-    assert value(m, "care_visit", "on_time_rate") == pytest.approx(2 / 3)  # of 3 started
-    assert value(m, "care_visit", "request_coverage") == pytest.approx(2 / 5)  # 1 censored
+    # of the 6 made, 1 censored (its deadline is after the horizon); the rest count
+    assert value(m, "care_visit", "on_time_rate") == pytest.approx(2 / 5)
+    assert value(m, "care_visit", "request_coverage") == pytest.approx(2 / 5)
+    assert value(m, "care_visit", "on_time_rate_served") == pytest.approx(2 / 3)  # of 3 started
+    assert value(m, "care_visit", "wait_censored") == 2
     assert value(m, "care_visit", "unmet") == 2
     assert value(m, "care_visit", "unmet_share") == pytest.approx(2 / 6)
 
@@ -255,7 +259,7 @@ def test_table_shape_and_units(scenario):
     assert set(m["slice"]) <= {"all", "tier", "district", "care_level", "pool"}
     assert not m.duplicated(["service", "slice", "slice_value", "metric"]).any()
     assert set(m["service"]) >= {"care_visit", "alarm", "centre_bath", "home_bath", "bath"}
-    waits = m[m["metric"].str.startswith("wait_")]
+    waits = m[m["metric"].str.startswith("wait_") & (m["metric"] != "wait_censored")]
     assert set(waits.loc[waits["service"] == "alarm", "unit"]) == {"min"}
     assert set(waits.loc[waits["service"] != "alarm", "unit"]) == {"days"}
 
@@ -280,7 +284,8 @@ def test_zero_capacity_leaves_everything_unmet(scenario):
     m = replication_metrics(recs, scenario)
     assert value(m, "care_visit", "unmet") == 2
     assert value(m, "care_visit", "request_coverage") == 0
-    assert math.isnan(value(m, "care_visit", "on_time_rate"))
+    assert value(m, "care_visit", "on_time_rate") == 0  # every request counts, started or not
+    assert math.isnan(value(m, "care_visit", "on_time_rate_served"))
     assert value(m, "care_visit", "backlog_max") == 3
     # waiting from days 20, 30 and 59 until day 60: 40 + 30 + 1 request-days
     assert value(m, "care_visit", "backlog_mean") == pytest.approx(71 / WINDOW_DAYS)

@@ -1,0 +1,91 @@
+"""Waiting-time statistics of every request made, unserved ones included (Kaplan–Meier).
+
+MODEL.md §3: every waiting-time statistic is over the requests *made* in the window, each followed
+until it left the queue. A request's wait is the time from the request to its start (alarms: to
+the caregiver's arrival at the home, start + travel); an abandoned request's wait is its time
+until it was dropped (an observed time of leaving the queue, not a success); a request still
+waiting when observation ends (``ReplicationRecords.observed_end_min``: the horizon, or the end of
+the drain) is right-censored: its wait is at least ``observed_end_min - request_min``.
+
+The distribution of the waits of all requests is estimated with the Kaplan–Meier product-limit
+estimator ``S(t) = prod_{t_i <= t} (1 - d_i / n_i)`` (``d_i`` requests leaving the queue at
+``t_i``, ``n_i`` still in it just before; at tied times, departures come before censorings).
+
+- quantile ``q``: the smallest observed time ``t`` with ``S(t) <= 1 - q`` (``F(t) >= q``; with
+  no censoring this is the plain empirical quantile, numpy's ``method="inverted_cdf"``). When the
+  curve never falls that low (too many requests still waiting), the quantile is only known to
+  exceed the largest follow-up time; that time is reported, a lower bound;
+- mean: the restricted mean ``∫_0^tau S(t) dt`` up to the largest follow-up time ``tau``; with
+  no censoring it is the plain mean, with censoring a lower bound (the censored waits go on).
+
+Pure functions of arrays; no pandas, no records.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["QUANTILES", "grouped_km", "km_stats"]
+
+QUANTILES = (0.5, 0.9, 0.95)
+_TOL = 1e-9  # S(t) is a product of ratios: 0.5 must not become 0.5000000000000001
+
+
+def km_stats(
+    time: np.ndarray, observed: np.ndarray, qs: tuple[float, ...] = QUANTILES
+) -> np.ndarray:
+    """``[mean, *quantiles]`` of the Kaplan–Meier estimate of one sample.
+
+    ``time``: each request's time in the queue (observed, or follow-up when censored);
+    ``observed``: True where the request left the queue at ``time``, False where it was still
+    waiting (right-censored). NaN for an empty sample. See the module docstring.
+    """
+    time = np.asarray(time, dtype=np.float64)
+    observed = np.asarray(observed, dtype=bool)
+    order = np.lexsort((~observed, time))  # by time; at ties departures first
+    return _km_sorted(time[order], observed[order], qs)
+
+
+def _km_sorted(t: np.ndarray, e: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
+    n = len(t)
+    out = np.full(1 + len(qs), np.nan)
+    if n == 0:
+        return out
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(t[1:], t[:-1], out=new[1:])
+    first = np.flatnonzero(new)
+    times = t[first]
+    at_risk = n - first
+    departed = np.add.reduceat(e.astype(np.float64), first)
+    surv = np.cumprod(1.0 - departed / at_risk)  # S just after each distinct time
+    before = np.concatenate([[1.0], surv[:-1]])
+    widths = np.diff(np.concatenate([[0.0], times]))
+    out[0] = float(np.dot(before, widths))  # ∫_0^tau S(t) dt, tau = the largest time
+    for k, q in enumerate(qs):
+        hit = np.flatnonzero(surv <= 1.0 - q + _TOL)
+        out[1 + k] = times[hit[0]] if len(hit) else times[-1]  # else: a lower bound
+    return out
+
+
+def grouped_km(
+    time: np.ndarray,
+    observed: np.ndarray,
+    groups: np.ndarray,
+    n_groups: int,
+    qs: tuple[float, ...] = QUANTILES,
+) -> np.ndarray:
+    """:func:`km_stats` of each group: an array ``(n_groups, 1 + len(qs))`` (NaN rows for empty
+    groups). ``groups`` are integer codes ``0 .. n_groups - 1``."""
+    time = np.asarray(time, dtype=np.float64)
+    observed = np.asarray(observed, dtype=bool)
+    groups = np.asarray(groups, dtype=np.int64)
+    order = np.lexsort((~observed, time, groups))
+    t, e, g = time[order], observed[order], groups[order]
+    bounds = np.searchsorted(g, np.arange(n_groups + 1))
+    out = np.full((n_groups, 1 + len(qs)), np.nan)
+    for k in range(n_groups):
+        lo, hi = bounds[k], bounds[k + 1]
+        if hi > lo:
+            out[k] = _km_sorted(t[lo:hi], e[lo:hi], qs)
+    return out
