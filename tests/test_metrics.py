@@ -405,29 +405,33 @@ def _visits(elder, n, first_day):
 
 
 def test_elder_coverage_of_care_visits(scenario):
-    # Entitlement over 50 days at one visit per 7 days: 50/7 = 7.14; 90 % of it is 6.43 visits.
+    # Target 2 days; covered = at least 90 % of the elder's due visits started within target.
+    late = served("care_visit", 1, 50 * DAY, 53 * DAY, 53 * DAY + 45)  # 3 days: late
     requests = [
-        *_visits(0, 7, 11),  # 7 visits: covered
-        *_visits(1, 6, 11),  # 6 visits: not covered
+        *_visits(0, 5, 11),  # 5 of 5 on time: covered
+        *_visits(1, 4, 11),
+        late,  # 4 of 5 = 80 % on time: not covered
         served("care_visit", 1, 9 * DAY, 9 * DAY, 9 * DAY + 45),  # in warm-up: does not count
-        *_visits(4, 1, 56),
-        *_visits(5, 1, 11),
+        *_visits(3, 5, 11),  # no bed: not entitled
+        waiting("care_visit", 4, 59 * DAY),  # deadline after the horizon: censored, not due
+        abandoned("care_visit", 5, 11 * DAY, 13 * DAY),  # due and never given: not covered
     ]
     m = replication_metrics(make_records(requests, elders=COVERAGE_ELDERS), scenario)
-    assert value(m, "care_visit", "elders_entitled") == 2
-    assert value(m, "care_visit", "elder_coverage") == pytest.approx(0.5)
+    assert value(m, "care_visit", "elders_entitled") == 3  # elders 0, 1 and 5
+    assert value(m, "care_visit", "elder_coverage") == pytest.approx(1 / 3)
     assert value(m, "care_visit", "elder_coverage", "tier", "tekun") == 1.0
     assert value(m, "care_visit", "elder_coverage", "tier", "other") == 0.0
     assert math.isnan(value(m, "care_visit", "elder_coverage", "tier", "dibao"))
     assert unit_of(m, "care_visit", "elder_coverage") == "share"
 
 
-def test_elder_coverage_of_baths_counts_centre_and_home(scenario):
-    # One bath per 30 days over 50 days: entitlement 1.67, so at least 1 bath.
+def test_elder_coverage_of_baths_is_about_gaps_between_baths(scenario):
+    # Interval 30 days + target 7: covered when no gap (window start, baths, window end) > 37.
     requests = [
-        served("centre_bath", 0, 20 * DAY, 21 * DAY, 21 * DAY + 60),
-        served("home_bath", 1, 30 * DAY, 30 * DAY, 30 * DAY + 90),
-        abandoned("centre_bath", 2, 20 * DAY, 50 * DAY),
+        served("centre_bath", 0, 24 * DAY, 25 * DAY, 25 * DAY + 60),  # gaps 15, 35: covered
+        served("home_bath", 1, 30 * DAY, 30 * DAY, 30 * DAY + 90),  # gaps 20, 30: covered
+        abandoned("centre_bath", 2, 20 * DAY, 50 * DAY),  # no bath in 50 days: not covered
+        served("home_bath", 3, 25 * DAY, 25 * DAY, 25 * DAY + 90),
         in_service("home_bath", 3, 59 * DAY, 59.99 * DAY, 60.05 * DAY),  # started: counts
     ]
     m = replication_metrics(make_records(requests, elders=COVERAGE_ELDERS), scenario)
@@ -435,13 +439,22 @@ def test_elder_coverage_of_baths_counts_centre_and_home(scenario):
     assert value(m, "bath", "elder_coverage") == pytest.approx(0.75)
     assert value(m, "bath", "elder_coverage", "district", "b") == 1.0
     assert value(m, "bath", "elder_coverage", "district", "a") == pytest.approx(0.5)
-    # At one bath per 25 days the disabled elders 0 and 3 are owed exactly 2 baths (50 / 25,
-    # not 1.999...) and got 1 each; the bedridden elder 1, still at one per 30 days, is covered.
+    # At one bath per 25 days the limit is 32 days: the disabled elders 0 and 3 (last gaps 35
+    # and 34.99 days) are not covered; the bedridden elder 1, still at 30 days, is.
     faster = scenario.with_overrides({"services.bath.interval_days_by_level.disabled": 25})
     m = replication_metrics(make_records(requests, elders=COVERAGE_ELDERS), faster)
     assert value(m, "bath", "elder_coverage", "care_level", "disabled") == 0.0
     assert value(m, "bath", "elder_coverage", "care_level", "bedridden") == 1.0
     assert value(m, "bath", "elder_coverage") == pytest.approx(1 / 4)
+
+
+def test_two_baths_with_a_long_gap_between_them_are_not_coverage(scenario):
+    requests = [
+        served("home_bath", 1, 12 * DAY, 12 * DAY, 12 * DAY + 90),
+        served("home_bath", 1, 42 * DAY, 52 * DAY, 52 * DAY + 90),  # 40 days after the first
+    ]
+    m = replication_metrics(make_records(requests, elders=COVERAGE_ELDERS), scenario)
+    assert value(m, "bath", "elder_coverage", "tier", "other") == 0.0
 
 
 # --- utilisation, occupancy, cost ------------------------------------------------------------
