@@ -549,5 +549,10 @@ def test_van_seat_utilisation_counts_pick_up_to_return_home(scenario):
     rows = [("centre_bath", 0, t - 60, t, t + 100.0, "served", 3, 30.0)]
     m = replication_metrics(make_records(rows, units=UNITS), scenario)
     vans = m[(m.service == "transport") & (m.slice_value == "vans")]
-    expected = 130.0 / (4 * (HORIZON - WARMUP))
+    # Vans run while the centre is open (mon-fri 09:00-17:00): weekdays of days [10, 60) after
+    # Sat 1 Jan 2022, i.e. 11 Jan - 1 Mar, 8 hours each.
+    weekdays = len(pd.bdate_range("2022-01-11", "2022-03-01"))
+    assert weekdays == 36
+    expected = 130.0 / (4 * weekdays * 8 * HOUR)
     assert vans["value"].iloc[0] == pytest.approx(expected)
+    assert vans["unit"].iloc[0] == "share"
