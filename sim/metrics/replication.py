@@ -163,14 +163,17 @@ def request_metrics(
     req, rows = records.requests, flags.pop("rows")
     blocks = []
     for code, target in enumerate(targets):
-        mine = flags["svc"] == code
+        mine = np.flatnonzero(flags["svc"] == code)
+        # Sorted once by time in the queue (departures before censorings at ties): each slice's
+        # Kaplan-Meier then needs only a stable sort by group.
+        mine = mine[np.lexsort((~flags["observed"][mine], flags["queue_min"][mine]))]
         f = {name: column[mine] for name, column in flags.items()}
         names = metric_names(target)
         units = [_UNITS.get(m, target.unit if m.startswith("wait_") else "share") for m in names]
         for kind in (ALL, *SLICE_KINDS):
             values = [ALL] if kind == ALL else slice_values(scenario, req, kind)
             if kind == ALL:
-                group = np.zeros(mine.sum(), np.int64)
+                group = np.zeros(len(mine), np.int64)
             else:
                 group = as_codes(req[kind], values)[rows[mine]]
             # Requests with a missing slice value go to an extra group, dropped before reporting.
@@ -259,9 +262,11 @@ def _group_stats(
             return np.where(den > 0, num / den, np.nan)
 
     wait = f["queue_min"] / target.unit_min
-    km = grouped_km(wait, f["observed"], group, n)
+    km = grouped_km(wait, f["observed"], group, n, presorted=True)
     started = f["started"]
-    km_served = grouped_km(wait[started], np.ones(started.sum(), bool), group[started], n)
+    km_served = grouped_km(
+        wait[started], np.ones(started.sum(), bool), group[started], n, presorted=True
+    )
     within, counted = _share_within(f, f["target_min"])
     requests = count()
     unmet = count(f["abandoned"] | (f["waiting"] & ~(f["followed_min"] < f["target_min"])))
