@@ -14,7 +14,7 @@ from test_metrics import DAY, abandoned, in_service, make_records, served, value
 from test_metrics import scenario as scenario
 
 from carecap.sim.metrics.replication import replication_metrics
-from carecap.sim.metrics.waits import grouped_km, km_stats
+from carecap.sim.metrics.waits import grouped_km, km_curve, km_stats
 
 
 def test_km_worked_example_with_a_censored_middle_value():
@@ -22,6 +22,12 @@ def test_km_worked_example_with_a_censored_middle_value():
     mean, p50, p90, p95 = km_stats([1, 2, 3, 4, 5], [True, True, False, True, True])
     assert mean == pytest.approx(1 + 0.8 + 0.6 * 2 + 0.3)
     assert (p50, p90, p95) == (4, 5, 5)
+
+
+def test_km_curve_steps_down_at_departures_only():
+    times, surv = km_curve([3, 1, 2, 4, 5], [False, True, True, True, True])
+    assert list(times) == [1, 2, 3, 4, 5]
+    assert surv == pytest.approx([0.8, 0.6, 0.6, 0.3, 0.0])
 
 
 def test_km_quantile_beyond_the_curve_is_the_largest_follow_up_a_lower_bound():

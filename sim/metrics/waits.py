@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["QUANTILES", "grouped_km", "km_stats"]
+__all__ = ["QUANTILES", "grouped_km", "km_curve", "km_stats"]
 
 QUANTILES = (0.5, 0.9, 0.95)
 _TOL = 1e-9  # S(t) is a product of ratios: 0.5 must not become 0.5000000000000001
@@ -44,6 +44,21 @@ def km_stats(
     observed = np.asarray(observed, dtype=bool)
     order = np.lexsort((~observed, time))  # by time; at ties departures first
     return _km_sorted(time[order], observed[order], qs)
+
+
+def km_curve(time: np.ndarray, observed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The Kaplan–Meier step function: distinct times and ``S`` just after each (for plots of
+    the waits of all requests: ``1 - S`` is the share that had left the queue by then). A curve
+    that ends above 0 means requests were still waiting at the largest follow-up."""
+    time = np.asarray(time, dtype=np.float64)
+    observed = np.asarray(observed, dtype=bool)
+    order = np.lexsort((~observed, time))
+    t, e = time[order], observed[order]
+    if len(t) == 0:
+        return t, t
+    first = np.flatnonzero(np.concatenate([[True], t[1:] != t[:-1]]))
+    departed = np.add.reduceat(e.astype(np.float64), first)
+    return t[first], np.cumprod(1.0 - departed / (len(t) - first))
 
 
 def _km_sorted(t: np.ndarray, e: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
