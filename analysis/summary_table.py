@@ -1,14 +1,20 @@
 """A plain-text summary for planners, from the table of :func:`carecap.analysis.stats.summarise`.
 
-Per scenario: for each service, the headline metrics for all requests and per priority tier
-(one column each); then utilisation per resource pool and the yearly cost. Values read
-``mean ± half-width`` (the 95 % interval across replications) when there is more than one
-replication, shares as percentages. Lines are at most :data:`WIDTH` characters.
+Per scenario: for each service, the headline metrics for all requests and per slice asked for
+(``by``: priority tier by default, or district, or care level; one column each); then
+utilisation per resource pool and the yearly cost. Values read ``mean ± half-width`` (the 95 %
+interval across replications) when there is more than one replication, shares as percentages.
+Lines are at most :data:`WIDTH` display columns (a Chinese character takes two).
+:func:`summary_json` is the same content, every slice, as a JSON-ready mapping;
+:func:`slice_labels` makes column labels from a scenario (``万柏林区 wanbailin``).
 """
 
 from __future__ import annotations
 
 import math
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -25,12 +31,23 @@ HEADLINE = (
     ("requests", "requests"),
     ("wait_mean", "wait mean"),
     ("wait_p90", "wait p90"),
+    ("wait_censored", "still waiting at end"),
+    ("wait_mean_served", "wait mean served"),
     ("on_time_rate", "on time"),
-    ("request_coverage", "request coverage"),
+    ("on_time_rate_served", "on time served"),
+    ("within_*", ""),
     ("elder_coverage", "elder coverage"),
     ("unmet", "unmet"),
     ("backlog_mean", "backlog mean"),
 )
+"""Rows of a service section: metric and label; ``within_*`` stands for the service's common
+thresholds (``within_30min`` reads "within 30 min"). ``on time`` counts every request made
+(MODEL.md §3), ``... served`` only those that started; the waits are over all requests made,
+lower bounds when some were still waiting at the end."""
+BY = ("tier", "district", "care_level")
+TIER_LABELS = {"tekun": "特困", "dibao": "低保"}
+_ADMIN_SUFFIX = "区县市"  # district, county, county-level city
+"""Chinese names of the default tiers (the scenario format has no tier labels)."""
 _LABEL = 24
 _CELL = 18
 _MISSING = "-"
@@ -70,42 +87,85 @@ def _cell(row) -> str:
     return format_value(row.mean, row.half_width, row.unit, int(row.n))
 
 
+def _width(text: str) -> int:
+    """Display columns of ``text`` (wide East Asian characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit(text: str, width: int, right: bool) -> str:
+    """``text`` cut to ``width - 1`` display columns, then padded to ``width``."""
+    while _width(text) > width - 1:
+        text = text[:-1]
+    pad = " " * (width - _width(text))
+    return pad + text if right else text + pad
+
+
 def _grid(title: str, rows: list[tuple[str, list[str]]], columns: list[str]) -> list[str]:
-    """A titled table: a label column, then value columns, wrapped to stay within WIDTH."""
-    per_chunk = max(1, (WIDTH - _LABEL) // _CELL)
+    """A titled table: a label column, then value columns (at least :data:`_CELL` wide, wider
+    when a heading or value needs it), wrapped to stay within WIDTH."""
+    texts = [*columns, *(c for _, cells in rows for c in cells)]
+    cell = min(max([_CELL, *(_width(t) + 1 for t in texts)]), WIDTH - _LABEL)
+    per_chunk = max(1, (WIDTH - _LABEL) // cell)
     lines = [title]
     for first in range(0, len(columns), per_chunk):
         cols = range(first, min(first + per_chunk, len(columns)))
-        lines.append(" " * _LABEL + "".join(f"{columns[c][: _CELL - 1]:>{_CELL}}" for c in cols))
+        lines.append(" " * _LABEL + "".join(_fit(columns[c], cell, True) for c in cols))
         for label, cells in rows:
-            body = "".join(f"{cells[c][: _CELL - 1]:>{_CELL}}" for c in cols)
-            lines.append(f"{label[: _LABEL - 1]:<{_LABEL}}{body}")
+            body = "".join(_fit(cells[c], cell, True) for c in cols)
+            lines.append(_fit(label, _LABEL, False) + body)
     return lines
 
 
-def _service_section(frame: pd.DataFrame, service: str) -> list[str]:
-    mine = frame[(frame["service"] == service) & frame["slice"].isin(["all", "tier"])]
-    tiers = list(dict.fromkeys(mine.loc[mine["slice"] == "tier", "slice_value"]))
-    columns = ["all", *tiers]
+def _within_label(metric: str) -> str:
+    """``within_30min`` -> ``within 30 min``; ``within_7d`` -> ``within 7 days``."""
+    x = metric.removeprefix("within_")
+    if x.endswith("min"):
+        return f"within {x[:-3]} min"
+    return f"within {x[:-1]} day{'' if x[:-1] == '1' else 's'}"
+
+
+def _within_key(metric: str) -> float:
+    x = metric.removeprefix("within_").removesuffix("min").removesuffix("d")
+    try:
+        return float(x)
+    except ValueError:
+        return math.inf
+
+
+_BY_TITLE = {"tier": "priority tier", "district": "district", "care_level": "care level"}
+
+
+def _service_section(
+    frame: pd.DataFrame, service: str, by: str, labels: Mapping[str, str]
+) -> list[str]:
+    mine = frame[(frame["service"] == service) & frame["slice"].isin(["all", by])]
+    values = list(dict.fromkeys(mine.loc[mine["slice"] == by, "slice_value"]))
+    columns = ["all", *values]
     lookup = {(r.slice_value, r.metric): r for r in mine.itertuples(index=False)}
+    within = sorted({m for m in mine["metric"] if str(m).startswith("within_")}, key=_within_key)
     rows = []
     for metric, label in HEADLINE:
-        found = [lookup.get((c, metric)) for c in columns]
-        if all(f is None for f in found):
-            continue
-        unit = next(f.unit for f in found if f is not None)
-        if metric.startswith("wait_"):
-            label = f"{label} ({unit})"
-        rows.append((label, [_cell(f) for f in found]))
+        metrics = [(m, _within_label(m)) for m in within] if metric == "within_*" else []
+        for name, text in metrics or [(metric, label)]:
+            found = [lookup.get((c, name)) for c in columns]
+            if all(f is None for f in found):
+                continue
+            if name == "wait_censored" and all(f is None or not f.mean for f in found):
+                continue  # nothing censored: every wait is known
+            unit = next(f.unit for f in found if f is not None)
+            if name.startswith("wait_") and name != "wait_censored":
+                text = f"{text} ({unit})"
+            rows.append((text, [_cell(f) for f in found]))
     title = SERVICE_TITLES.get(service, service)
-    return _grid(f"{title}: all, then by priority tier", rows, columns) if rows else []
+    heads = ["all", *(labels.get(v, v) for v in values)]
+    return _grid(f"{title}: all, then by {_BY_TITLE[by]}", rows, heads) if rows else []
 
 
 def _utilisation_section(frame: pd.DataFrame) -> list[str]:
     util = frame[(frame["slice"] == "pool") & (frame["metric"] == "utilisation")]
     if util.empty:
         return []
-    lines = ["Utilisation (busy / on-shift time)"]
+    lines = ["Utilisation (busy / time it can work: on-shift; vans: seats x open hours)"]
     for r in util.itertuples(index=False):
         label = f"  {r.slice_value} ({r.service})"
         lines.append(f"{label[: _LABEL + _CELL - 1]:<{_LABEL + _CELL}}{_cell(r):>{_CELL}}")
@@ -123,8 +183,18 @@ def _cost_section(frame: pd.DataFrame) -> list[str]:
     return lines
 
 
-def format_summary(summary: pd.DataFrame) -> str:
-    """A readable plain-text table of a summary (see the module docstring), ≤ 100 columns."""
+def format_summary(
+    summary: pd.DataFrame, by: str = "tier", labels: Mapping[str, str] | None = None
+) -> str:
+    """A readable plain-text table of a summary (see the module docstring), ≤ 100 columns.
+
+    ``by``: the slice shown beside ``all`` (``tier``, ``district`` or ``care_level``);
+    ``labels``: column headings by slice value (e.g. from :func:`slice_labels`); values not
+    in it are shown as they are.
+    """
+    if by not in BY:
+        raise ValueError(f"by must be one of {', '.join(BY)}, got {by!r}")
+    labels = labels or {}
     if summary is None or len(summary) == 0:
         return "No metrics to summarise."
     blocks = []
@@ -137,7 +207,7 @@ def format_summary(summary: pd.DataFrame) -> str:
         services = [s for s in SERVICE_ORDER if s in present]
         services += [s for s in present if s not in services and s != "all"]
         for service in services:
-            section = _service_section(frame, service)
+            section = _service_section(frame, service, by, labels)
             if section:
                 lines += ["", *section]
         for section in (_utilisation_section(frame), _cost_section(frame)):
@@ -145,3 +215,58 @@ def format_summary(summary: pd.DataFrame) -> str:
                 lines += ["", *section]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def slice_labels(scenario: Any, by: str) -> dict[str, str]:
+    """Column headings for ``by`` from a scenario: the Chinese word of the label (when it has
+    one; a district's trailing 区/县/市 dropped, so headings fit a column) and the name, e.g.
+    district ``wanbailin`` labelled ``万柏林区 Wanbailin`` -> ``万柏林 wanbailin``; tiers
+    ``tekun``/``dibao`` -> ``特困 tekun``/``低保 dibao``."""
+    if by not in BY:
+        raise ValueError(f"by must be one of {', '.join(BY)}, got {by!r}")
+    if by == "tier":
+        return {t: f"{TIER_LABELS[t]} {t}" if t in TIER_LABELS else t for t in scenario.tiers}
+    entries = scenario.districts if by == "district" else scenario.care_levels
+    out = {}
+    for name, entry in entries.items():
+        label = getattr(entry, "label", None) or ""
+        words = [w for w in label.split() if not w.isascii()]
+        word = words[0] if words else ""
+        if by == "district" and len(word) > 2 and word[-1] in _ADMIN_SUFFIX:
+            word = word[:-1]
+        out[name] = f"{word} {name}" if word else name
+    return out
+
+
+def _number(x: Any) -> Any:
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    return x.item() if hasattr(x, "item") else x
+
+
+def summary_json(
+    summary: pd.DataFrame, labels: Mapping[str, Mapping[str, str]] | None = None
+) -> dict[str, Any]:
+    """Every row of a summary, every slice, as a JSON-ready nested mapping.
+
+    ``{scenario: {service: {slice: {slice_value: {metric: {"mean", "half_width", "ci_low",
+    "ci_high", "sd", "n", "unit"}}}}}}`` (NaN -> ``None``), plus ``"labels"`` when given
+    (``{by: {slice_value: heading}}``, e.g. from :func:`slice_labels` per slice kind).
+    """
+    out: dict[str, Any] = {}
+    for r in summary.itertuples(index=False):
+        node = out.setdefault(r.scenario, {}).setdefault(r.service, {})
+        node = node.setdefault(r.slice, {}).setdefault(r.slice_value, {})
+        node[r.metric] = {
+            "mean": _number(r.mean),
+            "half_width": _number(r.half_width),
+            "ci_low": _number(r.ci_low),
+            "ci_high": _number(r.ci_high),
+            "sd": _number(r.sd),
+            "n": int(r.n),
+            "unit": r.unit,
+        }
+    result: dict[str, Any] = {"scenarios": out}
+    if labels:
+        result["labels"] = {k: dict(v) for k, v in labels.items()}
+    return result

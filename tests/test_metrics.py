@@ -156,8 +156,9 @@ def test_waits_of_planned_visits_are_in_days(scenario):
     m = replication_metrics(recs, scenario)
     assert value(m, "care_visit", "wait_mean") == pytest.approx(1.0)
     assert value(m, "care_visit", "wait_median") == pytest.approx(1.0)
-    assert value(m, "care_visit", "wait_p90") == pytest.approx(1.8)  # linear: 1 + 0.8 x (2 - 1)
-    assert value(m, "care_visit", "wait_p95") == pytest.approx(1.9)
+    # waits 0, 1, 2 days: the empirical CDF first reaches 0.9 at 2 (numpy's "inverted_cdf")
+    assert value(m, "care_visit", "wait_p90") == pytest.approx(2.0)
+    assert value(m, "care_visit", "wait_p95") == pytest.approx(2.0)
     assert unit_of(m, "care_visit", "wait_mean") == "days"
     assert value(m, "care_visit", "on_time_rate") == 1.0  # target 2 days; a 2-day wait is on time
     tighter = scenario.with_overrides({"services.care_visit.target_days": 1.5})
@@ -211,8 +212,11 @@ def test_request_coverage_censors_open_requests_whose_deadline_is_after_the_hori
     assert value(m, "care_visit", "abandoned") == 1
     assert value(m, "care_visit", "waiting_at_end") == 2
     assert value(m, "care_visit", "in_service_at_end") == 1
-    assert value(m, "care_visit", "on_time_rate") == pytest.approx(2 / 3)  # of 3 started
-    assert value(m, "care_visit", "request_coverage") == pytest.approx(2 / 5)  # 1 censored
+    # of the 6 made, 1 censored (its deadline is after the horizon); the rest count
+    assert value(m, "care_visit", "on_time_rate") == pytest.approx(2 / 5)
+    assert value(m, "care_visit", "request_coverage") == pytest.approx(2 / 5)
+    assert value(m, "care_visit", "on_time_rate_served") == pytest.approx(2 / 3)  # of 3 started
+    assert value(m, "care_visit", "wait_censored") == 2
     assert value(m, "care_visit", "unmet") == 2
     assert value(m, "care_visit", "unmet_share") == pytest.approx(2 / 6)
 
@@ -255,7 +259,7 @@ def test_table_shape_and_units(scenario):
     assert set(m["slice"]) <= {"all", "tier", "district", "care_level", "pool"}
     assert not m.duplicated(["service", "slice", "slice_value", "metric"]).any()
     assert set(m["service"]) >= {"care_visit", "alarm", "centre_bath", "home_bath", "bath"}
-    waits = m[m["metric"].str.startswith("wait_")]
+    waits = m[m["metric"].str.startswith("wait_") & (m["metric"] != "wait_censored")]
     assert set(waits.loc[waits["service"] == "alarm", "unit"]) == {"min"}
     assert set(waits.loc[waits["service"] != "alarm", "unit"]) == {"days"}
 
@@ -280,7 +284,8 @@ def test_zero_capacity_leaves_everything_unmet(scenario):
     m = replication_metrics(recs, scenario)
     assert value(m, "care_visit", "unmet") == 2
     assert value(m, "care_visit", "request_coverage") == 0
-    assert math.isnan(value(m, "care_visit", "on_time_rate"))
+    assert value(m, "care_visit", "on_time_rate") == 0  # every request counts, started or not
+    assert math.isnan(value(m, "care_visit", "on_time_rate_served"))
     assert value(m, "care_visit", "backlog_max") == 3
     # waiting from days 20, 30 and 59 until day 60: 40 + 30 + 1 request-days
     assert value(m, "care_visit", "backlog_mean") == pytest.approx(71 / WINDOW_DAYS)
@@ -400,29 +405,33 @@ def _visits(elder, n, first_day):
 
 
 def test_elder_coverage_of_care_visits(scenario):
-    # Entitlement over 50 days at one visit per 7 days: 50/7 = 7.14; 90 % of it is 6.43 visits.
+    # Target 2 days; covered = at least 90 % of the elder's due visits started within target.
+    late = served("care_visit", 1, 50 * DAY, 53 * DAY, 53 * DAY + 45)  # 3 days: late
     requests = [
-        *_visits(0, 7, 11),  # 7 visits: covered
-        *_visits(1, 6, 11),  # 6 visits: not covered
+        *_visits(0, 5, 11),  # 5 of 5 on time: covered
+        *_visits(1, 4, 11),
+        late,  # 4 of 5 = 80 % on time: not covered
         served("care_visit", 1, 9 * DAY, 9 * DAY, 9 * DAY + 45),  # in warm-up: does not count
-        *_visits(4, 1, 56),
-        *_visits(5, 1, 11),
+        *_visits(3, 5, 11),  # no bed: not entitled
+        waiting("care_visit", 4, 59 * DAY),  # deadline after the horizon: censored, not due
+        abandoned("care_visit", 5, 11 * DAY, 13 * DAY),  # due and never given: not covered
     ]
     m = replication_metrics(make_records(requests, elders=COVERAGE_ELDERS), scenario)
-    assert value(m, "care_visit", "elders_entitled") == 2
-    assert value(m, "care_visit", "elder_coverage") == pytest.approx(0.5)
+    assert value(m, "care_visit", "elders_entitled") == 3  # elders 0, 1 and 5
+    assert value(m, "care_visit", "elder_coverage") == pytest.approx(1 / 3)
     assert value(m, "care_visit", "elder_coverage", "tier", "tekun") == 1.0
     assert value(m, "care_visit", "elder_coverage", "tier", "other") == 0.0
     assert math.isnan(value(m, "care_visit", "elder_coverage", "tier", "dibao"))
     assert unit_of(m, "care_visit", "elder_coverage") == "share"
 
 
-def test_elder_coverage_of_baths_counts_centre_and_home(scenario):
-    # One bath per 30 days over 50 days: entitlement 1.67, so at least 1 bath.
+def test_elder_coverage_of_baths_is_about_gaps_between_baths(scenario):
+    # Interval 30 days + target 7: covered when no gap (window start, baths, window end) > 37.
     requests = [
-        served("centre_bath", 0, 20 * DAY, 21 * DAY, 21 * DAY + 60),
-        served("home_bath", 1, 30 * DAY, 30 * DAY, 30 * DAY + 90),
-        abandoned("centre_bath", 2, 20 * DAY, 50 * DAY),
+        served("centre_bath", 0, 24 * DAY, 25 * DAY, 25 * DAY + 60),  # gaps 15, 35: covered
+        served("home_bath", 1, 30 * DAY, 30 * DAY, 30 * DAY + 90),  # gaps 20, 30: covered
+        abandoned("centre_bath", 2, 20 * DAY, 50 * DAY),  # no bath in 50 days: not covered
+        served("home_bath", 3, 25 * DAY, 25 * DAY, 25 * DAY + 90),
         in_service("home_bath", 3, 59 * DAY, 59.99 * DAY, 60.05 * DAY),  # started: counts
     ]
     m = replication_metrics(make_records(requests, elders=COVERAGE_ELDERS), scenario)
@@ -430,13 +439,22 @@ def test_elder_coverage_of_baths_counts_centre_and_home(scenario):
     assert value(m, "bath", "elder_coverage") == pytest.approx(0.75)
     assert value(m, "bath", "elder_coverage", "district", "b") == 1.0
     assert value(m, "bath", "elder_coverage", "district", "a") == pytest.approx(0.5)
-    # At one bath per 25 days the disabled elders 0 and 3 are owed exactly 2 baths (50 / 25,
-    # not 1.999...) and got 1 each; the bedridden elder 1, still at one per 30 days, is covered.
+    # At one bath per 25 days the limit is 32 days: the disabled elders 0 and 3 (last gaps 35
+    # and 34.99 days) are not covered; the bedridden elder 1, still at 30 days, is.
     faster = scenario.with_overrides({"services.bath.interval_days_by_level.disabled": 25})
     m = replication_metrics(make_records(requests, elders=COVERAGE_ELDERS), faster)
     assert value(m, "bath", "elder_coverage", "care_level", "disabled") == 0.0
     assert value(m, "bath", "elder_coverage", "care_level", "bedridden") == 1.0
     assert value(m, "bath", "elder_coverage") == pytest.approx(1 / 4)
+
+
+def test_two_baths_with_a_long_gap_between_them_are_not_coverage(scenario):
+    requests = [
+        served("home_bath", 1, 12 * DAY, 12 * DAY, 12 * DAY + 90),
+        served("home_bath", 1, 42 * DAY, 52 * DAY, 52 * DAY + 90),  # 40 days after the first
+    ]
+    m = replication_metrics(make_records(requests, elders=COVERAGE_ELDERS), scenario)
+    assert value(m, "bath", "elder_coverage", "tier", "other") == 0.0
 
 
 # --- utilisation, occupancy, cost ------------------------------------------------------------
@@ -531,5 +549,10 @@ def test_van_seat_utilisation_counts_pick_up_to_return_home(scenario):
     rows = [("centre_bath", 0, t - 60, t, t + 100.0, "served", 3, 30.0)]
     m = replication_metrics(make_records(rows, units=UNITS), scenario)
     vans = m[(m.service == "transport") & (m.slice_value == "vans")]
-    expected = 130.0 / (4 * (HORIZON - WARMUP))
+    # Vans run while the centre is open (mon-fri 09:00-17:00): weekdays of days [10, 60) after
+    # Sat 1 Jan 2022, i.e. 11 Jan - 1 Mar, 8 hours each.
+    weekdays = len(pd.bdate_range("2022-01-11", "2022-03-01"))
+    assert weekdays == 36
+    expected = 130.0 / (4 * weekdays * 8 * HOUR)
     assert vans["value"].iloc[0] == pytest.approx(expected)
+    assert vans["unit"].iloc[0] == "share"

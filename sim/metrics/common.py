@@ -62,11 +62,18 @@ class ServiceTarget:
     unit: str  # "min" or "days"
     by_district_min: Mapping[str, float] = field(default_factory=dict)
     """Targets that differ by the elder's district (minutes), e.g. for counties."""
+    within: tuple[float, ...] = ()
+    """Common thresholds (in the reporting unit) reported as ``within_<threshold>`` shares."""
 
     @property
     def unit_min(self) -> float:
         """Minutes in one reporting unit."""
         return 1.0 if self.unit == "min" else DAY_MIN
+
+    def within_names(self) -> list[str]:
+        """Metric names of the common thresholds: ``within_30min``, ``within_7d``."""
+        suffix = "min" if self.unit == "min" else "d"
+        return [f"within_{x:g}{suffix}" for x in self.within]
 
 
 def service_targets(records: ReplicationRecords, scenario: Scenario) -> list[ServiceTarget]:
@@ -80,18 +87,25 @@ def service_targets(records: ReplicationRecords, scenario: Scenario) -> list[Ser
     present = {str(v) for v in records.requests["service"].dropna().unique()}
     out: list[ServiceTarget] = []
     if sv.care_visit is not None:
-        out.append(ServiceTarget("care_visit", sv.care_visit.target_days * DAY_MIN, "days"))
+        cv = sv.care_visit
+        within = _thresholds(cv.report_within_days)
+        out.append(ServiceTarget("care_visit", cv.target_days * DAY_MIN, "days", within=within))
     if sv.alarm is not None:
-        out.append(
-            ServiceTarget("alarm", sv.alarm.target_min, "min", sv.alarm.target_min_by_district)
-        )
+        al = sv.alarm
+        within = _thresholds(al.report_within_min)
+        out.append(ServiceTarget("alarm", al.target_min, "min", al.target_min_by_district, within))
     if sv.bath is not None:
         target = sv.bath.target_days * DAY_MIN
+        within = _thresholds(sv.bath.report_within_days)
         if scenario.bathing_centre is not None or "centre_bath" in present:
-            out.append(ServiceTarget("centre_bath", target, "days"))
+            out.append(ServiceTarget("centre_bath", target, "days", within=within))
         if scenario.home_bathing is not None or "home_bath" in present:
-            out.append(ServiceTarget("home_bath", target, "days"))
+            out.append(ServiceTarget("home_bath", target, "days", within=within))
     return sorted(out, key=lambda t: SERVICES.index(t.service))
+
+
+def _thresholds(values) -> tuple[float, ...]:
+    return tuple(sorted({float(v) for v in values}))
 
 
 def slice_values(scenario: Scenario, frame: pd.DataFrame, kind: str) -> list[str]:

@@ -2,43 +2,62 @@
 :class:`~carecap.sim.engine.records.ReplicationRecords`.
 
 The observation window is ``[warmup_min, horizon_min)``. A request belongs to the window when it
-was made in it (``request_min >= warmup_min``); requests made during warm-up are excluded from
-the request-level metrics entirely, although those still waiting do count in the backlog once the
-window opens. :func:`replication_metrics` returns one tidy table per replication (one row per
-service x slice x slice value x metric); :mod:`carecap.analysis.stats` summarises such tables across
-replications.
+was made in it (``warmup_min <= request_min < horizon_min``); requests made during warm-up are
+excluded from the request-level metrics entirely, although those still waiting do count in the
+backlog once the window opens. :func:`replication_metrics` returns one tidy table per replication
+(one row per service x slice x slice value x metric); :mod:`carecap.sim.metrics.summary`
+summarises such tables across replications.
+
+Every request made in the window counts, whatever became of it (MODEL.md §3). A request's
+*wait* is the time from the request (for planned visits and baths: the due time) to its start
+(alarms: to the caregiver's arrival at the home, start + travel). An abandoned request's wait is
+its time until it was dropped, and it is never on time. A request still waiting when observation
+ends (``records.observed_end_min``: the horizon, or the end of the drain when the run has one) is
+right-censored: its wait is at least its wait so far. Waits are estimated with Kaplan–Meier
+(:mod:`carecap.sim.metrics.waits`).
 
 Request-level metrics, per service (``care_visit``, ``alarm``, ``centre_bath``, ``home_bath``)
 and slice (``all``; ``tier``, ``district``, ``care_level`` of the elder):
 
-==================  ========  ===================================================================
-metric              unit      meaning (over requests made in the window)
-==================  ========  ===================================================================
-requests            requests  requests made
-served              requests  of which served by the horizon
-abandoned           requests  of which dropped after waiting past the give-up time
-waiting_at_end      requests  of which still waiting at the horizon
-in_service_at_end   requests  of which in service at the horizon
-wait_mean           min/days  mean wait of the requests that started (minutes for ``alarm``,
-wait_median                   days for the others); wait = start - request, plus travel for
-wait_p90                      alarms (arrival at the home). NaN when none started
-wait_p95
-on_time_rate        share     started requests with wait <= target, / started requests
-request_coverage    share     requests started with wait <= target, / requests made, minus the
-                              censored ones: those waiting or in service at the horizon, not
-                              yet a success, whose deadline (request + target) is after the
-                              horizon. A request still waiting past its deadline is a failure
-unmet               requests  abandoned, plus still waiting at the horizon with the deadline
-                              passed (never started within the horizon)
-unmet_share         share     unmet / requests
-backlog_mean        requests  time-weighted mean, over the window, of the number of requests
-                              waiting (made, not started, not abandoned), whenever made
-backlog_max         requests  its maximum over the window (slice ``all`` only)
-==================  ========  ===================================================================
+===================  ========  ==================================================================
+metric               unit      meaning (over requests made in the window)
+===================  ========  ==================================================================
+requests             requests  requests made
+served               requests  of which served by the end of observation
+abandoned            requests  of which dropped (waited past the give-up time, or the elder left)
+waiting_at_end       requests  of which still waiting at the end of observation (censored)
+in_service_at_end    requests  of which in service at the end of observation
+wait_mean            min/days  Kaplan–Meier restricted mean wait of ALL requests made, up to the
+                               largest follow-up time (minutes for ``alarm``, days for the
+                               others); a lower bound when ``wait_censored > 0``
+wait_median,         min/days  Kaplan–Meier quantiles of the waits of all requests made: the
+wait_p90, wait_p95             smallest wait t with S(t) <= 1 - q; when the curve never gets
+                               that low, the largest follow-up time (a lower bound)
+wait_censored        requests  requests whose wait is censored (still waiting at the end)
+wait_mean_served,    min/days  the same statistics among the requests that started only (plain
+..._median_served,             empirical mean and quantiles, numpy's ``inverted_cdf``); they
+..._p90_served,                flatter an overloaded service: read them beside the above
+..._p95_served
+on_time_rate         share     requests started within target / requests made, minus the
+                               censored ones: still waiting at the end of observation with the
+                               target not yet passed. Abandoned requests and those still waiting
+                               past their target are late. Equals ``request_coverage``
+on_time_rate_served  share     requests started within target / requests started
+request_coverage     share     MODEL.md's name for ``on_time_rate`` (same definition, same value)
+within_<x>min,       share     as ``on_time_rate``, with the common threshold x (minutes for
+within_<x>d                    alarms, days otherwise) from ``report_within_min`` /
+                               ``report_within_days`` instead of the service's own target
+unmet                requests  abandoned, plus still waiting at the end with the target passed
+unmet_share          share     unmet / requests
+backlog_mean         requests  time-weighted mean, over the window, of the number of requests
+                               waiting (made, not started, not abandoned), whenever made
+backlog_max          requests  its maximum over the window (slice ``all`` only)
+===================  ========  ==================================================================
 
-Targets: ``services.alarm.target_min``; ``services.care_visit.target_days``;
-``services.bath.target_days`` for both bathing routes. Elder coverage, utilisation and cost are
-documented in :mod:`carecap.sim.metrics.coverage` and :mod:`carecap.sim.metrics.resources`.
+Targets: ``services.alarm.target_min`` (``target_min_by_district`` where given);
+``services.care_visit.target_days``; ``services.bath.target_days`` for both bathing routes.
+Elder coverage, utilisation and cost are documented in :mod:`carecap.sim.metrics.coverage` and
+:mod:`carecap.sim.metrics.resources`.
 """
 
 from __future__ import annotations
@@ -62,33 +81,47 @@ from carecap.sim.metrics.common import (
 )
 from carecap.sim.metrics.coverage import elder_coverage_metrics
 from carecap.sim.metrics.resources import cost_metrics, utilisation_metrics, van_seat_metrics
+from carecap.sim.metrics.waits import grouped_km
 from carecap.sim.scenario.model import Scenario
 
 __all__ = [
     "backlog_series",
     "grouped_quantiles",
+    "metric_names",
     "occupancy_series",
     "replication_metrics",
+    "request_flags",
     "request_metrics",
 ]
 
 _COUNT_METRICS = ("requests", "served", "abandoned", "waiting_at_end", "in_service_at_end")
 _WAIT_METRICS = ("wait_mean", "wait_median", "wait_p90", "wait_p95")
-_METRIC_ORDER = (
-    *_COUNT_METRICS,
-    *_WAIT_METRICS,
-    "on_time_rate",
-    "request_coverage",
-    "unmet",
-    "unmet_share",
+_SERVED_WAIT_METRICS = tuple(f"{m}_served" for m in _WAIT_METRICS)
+_SHARES = ("on_time_rate", "on_time_rate_served", "request_coverage")
+_UNITS = (
+    dict.fromkeys(_COUNT_METRICS, "requests")
+    | dict.fromkeys(_SHARES, "share")
+    | {
+        "wait_censored": "requests",
+        "unmet": "requests",
+        "unmet_share": "share",
+    }
 )
-_UNITS = dict.fromkeys(_COUNT_METRICS, "requests") | {
-    "on_time_rate": "share",
-    "request_coverage": "share",
-    "unmet": "requests",
-    "unmet_share": "share",
-}
 _SERVED, _ABANDONED, _WAITING, _IN_SERVICE = (OUTCOMES.index(o) for o in OUTCOMES)
+
+
+def metric_names(target: ServiceTarget) -> list[str]:
+    """The request metrics of one service, in the order they are reported."""
+    return [
+        *_COUNT_METRICS,
+        *_WAIT_METRICS,
+        "wait_censored",
+        *_SERVED_WAIT_METRICS,
+        *_SHARES,
+        *target.within_names(),
+        "unmet",
+        "unmet_share",
+    ]
 
 
 def replication_metrics(records: ReplicationRecords, scenario: Scenario) -> pd.DataFrame:
@@ -122,124 +155,141 @@ def request_metrics(
     targets: list[ServiceTarget],
     window: Window,
 ) -> pd.DataFrame:
-    """Counts, waits, on-time rate, request coverage and unmet demand (see the module table)."""
+    """Counts, waits, on-time rates, coverage, common thresholds and unmet demand (see the module
+    table), per service and slice."""
     if not targets:
         return to_frame([])
-    flags = _request_flags(records, targets, window)
-    names = [t.service for t in targets]
-    wait_unit = np.array([t.unit for t in targets], dtype=object)
-    req, keep = records.requests, np.flatnonzero(flags.pop("keep"))
-    # All statistics are order-free: sorting once by wait lets each per-slice quantile
-    # computation re-sort already sorted values, which is cheap.
-    by_wait = np.argsort(flags["wait"])
-    flags = {name: column[by_wait] for name, column in flags.items()}
-    for name in ("served", "abandoned", "waiting", "in_service", "within", "unmet"):
-        flags[name] = flags[name].astype(np.float64)  # bincount weights
-    flags["counted"] = (~flags.pop("censored")).astype(np.float64)
-    rows = keep[by_wait]
-    svc = flags.pop("svc")
-    n_metrics = len(_METRIC_ORDER)
-    is_wait = np.isin(_METRIC_ORDER, _WAIT_METRICS)
+    flags = request_flags(records, targets, window)
+    req, rows = records.requests, flags.pop("rows")
     blocks = []
-    for kind in (ALL, *SLICE_KINDS):
-        values = [ALL] if kind == ALL else slice_values(scenario, req, kind)
-        code = np.zeros(len(rows), np.int64) if kind == ALL else as_codes(req[kind], values)[rows]
-        n_groups = len(names) * len(values)
-        # Requests with a missing slice value go to an extra group, dropped before reporting.
-        group = np.where(code >= 0, svc * len(values) + code, n_groups)
-        stats = _group_stats(flags, group, n_groups + 1)
-        matrix = np.column_stack([stats[m][:n_groups] for m in _METRIC_ORDER])
-        units = np.array([[_UNITS.get(m, "") for m in _METRIC_ORDER]] * n_groups, dtype=object)
-        units[:, is_wait] = np.repeat(wait_unit, len(values))[:, None]
-        blocks.append(
-            block(
-                np.repeat(names, len(values) * n_metrics),
-                kind,
-                np.repeat(np.tile(values, len(names)), n_metrics),
-                np.tile(_METRIC_ORDER, n_groups),
-                matrix.ravel(),
-                units.ravel(),
+    for code, target in enumerate(targets):
+        mine = np.flatnonzero(flags["svc"] == code)
+        # Sorted once by time in the queue (departures before censorings at ties): each slice's
+        # Kaplan-Meier then needs only a stable sort by group.
+        mine = mine[np.lexsort((~flags["observed"][mine], flags["queue_min"][mine]))]
+        f = {name: column[mine] for name, column in flags.items()}
+        names = metric_names(target)
+        units = [_UNITS.get(m, target.unit if m.startswith("wait_") else "share") for m in names]
+        for kind in (ALL, *SLICE_KINDS):
+            values = [ALL] if kind == ALL else slice_values(scenario, req, kind)
+            if kind == ALL:
+                group = np.zeros(len(mine), np.int64)
+            else:
+                group = as_codes(req[kind], values)[rows[mine]]
+            # Requests with a missing slice value go to an extra group, dropped before reporting.
+            group = np.where(group >= 0, group, len(values))
+            stats = _group_stats(f, target, group, len(values) + 1)
+            matrix = np.column_stack([stats[m][: len(values)] for m in names])
+            blocks.append(
+                block(
+                    target.service,
+                    kind,
+                    np.repeat(values, len(names)),
+                    np.tile(names, len(values)),
+                    matrix.ravel(),
+                    np.tile(units, len(values)),
+                )
             )
-        )
-    # Service first, then slice kind (the order of the blocks), value and metric.
-    rank = np.array([names.index(x) for x in np.concatenate([b["service"] for b in blocks])])
-    order = np.argsort(rank, kind="stable")
-    return to_frame(blocks).iloc[order].reset_index(drop=True)
+    return to_frame(blocks)
 
 
-def _request_flags(
+def request_flags(
     records: ReplicationRecords, targets: list[ServiceTarget], window: Window
 ) -> dict[str, np.ndarray]:
-    """Per request made in the window: service code, 0/1 flags, wait in the reporting unit.
+    """Per request made in the window: service code, outcome flags, time in the queue.
 
-    Also ``keep``, the mask of those requests among ``records.requests``.
+    ``rows``: their positions in ``records.requests``; ``queue_min``: the wait (minutes) when the
+    request left the queue (started: the wait; abandoned: until dropped), or its follow-up so far
+    when still waiting at ``records.observed_end_min`` (right-censored); ``observed``: whether it
+    left the queue; ``target_min``: the service's target for the request (district targets
+    included); ``followed_min``: ``observed_end_min - request_min``.
     """
     req = records.requests
     svc = as_codes(req["service"], [t.service for t in targets])
     request = req["request_min"].to_numpy(np.float64)
     keep = (svc >= 0) & (request >= window.start_min) & (request < window.end_min)
+    rows = np.flatnonzero(keep)
     svc, request = svc[keep], request[keep]
     outcome = as_codes(req["outcome"], list(OUTCOMES))[keep]
     wait_min = req["wait_min"].to_numpy(np.float64)[keep]
+    dropped_min = req["end_min"].to_numpy(np.float64)[keep] - request
     target_min = np.array([t.target_min for t in targets], dtype=np.float64)[svc]
     district = req["district"].astype(str).to_numpy()[keep]
     for code, t in enumerate(targets):
         for name, minutes in t.by_district_min.items():
             target_min[(svc == code) & (district == name)] = minutes
-    unit_min = np.array([t.unit_min for t in targets], dtype=np.float64)[svc]
+    followed_min = float(records.observed_end_min) - request
 
     started = (outcome == _SERVED) | (outcome == _IN_SERVICE)
+    abandoned = outcome == _ABANDONED
     waiting = outcome == _WAITING
-    within = started & (wait_min <= target_min)
-    past_deadline = request + target_min <= window.end_min
-    censored = ~within & (waiting | (outcome == _IN_SERVICE)) & ~past_deadline
+    queue_min = np.where(started, wait_min, np.where(abandoned, dropped_min, followed_min))
     return {
-        "keep": keep,
+        "rows": rows,
         "svc": svc,
         "served": outcome == _SERVED,
-        "abandoned": outcome == _ABANDONED,
+        "abandoned": abandoned,
         "waiting": waiting,
         "in_service": outcome == _IN_SERVICE,
         "started": started,
-        "wait": wait_min / unit_min,
-        "within": within,
-        "censored": censored,
-        "unmet": (outcome == _ABANDONED) | (waiting & past_deadline),
+        "queue_min": queue_min,
+        "observed": ~waiting,
+        "target_min": target_min,
+        "followed_min": followed_min,
     }
 
 
-def _group_stats(flags: dict[str, np.ndarray], group: np.ndarray, n: int) -> dict[str, np.ndarray]:
-    """Every request metric for each of ``n`` groups of requests (``group`` codes 0..n-1)."""
+def _share_within(f: dict[str, np.ndarray], limit_min: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Numerator and denominator flags of "started within ``limit_min``", of requests made: a
+    request still waiting whose limit had not passed when observation ended is censored (leaves
+    the denominator); abandoned requests and those still waiting past the limit are late."""
+    within = f["started"] & (f["queue_min"] <= limit_min)
+    censored = f["waiting"] & (f["followed_min"] < limit_min)
+    return within, ~censored
+
+
+def _group_stats(
+    f: dict[str, np.ndarray], target: ServiceTarget, group: np.ndarray, n: int
+) -> dict[str, np.ndarray]:
+    """Every request metric of one service for each of ``n`` groups (``group`` codes 0..n-1)."""
 
     def count(mask: np.ndarray | None = None) -> np.ndarray:
-        # Weights instead of boolean indexing: one pass, no temporary array of codes.
-        return np.bincount(group, weights=mask, minlength=n).astype(np.float64)
+        weights = None if mask is None else mask.astype(np.float64)
+        return np.bincount(group, weights=weights, minlength=n).astype(np.float64)
 
     def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(den > 0, num / den, np.nan)
 
-    started = flags["started"]
-    n_started = count(started)
-    wait = flags["wait"][started]
-    p50, p90, p95 = grouped_quantiles(wait, group[started], n, (0.5, 0.9, 0.95))
+    wait = f["queue_min"] / target.unit_min
+    km = grouped_km(wait, f["observed"], group, n, presorted=True)
+    started = f["started"]
+    km_served = grouped_km(
+        wait[started], np.ones(started.sum(), bool), group[started], n, presorted=True
+    )
+    within, counted = _share_within(f, f["target_min"])
     requests = count()
-    unmet = count(flags["unmet"])
-    return {
+    unmet = count(f["abandoned"] | (f["waiting"] & ~(f["followed_min"] < f["target_min"])))
+    out = {
         "requests": requests,
-        "served": count(flags["served"]),
-        "abandoned": count(flags["abandoned"]),
-        "waiting_at_end": count(flags["waiting"]),
-        "in_service_at_end": count(flags["in_service"]),
-        "wait_mean": ratio(np.bincount(group[started], wait, minlength=n), n_started),
-        "wait_median": p50,
-        "wait_p90": p90,
-        "wait_p95": p95,
-        "on_time_rate": ratio(count(flags["within"]), n_started),
-        "request_coverage": ratio(count(flags["within"]), count(flags["counted"])),
+        "served": count(f["served"]),
+        "abandoned": count(f["abandoned"]),
+        "waiting_at_end": count(f["waiting"]),
+        "in_service_at_end": count(f["in_service"]),
+        "wait_censored": count(f["waiting"]),
+        "on_time_rate": ratio(count(within), count(counted)),
+        "on_time_rate_served": ratio(count(within), count(started)),
+        "request_coverage": ratio(count(within), count(counted)),
         "unmet": unmet,
         "unmet_share": ratio(unmet, requests),
     }
+    for k, name in enumerate(_WAIT_METRICS):
+        out[name] = km[:, k]
+        out[f"{name}_served"] = km_served[:, k]
+    for name, limit in zip(target.within_names(), target.within, strict=True):
+        hit, den = _share_within(f, np.full(len(wait), limit * target.unit_min))
+        out[name] = ratio(count(hit), count(den))
+    return out
 
 
 def grouped_quantiles(

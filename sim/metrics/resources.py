@@ -7,8 +7,19 @@ unit of the pool (start is dispatch, so outbound travel counts as busy); on-shif
 overlap of the units' ``shifts`` spans with the window. A unit finishes the job it started after
 its shift ends, so utilisation may slightly exceed 1; it is reported as is. NaN when the pool has
 no on-shift time in the window. The pool's service is named by its units' kind: ``caregiver`` ->
-``care``, ``station`` -> ``centre_bath``, ``team`` -> ``home_bath``. The centre's van seats are
-reported by :func:`van_seat_metrics` as service ``transport``, pool ``vans``.
+``care``, ``station`` -> ``centre_bath``, ``team`` -> ``home_bath``.
+
+=================  =========  ===========================================================
+pool (service)     unit       utilisation = numerator / denominator, both in the window
+=================  =========  ===========================================================
+caregivers (care)  share      travel + visit time of started visits and alarms / the
+                              caregivers' on-shift time (``shifts``)
+stations           share      station time (pick-up, transport, bath) / the stations' open
+(centre_bath)                 time (each station's ``shifts`` span = the centre's hours)
+teams (home_bath)  share      travel + set-up + bath + pack-up / the teams' on-shift time
+vans (transport)   share      seat time from pick-up to back home / (seats x the centre's
+                              opening time): vans run while the centre is open
+=================  =========  ===========================================================
 
 Cost (only when the scenario has ``costs``; service ``all``, slice ``all``), every figure scaled
 from the window to a year (x 365 / window days):
@@ -132,9 +143,12 @@ def cost_metrics(records: ReplicationRecords, scenario: Scenario, window: Window
 def van_seat_metrics(
     records: ReplicationRecords, scenario: Scenario, window: Window
 ) -> pd.DataFrame:
-    """``utilisation`` of the centre's van seats (service ``transport``, pool ``vans``): seat time
-    in use (from pick-up until the elder is back home) / (seats x window length). Vans keep no
-    hours, so the whole window counts as available."""
+    """``utilisation`` of the centre's van seats (service ``transport``, pool ``vans``).
+
+    Seat time in use (from pick-up until the elder is back home, clipped to the window) divided
+    by seats x the centre's opening minutes in the window (``bathing_centre.hours``): vans run
+    only while the centre is open. A van still bringing elders home after closing time counts as
+    busy, so it may slightly exceed 1. NaN when the centre has no opening hours in the window."""
     centre = scenario.bathing_centre
     if centre is None or centre.vans is None:
         return to_frame([])
@@ -143,7 +157,11 @@ def van_seat_metrics(
     start = req["start_min"].to_numpy()[mine]
     back = (req["end_min"] + req["travel_min"]).to_numpy()[mine]
     seats = centre.vans.count * centre.vans.seats
-    capacity = seats * window.length_min
+    open_spans = np.array(
+        centre.hours.intervals(scenario.calendar.start_date.weekday(), window.end_min)
+    ).reshape(-1, 2)
+    open_min = window.overlap_min(open_spans[:, 0], open_spans[:, 1]).sum()
+    capacity = seats * open_min
     util = window.overlap_min(start, back).sum() / capacity if capacity > 0 else np.nan
     return to_frame(
         [block(["transport"], "pool", ["vans"], "utilisation", np.array([util]), "share")]

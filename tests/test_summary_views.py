@@ -1,0 +1,90 @@
+"""The planners' summary views: slices by tier, district or care level, with the scenario's
+labels (Chinese characters take two columns), and the JSON form carrying every slice."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from carecap.analysis.summary_table import (
+    WIDTH,
+    format_summary,
+    slice_labels,
+    summary_json,
+)
+from carecap.sim.experiments.replications import simulate
+from carecap.sim.metrics.summary import summarise
+from carecap.sim.scenario.loader import load_scenario
+
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "taiyuan-2022.yaml"
+
+
+def width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    scenario = load_scenario(BASELINE).with_overrides({"calendar.horizon_days": 120})
+    metrics = [simulate(scenario, rep, 5)[1] for rep in range(2)]
+    import pandas as pd
+
+    return scenario, summarise(pd.concat(metrics, ignore_index=True))
+
+
+def test_slice_labels_take_the_chinese_word_and_the_name(baseline):
+    scenario, _ = baseline
+    districts = slice_labels(scenario, "district")
+    assert districts["wanbailin"] == "万柏林 wanbailin"
+    assert districts["gujiao"] == "古交 gujiao"
+    assert slice_labels(scenario, "care_level")["bedridden"] == "卧床 bedridden"
+    assert slice_labels(scenario, "tier") == {
+        "tekun": "特困 tekun",
+        "dibao": "低保 dibao",
+        "other": "other",
+    }
+    with pytest.raises(ValueError, match="by must be one of"):
+        slice_labels(scenario, "pool")
+
+
+@pytest.mark.parametrize("by", ["tier", "district", "care_level"])
+def test_each_view_shows_its_slice_and_stays_narrow(baseline, by):
+    scenario, summary = baseline
+    text = format_summary(summary, by=by, labels=slice_labels(scenario, by))
+    assert max(width(line) for line in text.splitlines()) <= WIDTH
+    for heading in slice_labels(scenario, by).values():
+        assert heading in text  # every heading fits its column
+    assert "within 30 min" in text and "within 7 days" in text
+    assert "on time served" in text and "wait mean served (days)" in text
+    assert "within 1 day " in text
+
+
+def test_district_view_lines_up_its_columns(baseline):
+    scenario, summary = baseline
+    text = format_summary(summary, by="district", labels=slice_labels(scenario, "district"))
+    section = text.split("\n\n")[1].splitlines()  # the care-visit section
+    # label column 24, then equal cells: header and rows of one chunk are equally wide
+    chunks = [i for i, line in enumerate(section) if line.startswith(" " * 24)]
+    for start, end in zip(chunks, [*chunks[1:], len(section)], strict=True):
+        assert len({width(line) for line in section[start:end]}) == 1
+
+
+def test_json_carries_every_slice(baseline):
+    scenario, summary = baseline
+    labels = {by: slice_labels(scenario, by) for by in ("tier", "district", "care_level")}
+    data = json.loads(json.dumps(summary_json(summary, labels), ensure_ascii=False))
+    alarm = data["scenarios"][scenario.name]["alarm"]
+    assert set(alarm) == {"all", "tier", "district", "care_level"}
+    assert set(alarm["district"]) == set(scenario.districts)
+    row = alarm["district"]["loufan"]["within_60min"]
+    assert row["unit"] == "share" and row["n"] == 2 and 0 <= row["mean"] <= 1
+    assert data["labels"]["district"]["loufan"] == "娄烦 loufan"
+
+
+def test_unknown_view_is_refused(baseline):
+    _, summary = baseline
+    with pytest.raises(ValueError, match="by must be one of"):
+        format_summary(summary, by="pool")
