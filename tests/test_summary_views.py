@@ -88,3 +88,30 @@ def test_unknown_view_is_refused(baseline):
     _, summary = baseline
     with pytest.raises(ValueError, match="by must be one of"):
         format_summary(summary, by="pool")
+
+
+def test_run_command_prints_the_slice_asked_for_and_json_carries_every_slice(
+    small_scenario_data, write_scenario, tmp_path, capsys
+):
+    """`carecap run --by district` heads the table with the scenario's district labels;
+    `--json` carries every slice kind with its labels."""
+    from carecap.sim.cli.main import main
+
+    small_scenario_data["districts"] = {"a": {"label": "小店区 Xiaodian"}, "b": {}}
+    small_scenario_data["calendar"]["horizon_days"] = 60
+    small_scenario_data["calendar"]["warmup_days"] = 0
+    path = write_scenario(small_scenario_data)
+    argv = ["run", str(path), "--reps", "2", "--workers", "1", "--out", str(tmp_path / "r")]
+    assert main([*argv, "--by", "district"]) == 0
+    table = capsys.readouterr().out
+    assert "by district" in table and "小店 a" in table and "by tier" not in table
+    assert (tmp_path / "r" / "summary.txt").read_text(encoding="utf-8").strip() == table.strip()
+    assert main([*argv, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    kinds = {
+        kind
+        for service in data["slices"]["scenarios"][data["scenario"]].values()
+        for kind in service
+    }
+    assert {"all", "tier", "district", "care_level"} <= kinds
+    assert data["slices"]["labels"]["district"] == {"a": "小店 a", "b": "b"}

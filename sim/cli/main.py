@@ -129,6 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace a folder that holds a different carecap run (never a folder of other files)",
     )
+    run.add_argument(
+        "--by",
+        choices=("tier", "district", "care_level"),
+        default="tier",
+        help="the slice shown beside 'all' in the printed summary (default: tier); "
+        "--json carries every slice",
+    )
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
     add_precision_arguments(run)
     run.set_defaults(command="run", handler=_run)

@@ -14,7 +14,7 @@ import sys
 import pandas as pd
 
 from carecap.analysis import precision as auto_reps
-from carecap.analysis.summary_table import format_summary
+from carecap.analysis.summary_table import BY, format_summary, slice_labels, summary_json
 from carecap.sim.errors import UsageError
 from carecap.sim.experiments.atomic import dumps
 from carecap.sim.experiments.replications import default_workers
@@ -26,6 +26,7 @@ EXIT_INTERRUPTED = 130
 def run(args: argparse.Namespace) -> int:
     rule = _precision_rule(args)
     quiet = bool(getattr(args, "json", False))
+    by = getattr(args, "by", None) or "tier"
     try:
         outcome = run_to_folder(
             args.scenario,
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
             overwrite=bool(getattr(args, "overwrite", False)),
             more=rule,
             more_settings=rule.settings() if rule else None,
-            summary_text=format_summary,
+            summary_text=lambda summary, scenario: _table(summary, scenario, by),
             progress=None if quiet else _say,
         )
     except RunInterrupted as exc:
@@ -44,10 +45,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     precision = rule.outcome() if rule else None
     if quiet:
-        data = summary_json(outcome.scenario, outcome.seed, len(outcome.replications), outcome)
+        data = run_json(outcome)
         print(dumps(auto_reps.with_precision(data, precision)))
     else:
-        print(format_summary(outcome.summary))
+        print(_table(outcome.summary, outcome.model, by))
         if precision is not None:
             print("\n" + auto_reps.format_precision(precision), flush=True)
     if precision is not None and precision.unknown:
@@ -76,14 +77,23 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def summary_json(name: str, seed: int, reps: int, outcome) -> dict:
+def _table(summary: pd.DataFrame, scenario, by: str) -> str:
+    """The printed table (and ``summary.txt``): slice ``all`` and the ``--by`` slice, headed with
+    the scenario's labels."""
+    return format_summary(summary, by=by, labels=slice_labels(scenario, by) if scenario else None)
+
+
+def run_json(outcome) -> dict:
+    """``--json``: the run's identity, the summary rows, and every slice with its labels."""
     summary: pd.DataFrame = outcome.summary
     rows = summary.astype(object).where(summary.notna(), None).to_dict(orient="records")
+    labels = {b: slice_labels(outcome.model, b) for b in BY} if outcome.model else None
     return {
-        "scenario": name,
-        "seed": seed,
-        "replications": reps,
+        "scenario": outcome.scenario,
+        "seed": outcome.seed,
+        "replications": len(outcome.replications),
         "status": outcome.status,
         "folder": str(outcome.folder),
         "summary": rows,
+        "slices": summary_json(summary, labels),
     }

@@ -61,6 +61,7 @@ from carecap.sim.experiments.replications import (
 )
 from carecap.sim.metrics.summary import summarise
 from carecap.sim.scenario.loader import load_scenario_with_sources
+from carecap.sim.scenario.model import Scenario
 
 MANIFEST = "manifest.json"
 MARKER = "carecap_manifest"
@@ -93,6 +94,8 @@ class RunOutcome:
     """Replications in the folder (records and metrics)."""
     summary: pd.DataFrame = field(repr=False)
     error: str | None = None
+    model: Scenario | None = field(default=None, repr=False)
+    """The validated scenario that ran (its labels name the slices)."""
 
 
 class RunInterrupted(KeyboardInterrupt):
@@ -124,7 +127,7 @@ def run_to_folder(
     overwrite: bool = False,
     more: MoreReplications | None = None,
     more_settings: dict[str, Any] | None = None,
-    summary_text: Callable[[pd.DataFrame], str] | None = None,
+    summary_text: Callable[[pd.DataFrame, Scenario], str] | None = None,
     progress: Callable[[str], None] | None = None,
     argv: list[str] | None = None,
 ) -> RunOutcome:
@@ -138,7 +141,8 @@ def run_to_folder(
         overwrite: replace a folder holding a *different* carecap run.
         more: asked after each round for more replications (see :data:`MoreReplications`);
             ``more_settings`` (plain data) says what it is, for the manifest and run identity.
-        summary_text: how ``summary.txt`` is written (default: the summary frame as text).
+        summary_text: how ``summary.txt`` is written from the summary and the scenario (default:
+            the summary frame as text).
         progress: called with one line of text per event (start, each replication, the end).
         argv: the command line recorded in the manifest (default ``sys.argv``).
 
@@ -443,7 +447,7 @@ def _finish(
     wall_s: float,
     workers: int,
     run_key: dict[str, Any],
-    summary_text: Callable[[pd.DataFrame], str] | None,
+    summary_text: Callable[[pd.DataFrame, Scenario], str] | None,
     argv: list[str] | None,
 ) -> RunOutcome:
     """Write the metrics, summary and manifest into the staging folder and put it in place."""
@@ -459,7 +463,7 @@ def _finish(
     if len(metrics):
         write_parquet_atomic(staging / "metrics.parquet", metrics)
         write_parquet_atomic(staging / "summary.parquet", summary)
-        text = summary_text(summary) if summary_text else summary.to_string(index=False)
+        text = summary_text(summary, scenario) if summary_text else summary.to_string(index=False)
         write_text_atomic(staging / "summary.txt", text + "\n")
     timings = {
         "wall_s": round(wall_s, 3),
@@ -483,7 +487,9 @@ def _finish(
     write_json_atomic(staging / MANIFEST, manifest)
     (staging / STAGING_MARK).unlink()
     folder = _install(staging, target, state, status)
-    return RunOutcome(status, folder, scenario.name, seed, reps, finished, summary, error)
+    return RunOutcome(
+        status, folder, scenario.name, seed, reps, finished, summary, error, model=scenario
+    )
 
 
 def _install(staging: Path, target: Path, state: _Target, status: str) -> Path:
