@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from carecap.sim.scenario import limits
 from carecap.sim.scenario.base import (
@@ -85,7 +85,8 @@ class Calendar(Frozen):
 class CareLevel(Frozen):
     """A care level (e.g. semi-disabled, bedridden) and what it allows."""
 
-    can_go_to_centre: bool = True
+    can_go_to_centre: StrictBool = True
+    """``true`` or ``false`` only (text such as ``no`` is refused, not read as false)."""
     label: str | None = None
 
 
