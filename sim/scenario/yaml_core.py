@@ -270,6 +270,7 @@ class _BoundedComposer(Composer):
                 "a scenario needs fewer than ten.",
                 self.peek_event().start_mark,
             )
+        mark = self.peek_event().start_mark  # of the alias, when the node is one
         self._depth += 1
         try:
             node = super().compose_node(parent, index)
@@ -281,8 +282,8 @@ class _BoundedComposer(Composer):
                 None,
                 None,
                 f"with aliases expanded, the mappings and lists are nested more than "
-                f"{limits.MAX_DEPTH} levels deep",
-                node.start_mark,
+                f"{limits.MAX_DEPTH} levels deep.",
+                mark,
             )
         if values > limits.MAX_NODES or chars > limits.MAX_TEXT_CHARS:
             what = (
@@ -296,7 +297,7 @@ class _BoundedComposer(Composer):
                 f"with its aliases (*name) expanded this document holds {what}; a scenario needs "
                 "far fewer: is an alias used inside what it refers to, again and again (an "
                 "alias bomb)?",
-                node.start_mark,
+                mark,
             )
         return node
 
