@@ -359,7 +359,15 @@ LONG_TEXT_ALIASES = (
 )
 
 HOSTILE = {
-    "billion laughs": (_billion_laughs(), ["alias bomb", "200,000 values"]),
+    "billion laughs": (_billion_laughs(), ["alias bomb", "more than 50,000 values"]),
+    "a list of 400,000 numbers": (
+        "name: x\nd: [" + ",".join(["1"] * 400_000) + "]\n",
+        [":2:", "more than 50,000 values", "data file"],
+    ),
+    "a block list of 200,000 numbers": (
+        "name: x\nd:\n" + "- 1\n" * 200_000,
+        ["more than 50,000 values"],
+    ),
     "deep flow nesting": (DEEP_FLOW, [":2:", "nested more than 64 levels"]),
     "deep block nesting": (DEEP_BLOCK, ["nested more than 64 levels"]),
     "deep through an alias": (DEEP_ALIAS, [":2:", "with aliases expanded", "64 levels"]),

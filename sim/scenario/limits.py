@@ -86,10 +86,11 @@ no real price, and annual totals stay far from overflow."""
 MAX_FILE_BYTES = 1 << 20
 """A scenario file is at most 1 MiB (Taiyuan's is about 10 kB)."""
 
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 """YAML values (mappings, lists, scalars) in one file, counting each use of an alias as a copy of
-what it refers to: stops "billion laughs" documents (a kilobyte that expands to gigabytes) while
-composing, before any copy is made."""
+what it refers to: 50 times Taiyuan's (about 1,000). Stops "billion laughs" documents (a kilobyte
+that expands to gigabytes) while composing, before any copy is made, and bounds the parsing time
+(PyYAML parses about 25,000 values a second)."""
 
 MAX_TEXT_CHARS = 16 * MAX_FILE_BYTES
 """Characters of text in one file with aliases expanded (a long string used through many

@@ -46,7 +46,13 @@ from carecap.sim.errors import FileRef, ScenarioError
 from carecap.sim.scenario import limits
 from carecap.sim.scenario.messages import Locator, validation_error_to_scenario_error
 from carecap.sim.scenario.model import Scenario
-from carecap.sim.scenario.yaml_core import CoreLoader, FileProblem, LimitExceeded, read_text
+from carecap.sim.scenario.yaml_core import (
+    CoreLoader,
+    FileProblem,
+    LimitExceeded,
+    precheck,
+    read_text,
+)
 
 __all__ = [
     "EXTENDS",
@@ -196,6 +202,7 @@ def _parse_document(path: Path, text: str) -> _Document:
     except yaml.YAMLError as exc:  # read_text has refused what the reader refuses: be safe
         raise ScenarioError(path, "", f"invalid YAML: {exc}".replace("\n", " ")) from None
     try:
+        precheck(text)
         node = loader.get_single_node()
         positions: dict[tuple[str, ...], Position] = {}
         if node is not None:

@@ -34,6 +34,12 @@ from typing import Any
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    NodeEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader
@@ -42,7 +48,7 @@ from yaml.scanner import Scanner
 
 from carecap.sim.scenario import limits
 
-__all__ = ["CoreLoader", "FileProblem", "LimitExceeded", "read_text"]
+__all__ = ["CoreLoader", "FileProblem", "LimitExceeded", "precheck", "read_text"]
 
 _INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT = re.compile(
@@ -252,14 +258,18 @@ class _BoundedComposer(Composer):
     """Builds the node graph, refusing documents too deep or too large with aliases expanded.
 
     Each node's expanded size (values, characters of text) and height are computed once, when it
-    is complete, from its children's: an alias costs what it refers to, without being copied, so
-    the check is linear in the text and stops a bomb at the first node over the limit.
+    is complete, from its children's; the document's running total grows by 1 for each new node
+    and by the expanded size of what an alias refers to for each alias, without copying anything.
+    So the check is linear in the text and stops at the first value over the limit: a bomb in
+    milliseconds, a huge flat list before PyYAML has parsed all of it.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self._depth = 0
         self._sizes: dict[int, tuple[int, int, int]] = {}  # id(node) -> (values, chars, height)
+        self._values = self._chars = 0  # running totals, aliases expanded
+        self._aliases = 0  # aliases met so far
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         if self._depth >= limits.MAX_DEPTH:
@@ -270,13 +280,22 @@ class _BoundedComposer(Composer):
                 "a scenario needs fewer than ten.",
                 self.peek_event().start_mark,
             )
-        mark = self.peek_event().start_mark  # of the alias, when the node is one
+        event = self.peek_event()
+        mark = event.start_mark  # of the alias, when the node is one
+        is_alias = isinstance(event, AliasEvent)
         self._depth += 1
         try:
             node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
         values, chars, height = self._measure(node)
+        if is_alias:  # a copy of everything it refers to
+            self._aliases += 1
+            self._values += values
+            self._chars += chars
+        else:  # the node itself (its children were counted as they were composed)
+            self._values += 1
+            self._chars += len(node.value) if isinstance(node, ScalarNode) else 0
         if self._depth + height > limits.MAX_DEPTH:
             raise LimitExceeded(
                 None,
@@ -285,20 +304,13 @@ class _BoundedComposer(Composer):
                 f"{limits.MAX_DEPTH} levels deep.",
                 mark,
             )
-        if values > limits.MAX_NODES or chars > limits.MAX_TEXT_CHARS:
+        if self._values > limits.MAX_NODES or self._chars > limits.MAX_TEXT_CHARS:
             what = (
                 f"more than {limits.MAX_NODES:,} values"
-                if values > limits.MAX_NODES
+                if self._values > limits.MAX_NODES
                 else f"more than {limits.MAX_TEXT_CHARS:,} characters of text"
             )
-            raise LimitExceeded(
-                None,
-                None,
-                f"with its aliases (*name) expanded this document holds {what}; a scenario needs "
-                "far fewer: is an alias used inside what it refers to, again and again (an "
-                "alias bomb)?",
-                mark,
-            )
+            raise LimitExceeded(None, None, _too_many(what, bool(self._aliases)), mark)
         return node
 
     def _measure(self, node: Node) -> tuple[int, int, int]:
@@ -324,6 +336,57 @@ class _BoundedComposer(Composer):
             )
         self._sizes[id(node)] = out
         return out
+
+
+def _too_many(what: str, aliases: bool) -> str:
+    if aliases:
+        return (
+            f"with its aliases (*name) expanded this document holds {what}; a scenario needs "
+            "far fewer (Taiyuan's has about 1,000): is an alias used inside what it refers to, "
+            "again and again (an alias bomb)?"
+        )
+    return (
+        f"this document holds {what}; a scenario needs far fewer (Taiyuan's has about 1,000): "
+        "is it a data file rather than a scenario?"
+    )
+
+
+def precheck(text: str) -> None:
+    """Refuse a document too deep or with too many values (aliases not expanded) quickly.
+
+    PyYAML's pure-Python parser takes seconds over a 1 MiB list; libyaml's event parser (when
+    PyYAML was built with it) counts the same in milliseconds. Anything else (aliases expanded,
+    syntax errors, which libyaml words differently) is left to :class:`CoreLoader`.
+
+    Raises:
+        LimitExceeded: nesting deeper than ``MAX_DEPTH`` or more than ``MAX_NODES`` values.
+    """
+    if not getattr(yaml, "__with_libyaml__", False):
+        return
+    depth = values = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > limits.MAX_DEPTH:
+                    raise LimitExceeded(
+                        None,
+                        None,
+                        f"the mappings and lists are nested more than {limits.MAX_DEPTH} levels "
+                        "deep; a scenario needs fewer than ten.",
+                        event.start_mark,
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+            if isinstance(event, NodeEvent) and not isinstance(event, AliasEvent):
+                values += 1
+                if values > limits.MAX_NODES:
+                    what = f"more than {limits.MAX_NODES:,} values"
+                    raise LimitExceeded(None, None, _too_many(what, False), event.start_mark)
+    except LimitExceeded:
+        raise
+    except yaml.YAMLError:
+        return
 
 
 class CoreLoader(Reader, Scanner, Parser, _BoundedComposer, _CoreConstructor, _CoreResolver):
