@@ -6,18 +6,33 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt
+from pydantic import BaseModel, ConfigDict, Field
 
+from carecap.sim.scenario import limits
 from carecap.sim.scenario.schedule import WeeklySchedule
 
 Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")]
-Probability = Annotated[float, Field(ge=0, le=1)]
+Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 ALL = "all"
+
+# Bounded numbers (limits and their reasons: :mod:`carecap.sim.scenario.limits`). Every float is
+# finite: ``.inf`` and ``.nan`` are refused with "expected a finite number".
+PositiveDays = Annotated[float, Field(gt=0, le=limits.MAX_DAYS, allow_inf_nan=False)]
+NonNegativeDays = Annotated[float, Field(ge=0, le=limits.MAX_DAYS, allow_inf_nan=False)]
+PositiveMinutes = Annotated[float, Field(gt=0, le=limits.MAX_MIN, allow_inf_nan=False)]
+UnitCount = Annotated[int, Field(ge=0, le=limits.MAX_UNITS)]
+"""A number of caregivers, stations or teams."""
+Count = Annotated[int, Field(ge=0, le=limits.MAX_COUNT)]
+Cost = Annotated[float, Field(ge=0, le=limits.MAX_COST, allow_inf_nan=False)]
 
 
 class Frozen(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        use_attribute_docstrings=True,
+        allow_inf_nan=False,
     )
 
 
@@ -27,18 +42,26 @@ def check_shares(shares: dict[str, float], what: str) -> None:
         raise ValueError(f"{what} are probabilities and must sum to 1, but they sum to {total:g}")
 
 
-SeasonalFactors = dict[Annotated[int, Field(ge=1, le=12)], NonNegativeFloat]
+SeasonalFactor = Annotated[float, Field(ge=0, le=limits.MAX_SEASONAL_FACTOR, allow_inf_nan=False)]
+SeasonalFactors = dict[Annotated[int, Field(ge=1, le=12)], SeasonalFactor]
 
 
 def positive_interval(dist, where: str):
-    if dist.mean() <= 0:
+    mean = dist.mean()
+    if mean <= 0:
         raise ValueError(
             f"{where} has mean 0: an interval that is always 0 asks for infinitely many requests "
             "at one instant; give an interval with a positive mean"
+        )
+    if mean < limits.MIN_INTERVAL_DAYS:
+        raise ValueError(
+            f"{where} has mean {mean:g} days, but an interval's mean must be at least "
+            f"{limits.MIN_INTERVAL_DAYS:g} days ({limits.MIN_INTERVAL_DAYS * 1440:g} minutes): "
+            "a shorter one asks each elder for hundreds of requests a day"
         )
     return dist
 
 
 class Shift(Frozen):
-    count: NonNegativeInt
+    count: UnitCount
     hours: WeeklySchedule

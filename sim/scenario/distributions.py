@@ -17,14 +17,35 @@ import math
 from typing import Annotated, Any, Literal, Union
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveFloat, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from scipy import special, stats
 
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+from carecap.sim.scenario.limits import MAX_DIST_VALUE
+
+NonNegative = Annotated[float, Field(ge=0, le=MAX_DIST_VALUE, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0, le=MAX_DIST_VALUE, allow_inf_nan=False)]
+MAX_CV = 1_000.0
+"""Largest sd / mean of a log-normal or gamma: beyond it their parameters overflow."""
+MIN_GAMMA_CV = 1e-6
+"""Smallest sd / mean of a gamma (its shape is (mean / sd)^2); use ``fixed`` for no spread."""
+
+
+def _check_cv(mean: float, sd: float, lowest: float = 0.0) -> None:
+    cv = sd / mean
+    if cv > MAX_CV:
+        raise ValueError(
+            f"sd ({sd:g}) is more than {MAX_CV:g} times the mean ({mean:g}); such a spread "
+            "cannot be sampled (its parameters overflow)"
+        )
+    if cv < lowest:
+        raise ValueError(
+            f"sd ({sd:g}) is less than {lowest:g} times the mean ({mean:g}); write a fixed value "
+            "instead"
+        )
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
         raise NotImplementedError
@@ -154,7 +175,7 @@ class Normal(_Dist):
     shifts up when the mean is within a few sd of 0."""
 
     dist: Literal["normal"]
-    mean_: float = Field(alias="mean", allow_inf_nan=False)
+    mean_: float = Field(alias="mean", ge=-MAX_DIST_VALUE, le=MAX_DIST_VALUE, allow_inf_nan=False)
     sd: NonNegative
 
     @model_validator(mode="after")
@@ -194,8 +215,13 @@ class LogNormal(_Dist):
     """Log-normal given by the mean and sd of the variable itself (not of its logarithm)."""
 
     dist: Literal["lognormal"]
-    mean_: PositiveFloat = Field(alias="mean", allow_inf_nan=False)
+    mean_: Positive = Field(alias="mean")
     sd: NonNegative
+
+    @model_validator(mode="after")
+    def _spread(self):
+        _check_cv(self.mean_, self.sd)
+        return self
 
     def _params(self) -> tuple[float, float]:
         sigma2 = math.log1p((self.sd / self.mean_) ** 2)
@@ -217,8 +243,13 @@ class Gamma(_Dist):
     """Gamma given by mean and sd (shape = (mean/sd)^2, scale = sd^2/mean)."""
 
     dist: Literal["gamma"]
-    mean_: PositiveFloat = Field(alias="mean", allow_inf_nan=False)
-    sd: PositiveFloat
+    mean_: Positive = Field(alias="mean")
+    sd: Positive
+
+    @model_validator(mode="after")
+    def _spread(self):
+        _check_cv(self.mean_, self.sd, MIN_GAMMA_CV)
+        return self
 
     def sample(self, rng, size):
         shape = (self.mean_ / self.sd) ** 2

@@ -1,7 +1,9 @@
 """Read scenario files: YAML in, a validated :class:`~carecap.sim.scenario.model.Scenario` out.
 
 A scenario file is plain YAML, read safely (only mappings, lists, text, numbers, dates, true/false
-and null; tags such as ``!!python/object`` are rejected). A file may start from another::
+and null; tags such as ``!!python/object`` are rejected) with the YAML 1.2 core schema (``yes``,
+``no``, ``on``, ``off`` are text) and bounded size, depth and alias expansion
+(:mod:`carecap.sim.scenario.yaml_core`). A file may start from another::
 
     extends: taiyuan_2022.yaml     # relative to this file
     name: taiyuan_more_stations
@@ -28,7 +30,6 @@ allowed.
 from __future__ import annotations
 
 import copy
-import errno
 import os
 import re
 from collections.abc import Mapping
@@ -38,12 +39,20 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
-from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from carecap.sim.errors import FileRef, ScenarioError
+from carecap.sim.scenario import limits
 from carecap.sim.scenario.messages import Locator, validation_error_to_scenario_error
 from carecap.sim.scenario.model import Scenario
+from carecap.sim.scenario.yaml_core import (
+    CoreLoader,
+    FileProblem,
+    LimitExceeded,
+    precheck,
+    read_text,
+)
 
 __all__ = [
     "EXTENDS",
@@ -125,13 +134,13 @@ def validate_scenario_data(
 # --- reading one file -------------------------------------------------------------------------
 
 
-class _SafeLoader(yaml.SafeLoader):
-    """PyYAML's safe loader (plain data only) with precise errors for impossible dates."""
+class _SafeLoader(CoreLoader):
+    """The safe YAML 1.2 core loader (plain data only) with precise errors for impossible dates."""
 
 
 def _construct_timestamp(loader: _SafeLoader, node: ScalarNode) -> Any:
     try:
-        return SafeConstructor.construct_yaml_timestamp(loader, node)
+        return CoreLoader.construct_yaml_timestamp(loader, node)
     except ValueError as exc:  # e.g. 2022-13-01 matches the date pattern but is no date
         raise ConstructorError(
             None, None, f"{node.value!r} is not a valid date ({exc})", node.start_mark
@@ -171,37 +180,29 @@ def _position(node: Node) -> Position:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _read_text(path: Path) -> str:
-    """The text of ``path``; raises ``OSError``/``UnicodeDecodeError`` for the caller to word."""
-    if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file")
-    return path.read_bytes().decode("utf-8-sig")
-
-
-def _unreadable(exc: Exception) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "no such file"
-    if isinstance(exc, IsADirectoryError):
-        return "it is a directory, not a file"
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    if isinstance(exc, UnicodeDecodeError):
-        return f"it is not UTF-8 text (bad byte at position {exc.start})"
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    return str(exc)
-
-
 def _read_document(path: Path) -> _Document:
-    """Parse ``path`` (which can be read) into a document; raises :class:`ScenarioError`."""
+    """Read and parse ``path``; raises :class:`ScenarioError`."""
     try:
-        text = _read_text(path)
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_text(path)
+    except FileProblem as exc:
         raise ScenarioError(
-            path, "", f"cannot read the scenario file: {_unreadable(exc)}"
+            path,
+            "",
+            f"cannot read the scenario file: {exc.reason}",
+            line=exc.line,
+            column=exc.column,
         ) from None
-    loader = _SafeLoader(text)
+    return _parse_document(path, text)
+
+
+def _parse_document(path: Path, text: str) -> _Document:
+    """Parse the text of ``path`` into a document; raises :class:`ScenarioError`."""
     try:
+        loader = _SafeLoader(text)
+    except yaml.YAMLError as exc:  # read_text has refused what the reader refuses: be safe
+        raise ScenarioError(path, "", f"invalid YAML: {exc}".replace("\n", " ")) from None
+    try:
+        precheck(text)
         node = loader.get_single_node()
         positions: dict[tuple[str, ...], Position] = {}
         if node is not None:
@@ -210,7 +211,7 @@ def _read_document(path: Path) -> _Document:
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(path, exc) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(path, "", f"invalid YAML: {exc}") from None
+        raise ScenarioError(path, "", f"invalid YAML: {exc}".replace("\n", " ")) from None
     finally:
         loader.dispose()
     if data is None:
@@ -237,7 +238,9 @@ def _yaml_error(path: Path, exc: yaml.MarkedYAMLError) -> ScenarioError:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "cannot be parsed"
     context = exc.context or ""
-    if isinstance(exc, ConstructorError) and "could not determine a constructor" in problem:
+    if isinstance(exc, LimitExceeded):
+        message = problem
+    elif isinstance(exc, ConstructorError) and "could not determine a constructor" in problem:
         message = (
             f"the YAML tag {_tag_in(problem)} is not allowed: scenario files hold plain data "
             "only (mappings, lists, text, numbers, dates, true/false, null), never Python objects"
@@ -396,18 +399,30 @@ def _load_chain(path: Path) -> _Chain:
 
         if not isinstance(target, str) or not target.strip():
             raise fail(f"got {target!r}; expected the name of a scenario file, e.g. base.yaml")
-        base = Path(os.path.abspath(doc.path.parent / Path(target).expanduser()))
-        seen = [d.path.resolve() for d in docs]
-        if base.resolve() in seen:
-            loop = [d.path for d in docs[seen.index(base.resolve()) :]] + [base]
+        if len(docs) >= limits.MAX_EXTENDS:
+            raise fail(
+                f"the chain of extends is longer than {limits.MAX_EXTENDS} files; "
+                "a variant needs one or two"
+            )
+        try:
+            base = Path(os.path.abspath(doc.path.parent / Path(target).expanduser()))
+        except (RuntimeError, ValueError) as exc:  # ~user unknown, a NUL in the name
+            raise fail(f"got {target!r}, which is not a usable file name ({exc})") from None
+        try:
+            text = read_text(base)  # first: a symlink loop or a FIFO must not reach resolve()
+        except FileProblem as exc:
+            raise fail(f"cannot read {target!r} (looked for {base}): {exc.reason}") from None
+        try:
+            seen = [d.path.resolve() for d in docs]
+            resolved = base.resolve()
+        except (OSError, RuntimeError) as exc:  # a symlink loop made after reading
+            raise fail(f"cannot read {target!r} (looked for {base}): {exc}") from None
+        if resolved in seen:
+            loop = [d.path for d in docs[seen.index(resolved) :]] + [base]
             names = " -> ".join(Path(os.path.relpath(p, top.parent)).as_posix() for p in loop)
             raise fail(f"the chain of extends loops back on itself: {names}")
         try:
-            _read_text(base)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise fail(f"cannot read {target!r} (looked for {base}): {_unreadable(exc)}") from None
-        try:
-            docs.append(_read_document(base))
+            docs.append(_parse_document(base, text))
         except ScenarioError as exc:
             exc.loaded_file = top  # the problem is in the base file, met while loading top
             raise

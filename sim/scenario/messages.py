@@ -113,6 +113,8 @@ class _Walk:
     """Whether the location continues inside that member (the input had the member's shape)."""
     is_key: bool
     """Whether the error is about a dict key rather than its value."""
+    constraints: tuple[Any, ...] = ()
+    """The constraints (``Ge``, ``Le``, ...) declared on the value at the location."""
 
 
 def _unwrap(tp: Any) -> Any:
@@ -141,6 +143,23 @@ def _field_type(model: type[BaseModel], key: object) -> Any:
         if key in (name, f.alias):
             return f.annotation
     return None
+
+
+def _field_constraints(model: type[BaseModel], key: object) -> tuple[Any, ...]:
+    for name, f in model.model_fields.items():
+        if key in (name, f.alias):
+            return tuple(f.metadata)
+    return ()
+
+
+def _annotated_constraints(tp: Any) -> tuple[Any, ...]:
+    """Constraints written as ``Annotated[float, Field(ge=0, le=...)]`` (e.g. in a dict)."""
+    out: list[Any] = []
+    while get_origin(tp) is Annotated:
+        for meta in getattr(tp, "__metadata__", ()):
+            out.extend(getattr(meta, "metadata", None) or [meta])
+        tp = get_args(tp)[0]
+    return tuple(out)
 
 
 def _tag_matches(member: Any, tag: str) -> bool:
@@ -174,6 +193,7 @@ def _walk(model: type[BaseModel], loc: tuple[int | str, ...]) -> _Walk:
     path: list[str] = []
     union_at = member_tag = None
     beyond = is_key = False
+    constraints: tuple[Any, ...] = ()
     for el in loc:
         if el == "[key]":  # the error is about the key just passed, not its value
             is_key = True
@@ -193,15 +213,41 @@ def _walk(model: type[BaseModel], loc: tuple[int | str, ...]) -> _Walk:
             beyond = True
         path.append(str(el))
         if _is_model(tp):
+            constraints = _field_constraints(tp, el)
             tp = _field_type(tp, el)
         elif get_origin(tp) is dict:
             tp = get_args(tp)[1]
+            constraints = _annotated_constraints(tp)
         elif get_origin(tp) in (list, tuple):
             args = [a for a in get_args(tp) if a is not Ellipsis]
             tp = args[min(el, len(args) - 1)] if args and isinstance(el, int) else None
+            constraints = _annotated_constraints(tp)
         else:
-            tp = None
-    return _Walk(tuple(path), parent, tp, union_at, member_tag, beyond, is_key)
+            tp, constraints = None, ()
+        constraints += _annotated_constraints(tp)
+    return _Walk(tuple(path), parent, tp, union_at, member_tag, beyond, is_key, constraints)
+
+
+def _range(constraints: tuple[Any, ...]) -> str:
+    """``" (at least 0 and at most 36,525)"`` for declared bounds, or ``""``."""
+
+    def num(x: Any) -> str:
+        if isinstance(x, (int, float)) and float(x).is_integer() and abs(x) < 1e15:
+            return f"{int(x):,}"
+        return _number(x)
+
+    low = high = None
+    for c in constraints:
+        if getattr(c, "ge", None) is not None:
+            low = f"at least {num(c.ge)}"
+        elif getattr(c, "gt", None) is not None:
+            low = f"greater than {num(c.gt)}"
+        if getattr(c, "le", None) is not None:
+            high = f"at most {num(c.le)}"
+        elif getattr(c, "lt", None) is not None:
+            high = f"less than {num(c.lt)}"
+    bounds = [b for b in (low, high) if b]
+    return f" ({' and '.join(bounds)})" if bounds else ""
 
 
 # --- messages ---------------------------------------------------------------------------------
@@ -287,7 +333,7 @@ def _message(err: dict[str, Any], walk: _Walk) -> str:
     if kind in ("float_type", "float_parsing"):
         return f"{got} ({_kind(value)}); expected a number"
     if kind == "finite_number":
-        return f"{got}; expected a finite number"
+        return f"{got}; expected a finite number{_range(walk.constraints)}"
     if kind in ("bool_type", "bool_parsing"):
         return f"{got}; expected true or false"
     if kind == "string_type":

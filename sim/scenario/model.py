@@ -11,18 +11,22 @@ Variants are made with :meth:`Scenario.with_overrides`, never by mutation.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import (
-    Field,
-    NonNegativeFloat,
-    NonNegativeInt,
-    PositiveFloat,
-    PositiveInt,
-    model_validator,
+from pydantic import Field, StrictBool, model_validator
+
+from carecap.sim.scenario import limits
+from carecap.sim.scenario.base import (
+    ALL,
+    Cost,
+    Count,
+    Frozen,
+    Name,
+    NonNegativeDays,
+    PositiveDays,
+    Probability,
+    check_shares,
 )
-
-from carecap.sim.scenario.base import ALL, Frozen, Name, Probability, check_shares
 from carecap.sim.services.alarm import AlarmService
 from carecap.sim.services.bathing import BathService, Routing
 from carecap.sim.services.care_visit import CareVisitService, LevelVisitPlan
@@ -50,6 +54,8 @@ __all__ = [
 ]
 
 SERVICES = ("care_visit", "alarm", "centre_bath", "home_bath")
+CENTRE_POOL = "centre"
+"""The pool name of the bathing centre's stations (reserved: no caregiver pool or team has it)."""
 """Service codes, in the order of their integer ids in the records."""
 
 # --- calendar and run -----------------------------------------------------------------------
@@ -59,9 +65,9 @@ class Calendar(Frozen):
     """Simulated calendar: time 0 is ``start_date`` 00:00."""
 
     start_date: dt.date
-    horizon_days: PositiveFloat
-    warmup_days: NonNegativeFloat = 0.0
-    drain_days: NonNegativeFloat = 0.0
+    horizon_days: PositiveDays
+    warmup_days: NonNegativeDays = 0.0
+    drain_days: NonNegativeDays = 0.0
     """After the horizon, follow the requests made before it for at most this many days (no
     new demand; capacity and hours as scheduled) until each has started or been abandoned; those
     still waiting then are right-censored. 0: observation ends at the horizon."""
@@ -79,13 +85,14 @@ class Calendar(Frozen):
 class CareLevel(Frozen):
     """A care level (e.g. semi-disabled, bedridden) and what it allows."""
 
-    can_go_to_centre: bool = True
+    can_go_to_centre: StrictBool = True
+    """``true`` or ``false`` only (text such as ``no`` is refused, not read as false)."""
     label: str | None = None
 
 
 class District(Frozen):
     label: str | None = None
-    residents: NonNegativeInt | None = None
+    residents: Count | None = None
 
 
 # --- population ------------------------------------------------------------------------------
@@ -94,9 +101,9 @@ class District(Frozen):
 class EnrolmentPeriod(Frozen):
     """New elders in need arriving as a Poisson stream between ``from_day`` and ``to_day``."""
 
-    from_day: NonNegativeFloat
-    to_day: PositiveFloat
-    elders_per_day: NonNegativeFloat
+    from_day: NonNegativeDays
+    to_day: PositiveDays
+    elders_per_day: Annotated[float, Field(ge=0, le=limits.MAX_ELDERS_PER_DAY, allow_inf_nan=False)]
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -111,7 +118,7 @@ class Population(Frozen):
     Care level and tier are drawn independently for each elder from the given shares.
     """
 
-    elders_by_district: dict[Name, NonNegativeInt]
+    elders_by_district: dict[Name, Annotated[int, Field(ge=0, le=limits.MAX_ELDERS)]]
     care_level_shares: dict[Name, Probability]
     tier_shares: dict[Name, Probability]
     family_bed_share_by_level: dict[Name, Probability] = Field(default_factory=dict)
@@ -119,7 +126,9 @@ class Population(Frozen):
     enrolment: list[EnrolmentPeriod] = Field(default_factory=list)
     enrolment_district_shares: dict[Name, Probability] | None = None
     """District of newly enrolled elders; default: in proportion to ``elders_by_district``."""
-    exit_rate_per_year: NonNegativeFloat = 0.0
+    exit_rate_per_year: Annotated[
+        float, Field(ge=0, le=limits.MAX_EXIT_RATE_PER_YEAR, allow_inf_nan=False)
+    ] = 0.0
     """Hazard of leaving (death, moving to an institution); stays are exponential."""
 
     @model_validator(mode="after")
@@ -142,12 +151,12 @@ class Services(Frozen):
 
 class Costs(Frozen):
     currency: str = "CNY"
-    caregiver_per_hour: NonNegativeFloat = 0.0
-    bath_team_per_hour: NonNegativeFloat = 0.0
-    station_per_open_hour: NonNegativeFloat = 0.0
-    per_service: dict[
-        Literal["care_visit", "alarm", "centre_bath", "home_bath"], NonNegativeFloat
-    ] = Field(default_factory=dict)
+    caregiver_per_hour: Cost = 0.0
+    bath_team_per_hour: Cost = 0.0
+    station_per_open_hour: Cost = 0.0
+    per_service: dict[Literal["care_visit", "alarm", "centre_bath", "home_bath"], Cost] = Field(
+        default_factory=dict
+    )
 
 
 # --- the scenario ----------------------------------------------------------------------------
@@ -159,8 +168,8 @@ class Scenario(Frozen):
     name: Name
     description: str = ""
     calendar: Calendar
-    replications: PositiveInt = 10
-    seed: NonNegativeInt = 0
+    replications: Annotated[int, Field(gt=0, le=limits.MAX_REPLICATIONS)] = 10
+    seed: Annotated[int, Field(ge=0, le=limits.MAX_SEED)] = 0
     tiers: list[Name] = Field(default_factory=lambda: ["tekun", "dibao", "other"], min_length=1)
     """Priority tiers, highest priority first."""
     care_levels: dict[Name, CareLevel] = Field(min_length=1)
@@ -172,7 +181,8 @@ class Scenario(Frozen):
     home_bathing: HomeBathing | None = None
     routing: Routing = Field(default_factory=Routing)
     initial_backlog: dict[
-        Literal["care_visit", "centre_bath", "home_bath"], dict[Name, NonNegativeInt]
+        Literal["care_visit", "centre_bath", "home_bath"],
+        dict[Name, Annotated[int, Field(ge=0, le=limits.MAX_BACKLOG)]],
     ] = Field(default_factory=dict)
     """Requests already waiting at time 0, by service and tier."""
     costs: Costs | None = None
@@ -238,6 +248,8 @@ class _References:
         districts, levels, tiers = s.districts, s.care_levels, s.tiers
         if len(set(tiers)) != len(tiers):
             raise ValueError("tiers: each tier may appear only once")
+        self._sizes()
+        self._pool_names()
         self._known(pop.elders_by_district, districts, "population.elders_by_district", "district")
         self._known(pop.care_level_shares, levels, "population.care_level_shares", "care level")
         self._known(pop.tier_shares, tiers, "population.tier_shares", "tier")
@@ -316,6 +328,68 @@ class _References:
         if s.home_bathing:
             self._one_pool_per_district(s.home_bathing.teams, "home_bathing.teams")
 
+    def _sizes(self) -> None:
+        """Elders and units within :mod:`~carecap.sim.scenario.limits`."""
+        s, pop = self.s, self.s.population
+        initial = sum(pop.elders_by_district.values())
+        horizon = s.calendar.horizon_days
+        enrolled = sum(
+            p.elders_per_day * max(0.0, min(p.to_day, horizon) - p.from_day) for p in pop.enrolment
+        )
+        if initial + enrolled > limits.MAX_ELDERS:
+            where = (
+                "population.elders_by_district"
+                if initial > limits.MAX_ELDERS or not pop.enrolment
+                else "population.enrolment"
+            )
+            raise ValueError(
+                f"{where}: {initial:,} elders at time 0 plus about {enrolled:,.0f} expected to "
+                f"enrol make more than the {limits.MAX_ELDERS:,} elders a scenario may have; "
+                "simulate a large city district by district"
+            )
+        counts: list[tuple[str, int]] = []
+        for i, pool in enumerate(s.caregivers):
+            counts += [
+                (f"caregivers.{i}.shifts.{j}.count", sh.count) for j, sh in enumerate(pool.shifts)
+            ]
+        if s.home_bathing:
+            for i, team in enumerate(s.home_bathing.teams):
+                counts += [
+                    (f"home_bathing.teams.{i}.shifts.{j}.count", sh.count)
+                    for j, sh in enumerate(team.shifts)
+                ]
+        if s.bathing_centre:
+            counts.append(("bathing_centre.stations", s.bathing_centre.stations))
+        total = sum(n for _, n in counts)
+        if total > limits.MAX_UNITS:
+            where, most = max(counts, key=lambda c: c[1])
+            raise ValueError(
+                f"{where}: the scenario has {total:,} caregivers, stations and teams in all (the "
+                f"largest count, {most:,}, is here), but at most {limits.MAX_UNITS:,} are allowed"
+            )
+
+    def _pool_names(self) -> None:
+        """Pool names are unique (they label utilisation rows); ``centre`` is the centre's."""
+        s = self.s
+        named = [(f"caregivers.{i}.name", p.name) for i, p in enumerate(s.caregivers)]
+        if s.home_bathing:
+            named += [
+                (f"home_bathing.teams.{i}.name", t.name) for i, t in enumerate(s.home_bathing.teams)
+            ]
+        first: dict[str, str] = {}
+        for where, name in named:
+            if name == CENTRE_POOL:
+                raise ValueError(
+                    f"{where}: the name {name!r} is reserved for the bathing centre's stations; "
+                    "choose another name"
+                )
+            if name in first:
+                raise ValueError(
+                    f"{where}: the name {name!r} is already used by {first[name]}; pool and team "
+                    "names must be unique across the scenario (each names one utilisation row)"
+                )
+            first[name] = where
+
     def _served(self) -> list[str]:
         """Districts where elders in need can live."""
         pop = self.s.population
@@ -336,6 +410,11 @@ class _References:
             )
 
     def _pool(self, pool, where: str) -> None:
+        if pool.districts != ALL and not pool.districts:
+            raise ValueError(
+                f"{where}.districts: the list is empty, so this pool would be paid for but serve "
+                "no one; list the districts it serves, write 'all', or remove the pool"
+            )
         if pool.districts != ALL:
             self._known(pool.districts, self.s.districts, f"{where}.districts", "district")
         self._known(pool.travel_min, self.s.districts, f"{where}.travel_min", "district")

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, model_validator
+from pydantic import Field, model_validator
 
-from carecap.sim.scenario.base import Frozen, Name, SeasonalFactors, positive_interval
+from carecap.sim.scenario.base import (
+    Count,
+    Frozen,
+    Name,
+    PositiveDays,
+    PositiveMinutes,
+    SeasonalFactors,
+    positive_interval,
+)
 from carecap.sim.scenario.distributions import DistOrNumber
 
 
@@ -23,10 +31,10 @@ class BathService(Frozen):
             positive_interval(dist, f"interval_days_by_level.{level}")
         return self
 
-    target_days: PositiveFloat
-    give_up_days: PositiveFloat | None = None
+    target_days: PositiveDays
+    give_up_days: PositiveDays | None = None
     seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
-    report_within_days: list[PositiveFloat] = Field(default_factory=list)
+    report_within_days: list[PositiveDays] = Field(default_factory=list)
     """Common thresholds (days, e.g. ``[3, 7, 14]``) reported as ``within_<threshold>``
     shares beside the service's own target, so that districts with different targets compare on
     one ruler."""
@@ -38,7 +46,7 @@ class Routing(Frozen):
     prefer: Literal["centre", "home"] = "centre"
     centre_care_levels: list[Name] | None = None
     """Levels that may go to the centre; default: levels with ``can_go_to_centre``."""
-    max_centre_transport_min: PositiveFloat | None = None
+    max_centre_transport_min: PositiveMinutes | None = None
     """Districts whose mean transport time exceeds this are served at home."""
-    overflow_to_home_when_centre_queue_over: NonNegativeInt | None = None
-    overflow_to_centre_when_home_queue_over: NonNegativeInt | None = None
+    overflow_to_home_when_centre_queue_over: Count | None = None
+    overflow_to_centre_when_home_queue_over: Count | None = None

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, PositiveFloat, model_validator
+from pydantic import Field, model_validator
 
-from carecap.sim.scenario.base import Frozen, Name, Probability, SeasonalFactors, positive_interval
+from carecap.sim.scenario.base import (
+    Frozen,
+    Name,
+    PositiveDays,
+    Probability,
+    SeasonalFactors,
+    positive_interval,
+)
 from carecap.sim.scenario.distributions import DistOrNumber
 
 
@@ -29,10 +36,10 @@ class CareVisitService(Frozen):
     ended."""
     by_care_level: dict[Name, LevelVisitPlan]
     """Levels not listed have no care-plan visits."""
-    target_days: PositiveFloat
-    give_up_days: PositiveFloat | None = None
+    target_days: PositiveDays
+    give_up_days: PositiveDays | None = None
     seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
-    report_within_days: list[PositiveFloat] = Field(default_factory=list)
+    report_within_days: list[PositiveDays] = Field(default_factory=list)
     """Common thresholds (days, e.g. ``[3, 7, 14]``) reported as ``within_<threshold>``
     shares beside the service's own target, so that districts with different targets compare on
     one ruler."""

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from pydantic import NonNegativeInt, PositiveInt
+from typing import Annotated
 
-from carecap.sim.scenario.base import Frozen, Name
+from pydantic import Field
+
+from carecap.sim.scenario import limits
+from carecap.sim.scenario.base import Frozen, Name, UnitCount
 from carecap.sim.scenario.distributions import DistOrNumber
 from carecap.sim.scenario.schedule import WeeklySchedule
 
 
 class Vans(Frozen):
-    count: NonNegativeInt
-    seats: PositiveInt
+    count: Annotated[int, Field(ge=0, le=limits.MAX_VANS)]
+    seats: Annotated[int, Field(gt=0, le=limits.MAX_VANS)]
 
 
 class BathingCentre(Frozen):
     district: Name
-    stations: NonNegativeInt
+    stations: UnitCount
     hours: WeeklySchedule
     bath_duration_min: DistOrNumber
     transport_min: dict[Name, DistOrNumber]
