@@ -8,11 +8,9 @@ line). The limits are in ``sim/scenario/limits.py``.
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from carecap.sim.cli.main import main
 from carecap.sim.scenario import limits
@@ -383,15 +381,11 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize(("text", "fragments"), HOSTILE.values(), ids=list(HOSTILE))
-def test_hostile_document_is_refused_quickly(capsys, write_scenario, text, fragments):
+def test_hostile_document_is_refused(capsys, write_scenario, text, fragments):
     path = write_scenario(text)
-    start = time.perf_counter()
     code, _, err = check(capsys, path)
-    elapsed = time.perf_counter() - start
     assert_bad_input(code, err, path, *fragments)
-    # libyaml counts a huge list in milliseconds; PyYAML alone takes about 2 s to reach the limit
-    budget = 1.0 if getattr(yaml, "__with_libyaml__", False) else 5.0
-    assert elapsed < budget, f"took {elapsed:.2f} s"
+    # How fast they are refused is measured by benchmarks/bench_hostile_input.py, not here.
 
 
 # --- files that are not text, and extends: that is not a regular file --------------------------
@@ -479,9 +473,7 @@ BAD_BASES = {
 def test_extends_needs_a_regular_text_file(capsys, write_scenario, tmp_path, make, reason):
     base = make(tmp_path)
     child = write_scenario(f"extends: {base}\nname: child\n", "child.yaml")
-    start = time.perf_counter()
     code, _, err = check(capsys, child)
-    assert time.perf_counter() - start < 1.0
     assert_bad_input(code, err, child, "child.yaml:1:1: extends:", "cannot read", reason)
 
 
