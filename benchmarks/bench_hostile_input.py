@@ -10,6 +10,7 @@ process (the machines are shared and noisy: compare ratios, not seconds).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 import time
@@ -22,8 +23,6 @@ from carecap.sim.scenario.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-
-import contextlib
 
 from test_bad_input_limits import HOSTILE  # noqa: E402
 
