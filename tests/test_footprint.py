@@ -108,3 +108,32 @@ def test_available_memory_is_known_on_linux():
         pytest.skip("no /proc/meminfo")
     available = available_memory_bytes()
     assert available is not None and available > 0
+
+
+def test_run_refuses_what_does_not_fit_unless_forced(monkeypatch, capsys, tmp_path):
+    """`carecap run` checks the footprint before creating anything; `--force` runs anyway."""
+    from carecap.sim.cli.main import main
+    from carecap.sim.scenario import footprint
+
+    monkeypatch.setattr(footprint, "available_memory_bytes", lambda: 1_000_000)  # 1 MB
+    scenario = Path(__file__).parent / "data" / "small.yaml"
+    out = tmp_path / "r"
+    argv = ["run", str(scenario), "--reps", "1", "--workers", "1", "--out", str(out)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "small.yaml" in err and "--force" in err and "Traceback" not in err
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    assert main([*argv, "--force"]) == 0
+    assert (out / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--seed", str(2**64)), ("--reps", "100001"), ("--seed", "-1")]
+)
+def test_run_options_are_bounded(capsys, option, value):
+    from carecap.sim.cli.main import main
+
+    scenario = Path(__file__).parent / "data" / "small.yaml"
+    assert main(["run", str(scenario), option, value]) == 2
+    err = capsys.readouterr().err
+    assert option in err and "Traceback" not in err

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from carecap.sim.scenario.limits import MAX_REPLICATIONS, MAX_SEED
+
 
 def whole_number(text: str) -> int:
     try:
@@ -26,13 +28,27 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+def replication_count(text: str) -> int:
+    value = positive_int(text)
+    if value > MAX_REPLICATIONS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_REPLICATIONS:,}, got {value:,}")
+    return value
+
+
+def seed_value(text: str) -> int:
+    value = non_negative_int(text)
+    if value > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be at most 2^64 - 1, got {value}")
+    return value
+
+
 def add_replication_options(
     parser: argparse.ArgumentParser, *, reps_help: str, seed_help: str, workers_help: str
 ) -> None:
     """``--reps N``, ``--seed S`` and ``--workers N``, as every simulating subcommand takes them
     (all default to None: the command picks the scenario's value or all cores)."""
-    parser.add_argument("--reps", type=positive_int, default=None, metavar="N", help=reps_help)
-    parser.add_argument("--seed", type=non_negative_int, default=None, metavar="S", help=seed_help)
+    parser.add_argument("--reps", type=replication_count, default=None, metavar="N", help=reps_help)
+    parser.add_argument("--seed", type=seed_value, default=None, metavar="S", help=seed_help)
     parser.add_argument(
         "--workers", type=positive_int, default=None, metavar="N", help=workers_help
     )

@@ -130,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace a folder that holds a different carecap run (never a folder of other files)",
     )
     run.add_argument(
+        "--force",
+        action="store_true",
+        help="run even if one replication is estimated not to fit in the available memory",
+    )
+    run.add_argument(
         "--by",
         choices=("tier", "district", "care_level"),
         default="tier",

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
             out=args.out,
             workers=args.workers,
             overwrite=bool(getattr(args, "overwrite", False)),
+            force=bool(getattr(args, "force", False)),
             more=rule,
             more_settings=rule.settings() if rule else None,
             summary_text=lambda summary, scenario: _table(summary, scenario, by),

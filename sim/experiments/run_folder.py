@@ -60,6 +60,7 @@ from carecap.sim.experiments.replications import (
     run_replications,
 )
 from carecap.sim.metrics.summary import summarise
+from carecap.sim.scenario.footprint import check_footprint
 from carecap.sim.scenario.loader import load_scenario_with_sources
 from carecap.sim.scenario.model import Scenario
 
@@ -125,6 +126,7 @@ def run_to_folder(
     out: str | os.PathLike[str] | None = None,
     workers: int | None = None,
     overwrite: bool = False,
+    force: bool = False,
     more: MoreReplications | None = None,
     more_settings: dict[str, Any] | None = None,
     summary_text: Callable[[pd.DataFrame, Scenario], str] | None = None,
@@ -139,6 +141,8 @@ def run_to_folder(
         out: the results folder (default ``results/<scenario name>``).
         workers: local processes (default: all cores); results do not depend on it.
         overwrite: replace a folder holding a *different* carecap run.
+        force: run even if one replication is estimated not to fit in its share of the
+            available memory (:func:`carecap.sim.scenario.footprint.check_footprint`).
         more: asked after each round for more replications (see :data:`MoreReplications`);
             ``more_settings`` (plain data) says what it is, for the manifest and run identity.
         summary_text: how ``summary.txt`` is written from the summary and the scenario (default:
@@ -162,6 +166,8 @@ def run_to_folder(
     shown = Path(out) if out is not None else DEFAULT_ROOT / scenario.name
     target = Path(os.path.abspath(shown))
     n_workers = workers or default_workers()
+    if not force:  # before anything is created: a run that cannot fit is refused at once
+        check_footprint(scenario, scenario_path, min(n_workers, len(reps_list)))
     run_key = {
         "scenario_hash": scenario_hash(scenario),
         "seed": seed,
