@@ -148,7 +148,8 @@ def _construct_timestamp(loader: _SafeLoader, node: ScalarNode) -> Any:
 
 
 # add_constructor copies the table onto the subclass: yaml.SafeLoader itself is not changed.
-_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+# (The stubs only admit constructors taking one of PyYAML's own loader classes.)
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)  # type: ignore[type-var]
 
 Position = tuple[int, int]
 """1-based (line, column)."""

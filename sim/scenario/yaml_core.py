@@ -29,7 +29,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.composer import Composer
@@ -167,9 +167,12 @@ def read_text(path: Path) -> str:
 
 
 def _line_column(text: str | bytes, index: int) -> tuple[int, int]:
-    newline = "\n" if isinstance(text, str) else b"\n"
-    line = text.count(newline, 0, index) + 1
-    start = text.rfind(newline, 0, index) + 1
+    if isinstance(text, str):
+        line = text.count("\n", 0, index) + 1
+        start = text.rfind("\n", 0, index) + 1
+    else:
+        line = text.count(b"\n", 0, index) + 1
+        start = text.rfind(b"\n", 0, index) + 1
     return line, index - start + 1
 
 
@@ -246,9 +249,11 @@ class _CoreConstructor(SafeConstructor):
         return float(int(text, 0)) if text.startswith(("0o", "0x")) else float(text)
 
 
-_CoreConstructor.add_constructor("tag:yaml.org,2002:bool", _CoreConstructor.construct_yaml_bool)
-_CoreConstructor.add_constructor("tag:yaml.org,2002:int", _CoreConstructor.construct_yaml_int)
-_CoreConstructor.add_constructor("tag:yaml.org,2002:float", _CoreConstructor.construct_yaml_float)
+# The stubs (types-PyYAML) only admit constructors taking one of PyYAML's own loader classes;
+# these take _CoreConstructor, which CoreLoader (below) is.
+_CoreConstructor.add_constructor("tag:yaml.org,2002:bool", _CoreConstructor.construct_yaml_bool)  # type: ignore[type-var]
+_CoreConstructor.add_constructor("tag:yaml.org,2002:int", _CoreConstructor.construct_yaml_int)  # type: ignore[type-var]
+_CoreConstructor.add_constructor("tag:yaml.org,2002:float", _CoreConstructor.construct_yaml_float)  # type: ignore[type-var]
 
 
 # --- bounded composition ---------------------------------------------------------------------
@@ -271,6 +276,11 @@ class _BoundedComposer(Composer):
         self._values = self._chars = 0  # running totals, aliases expanded
         self._aliases = 0  # aliases met so far
 
+    if TYPE_CHECKING:
+        # Provided by yaml.parser.Parser, which CoreLoader mixes in before this class (as in
+        # PyYAML's own loaders); the stubs of Composer do not declare it.
+        def peek_event(self) -> Any: ...
+
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         if self._depth >= limits.MAX_DEPTH:
             raise LimitExceeded(
@@ -288,6 +298,7 @@ class _BoundedComposer(Composer):
             node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
+        assert node is not None  # Composer.compose_node always returns a node (or raises)
         values, chars, height = self._measure(node)
         if is_alias:  # a copy of everything it refers to
             self._aliases += 1
@@ -364,6 +375,9 @@ def precheck(text: str) -> None:
     if not getattr(yaml, "__with_libyaml__", False):
         return
     depth = values = 0
+    # libyaml's events carry yaml._yaml.Mark (with line and column, as yaml.error.Mark, which is
+    # all the loader reads): the ignores below are for the stubs of MarkedYAMLError, which admit
+    # only yaml.error.Mark.
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             if isinstance(event, CollectionStartEvent):
@@ -374,7 +388,7 @@ def precheck(text: str) -> None:
                         None,
                         f"the mappings and lists are nested more than {limits.MAX_DEPTH} levels "
                         "deep; a scenario needs fewer than ten.",
-                        event.start_mark,
+                        event.start_mark,  # type: ignore[arg-type]
                     )
             elif isinstance(event, CollectionEndEvent):
                 depth -= 1
@@ -382,7 +396,7 @@ def precheck(text: str) -> None:
                 values += 1
                 if values > limits.MAX_NODES:
                     what = f"more than {limits.MAX_NODES:,} values"
-                    raise LimitExceeded(None, None, _too_many(what, False), event.start_mark)
+                    raise LimitExceeded(None, None, _too_many(what, False), event.start_mark)  # type: ignore[arg-type]
     except LimitExceeded:
         raise
     except yaml.YAMLError:
