@@ -17,12 +17,15 @@ import reprlib
 import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from carecap.sim.errors import FileRef, Problem, ScenarioError
 from carecap.sim.scenario.distributions import DIST_NAMES
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 Locator = Callable[[tuple[str, ...]], tuple[FileRef, int | None, int | None]]
 """Maps a field path to ``(file, line, column)`` where it is written (line/column 1-based)."""
@@ -182,9 +185,9 @@ def _tag_matches(member: Any, tag: str) -> bool:
 
 def _is_dist_union(tp: Any) -> bool:
     members = _union_members(_unwrap(tp))
-    return bool(members) and all(
-        _is_model(m) and "dist" in m.model_fields for m in map(_unwrap, members)
-    )
+    if not members:
+        return False
+    return all(_is_model(m) and "dist" in m.model_fields for m in map(_unwrap, members))
 
 
 def _walk(model: type[BaseModel], loc: tuple[int | str, ...]) -> _Walk:
@@ -297,7 +300,7 @@ def _number(x: Any) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
-def _message(err: dict[str, Any], walk: _Walk) -> str:
+def _message(err: ErrorDetails, walk: _Walk) -> str:
     kind: str = err["type"]
     ctx: dict[str, Any] = err.get("ctx") or {}
     value = err.get("input")

@@ -213,16 +213,20 @@ def apply_overrides(data: dict, overrides: dict[str, object]) -> dict:
             if isinstance(node, list):
                 if not key.isdigit() or int(key) >= len(node):
                     raise KeyError(f"{here}: no list item {key!r} (the list has {len(node)})")
-                key = int(key)
-            elif not isinstance(node, dict) or key not in node:
+                if depth < len(parents):
+                    node = node[int(key)]
+                else:
+                    node[int(key)] = value
+            elif isinstance(node, dict) and key in node:
+                if depth < len(parents):
+                    node = node[key]
+                else:
+                    node[key] = value
+            else:
                 absent = (
                     "the section is absent in this scenario" if node is None else "no such field"
                 )
                 raise KeyError(f"{here}: {absent}")
-            if depth < len(parents):
-                node = node[key]
-            else:
-                node[key] = value
     return data
 
 

@@ -98,7 +98,7 @@ class WeeklySchedule(BaseModel):
                 "a schedule is 'always' or a mapping of days to spans, "
                 "e.g. {mon-fri: ['08:00-17:00']}"
             )
-        spans = []
+        spans: list[tuple[float, float]] = []
         for key, day_spans in value.items():
             days = _days(str(key))
             if isinstance(day_spans, str):
