@@ -4,7 +4,7 @@ configuration models: the frozen base class, names, probabilities, seasonal fact
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,7 +13,7 @@ from carecap.sim.scenario.schedule import WeeklySchedule
 
 Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")]
 Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-ALL = "all"
+ALL: Final = "all"
 
 # Bounded numbers (limits and their reasons: :mod:`carecap.sim.scenario.limits`). Every float is
 # finite: ``.inf`` and ``.nan`` are refused with "expected a finite number".
