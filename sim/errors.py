@@ -22,8 +22,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-FileRef = Path | str | None
-"""A file as named in messages: a path, a free label (``"sweep point 3"``), or unknown."""
+FileRef = Path | os.PathLike[str] | str | None
+"""A file as named in messages: a path (as given), a free label (``"sweep point 3"``), or
+unknown."""
 
 MAX_LISTED = 20
 """At most this many problems are spelled out in one error message."""
