@@ -28,7 +28,7 @@ import pandas as pd
 TMP_PREFIX = ".tmp-"
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
+def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp_path)`` on a fresh empty file, then move it to ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

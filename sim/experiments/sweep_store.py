@@ -30,6 +30,7 @@ import socket
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,7 @@ def with_point_columns(frame: pd.DataFrame, point_id: str, parameters: dict) -> 
 def write_files(out_dir: Path, files: list[tuple[str, bytes]]) -> None:
     """Write ``(relative path, content)`` pairs in order, each atomically (manifest row last)."""
     for rel, content in files:
-        write_atomic(Path(out_dir) / rel, lambda tmp, content=content: tmp.write_bytes(content))
+        write_atomic(Path(out_dir) / rel, partial(Path.write_bytes, data=content))
 
 
 def now() -> str:
@@ -201,10 +202,12 @@ class SweepStore:
 
     def status(self) -> RunStatus:
         done = failed = 0
-        failed_rows, damaged = [], []
+        failed_rows: list[dict[str, Any]] = []
+        damaged: list[str] = []
         wanted = set(self.all_runs())
         for row, problem in self._scan():
             if row is None:
+                assert problem is not None  # _scan names the problem of each row it cannot read
                 damaged.append(problem)
                 continue
             key = (row["point_id"], int(row["replication"]))
