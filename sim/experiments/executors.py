@@ -28,7 +28,7 @@ import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Hashable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
@@ -55,7 +55,7 @@ class Executor:
 
     def map_unordered(
         self, fn: Callable[[Any], Any], tasks: Iterable[Any]
-    ) -> Iterator[tuple[Any, Any]]:
+    ) -> Generator[tuple[Any, Any], None, None]:
         """``(task, fn(task) or the exception it raised)``, in completion order."""
         raise NotImplementedError
 
@@ -293,7 +293,7 @@ class DaskExecutor(Executor):
 
         self._import_on_workers(fn.__module__)
         tasks = iter(tasks)
-        pending: dict[str, Any] = {}
+        pending: dict[Hashable, Any] = {}  # Dask future key -> task
         completed = as_completed()
         stopped = False
 

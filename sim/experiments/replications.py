@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -113,7 +113,7 @@ def map_replications(
     seed: int,
     workers: int,
     *extra: Any,
-) -> Iterator[tuple[int, T]]:
+) -> Generator[tuple[int, T], None, None]:
     """``(replication, fn(scenario, replication, seed, *extra))`` for each replication, in
     completion order, on up to ``workers`` local processes (one: in this process).
 

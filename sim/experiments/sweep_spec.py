@@ -466,7 +466,7 @@ def _build_points(file: Path, spec: SweepSpec, base: Scenario, locate) -> list[P
                 entry[2] += 1
         if broken:
             continue
-        overrides = {}
+        overrides: dict[str, Any] = {}
         for _, path, value in sets:  # later settings win (a variant over sweep overrides)
             overrides.pop(path, None)
             overrides[path] = value
