@@ -108,12 +108,12 @@ def cost_metrics(records: ReplicationRecords, scenario: Scenario, window: Window
         return to_frame([])
     per_year = ANNUAL_DAYS / window.days
     kind = as_codes(records.units["kind"], list(UNIT_KINDS))
-    hours = np.bincount(
+    hours_by_kind = np.bincount(
         kind[kind >= 0],
         weights=_on_shift_min_by_unit(records, window)[kind >= 0] / 60.0,
         minlength=len(UNIT_KINDS),
     )
-    hours = dict(zip(UNIT_KINDS, hours * per_year, strict=True))
+    hours = dict(zip(UNIT_KINDS, hours_by_kind * per_year, strict=True))
 
     req = records.requests
     start = req["start_min"].to_numpy(np.float64)
