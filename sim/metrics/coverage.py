@@ -80,6 +80,8 @@ def care_visit_coverage(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per row of ``records.elders``: (in the denominator, covered) for care-plan visits."""
     cv = scenario.services.care_visit
+    if cv is None:
+        raise ValueError("care-visit coverage of a scenario without services.care_visit")
     el, req = records.elders, records.requests
     listed = as_codes(el["care_level"], list(cv.by_care_level)) >= 0
     bed = listed & el["has_bed"].to_numpy(bool)
@@ -111,6 +113,8 @@ def bath_coverage(
     """Per row of ``records.elders``: (in the denominator, covered) for baths (see the module
     docstring: no gap longer than the mean interval plus the target)."""
     bath = scenario.services.bath
+    if bath is None:
+        raise ValueError("bath coverage of a scenario without services.bath")
     el, req = records.elders, records.requests
     levels = list(bath.interval_days_by_level)
     stretch = min([1.0, *bath.seasonal_factor_by_month.values()])
