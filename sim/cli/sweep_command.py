@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 
@@ -69,7 +71,9 @@ def format_points(directory: Path) -> str:
     services: list[str] = []
     if not summary.empty:
         services = [s for s in SERVICE_ORDER if s in set(summary["service"])]
-        for r in summary.itertuples(index=False):
+        # pandas-stubs types a row's fields as any scalar; these columns of summary.parquet hold
+        # text (point_id, service, unit), floats (mean, half_width) and a count (n).
+        for r in cast("Iterator[Any]", summary.itertuples(index=False)):
             cells[(r.point_id, r.service)] = format_value(r.mean, r.half_width, r.unit, int(r.n))
     width = max([len(c) for c in cells.values()] + [len(s) for s in services] + [5]) + 2
     lines = [
