@@ -28,8 +28,10 @@ def run_mypy(tree: Path) -> subprocess.CompletedProcess[str]:
         if not link.exists():
             link.symlink_to(ROOT / name, target_is_directory=True)
     return subprocess.run(
-        [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml")]
-        + ["--cache-dir", str(tree / ".mypy_cache"), "-p", "carecap.sim"],
+        [
+            *(sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml")),
+            *("--cache-dir", str(tree / ".mypy_cache"), "-p", "carecap.sim"),
+        ],
         cwd=tree,
         capture_output=True,
         text=True,
