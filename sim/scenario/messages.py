@@ -287,10 +287,16 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
+    """The closest of ``choices`` to ``word`` (a likely typo), or None when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _hint(word: str, choices: Sequence[str]) -> str:
     """``"; did you mean 'x'? "`` for the closest of ``choices``, else ``". "``."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'? " if close else ". "
+    close = did_you_mean(word, choices)
+    return f"; did you mean '{close}'? " if close else ". "
 
 
 def _number(x: Any) -> str:

@@ -27,6 +27,7 @@ from carecap.sim.scenario.base import (
     Probability,
     check_shares,
 )
+from carecap.sim.scenario.paths import set_path
 from carecap.sim.services.alarm import AlarmService
 from carecap.sim.services.bathing import BathService, Routing
 from carecap.sim.services.care_visit import CareVisitService, LevelVisitPlan
@@ -200,29 +201,19 @@ class Scenario(Frozen):
 
 
 def apply_overrides(data: dict, overrides: dict[str, object]) -> dict:
-    """Set dotted paths (``caregivers.0.shifts.1.count``) in a scenario mapping, in place.
+    """Set dotted paths in a scenario mapping, in place, in order; returns ``data``.
 
-    Raises ``KeyError`` naming the path when it does not lead to an existing field (a typo, a
-    list index out of range, or a section that is absent in this scenario).
+    A list item is named by its index or, for lists of named things (caregiver pools,
+    home-bathing teams, named shift groups), by its name: ``caregivers.0.shifts.1.count`` and
+    ``caregivers.cg_xiaodian.shifts.cover.count`` are the same field in the Taiyuan baseline
+    (:mod:`carecap.sim.scenario.paths`).
+
+    Raises :class:`~carecap.sim.scenario.paths.PathError` (a ``KeyError``) naming the path when
+    it does not lead to an existing field (a typo, a list index out of range, an unknown name, or
+    a section that is absent in this scenario), with the nearest names.
     """
     for path, value in overrides.items():
-        node: object = data
-        *parents, last = path.split(".")
-        for depth, key in enumerate([*parents, last]):
-            here = ".".join([*parents, last][: depth + 1])
-            if isinstance(node, list):
-                if not key.isdigit() or int(key) >= len(node):
-                    raise KeyError(f"{here}: no list item {key!r} (the list has {len(node)})")
-                key = int(key)
-            elif not isinstance(node, dict) or key not in node:
-                absent = (
-                    "the section is absent in this scenario" if node is None else "no such field"
-                )
-                raise KeyError(f"{here}: {absent}")
-            if depth < len(parents):
-                node = node[key]
-            else:
-                node[key] = value
+        set_path(data, path, value)
     return data
 
 
