@@ -345,6 +345,11 @@ def _message(err: dict[str, Any], walk: _Walk) -> str:
     if kind == "string_type":
         return f"{got} ({_kind(value)}); expected text"
     if kind == "string_pattern_mismatch":
+        if isinstance(value, str) and value.isdigit():
+            return (
+                f"{got}, which is not a valid name here: a shift name must not be digits only "
+                "(a key of digits in a dotted path is a list index)"
+            )
         return f"{got}, which is not a valid name: {_NAME_RULE}"
     if kind == "string_too_short":
         return f"{got}; it must not be empty"

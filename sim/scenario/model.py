@@ -401,6 +401,17 @@ class _References:
             )
 
     def _pool(self, pool, where: str) -> None:
+        seen: dict[str, int] = {}
+        for j, shift in enumerate(pool.shifts):
+            if shift.name is None:
+                continue
+            if shift.name in seen:
+                raise ValueError(
+                    f"{where}.shifts.{j}.name: the name {shift.name!r} is already used by "
+                    f"{where}.shifts.{seen[shift.name]}; shift names must be unique within a pool "
+                    "(they name the shift group in dotted paths)"
+                )
+            seen[shift.name] = j
         if pool.districts != ALL and not pool.districts:
             raise ValueError(
                 f"{where}.districts: the list is empty, so this pool would be paid for but serve "

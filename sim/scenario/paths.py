@@ -98,12 +98,19 @@ def _step(node: Any, key: str, path: str, here: str) -> tuple[Any, int | str]:
     raise PathError(path, here, "the value above it is a single value, not a mapping or a list")
 
 
-def resolve(data: Any, path: str) -> tuple[Any, int | str, tuple[str, ...]]:
+def resolve(
+    data: Any, path: str, *, create: bool = False, created: list[tuple[str, ...]] | None = None
+) -> tuple[Any, int | str, tuple[str, ...]]:
     """``(container, key, concrete)`` for ``path`` in ``data``.
 
     ``container[key]`` is the value the path names; ``concrete`` is the path with every list item
     written as its index (``("caregivers", "0", "shifts", "1", "count")``), as field paths of
     validation errors are.
+
+    ``create``: a key missing from a mapping is added (an empty mapping on the way, nothing at
+    the end: the caller sets it), and its concrete path appended to ``created``. Used for the
+    ``set:`` block of a scenario file, which may set a field its files leave at the default; the
+    scenario's validation then refuses a key that is no field (with a "did you mean").
 
     Raises:
         PathError: a part of the path does not exist (typo, index out of range, unknown name, a
@@ -114,18 +121,35 @@ def resolve(data: Any, path: str) -> tuple[Any, int | str, tuple[str, ...]]:
     concrete: list[str] = []
     container: Any = None
     key: int | str = ""
+    last = len(parts) - 1
     for depth, part in enumerate(parts):
         here = ".".join(parts[: depth + 1])
+        if create and isinstance(node, dict) and part not in node:
+            concrete.append(part)
+            if created is not None:
+                created.append(tuple(concrete))
+            if depth == last:
+                return node, part, tuple(concrete)
+            node[part] = {}
         container, key = _step(node, part, path, here)
-        concrete.append(str(key))
+        if len(concrete) == depth:
+            concrete.append(str(key))
         node = container[key]
     return container, key, tuple(concrete)
 
 
-def set_path(data: Any, path: str, value: Any) -> tuple[str, ...]:
-    """Set the value at ``path`` (which must exist) in ``data``, in place; returns the concrete
-    path (list items by index). Raises :class:`PathError`."""
-    container, key, concrete = resolve(data, path)
+def set_path(
+    data: Any,
+    path: str,
+    value: Any,
+    *,
+    create: bool = False,
+    created: list[tuple[str, ...]] | None = None,
+) -> tuple[str, ...]:
+    """Set the value at ``path`` in ``data``, in place; returns the concrete path (list items
+    by index). The path must exist unless ``create`` (see :func:`resolve`). Raises
+    :class:`PathError`."""
+    container, key, concrete = resolve(data, path, create=create, created=created)
     container[key] = value
     return concrete
 
