@@ -86,7 +86,7 @@ def test_named_path_shows_names_where_items_have_them():
 def test_resolve_create_adds_missing_mapping_keys_only():
     data = {"a": {}, "l": [1]}
     created: list = []
-    container, key, concrete = resolve(data, "a.b.c", create=True, created=created)
+    _, key, concrete = resolve(data, "a.b.c", create=True, created=created)
     assert (key, concrete, created) == ("c", ("a", "b", "c"), [("a", "b"), ("a", "b", "c")])
     with pytest.raises(PathError):
         resolve(data, "l.3", create=True)  # list items are never created
@@ -102,9 +102,13 @@ def test_shift_names_are_optional_unique_in_a_pool_and_not_digits(
     shifts[0]["name"], shifts[1]["name"] = "day", "cover"
     scenario = load_scenario(write_scenario(small_scenario_data))
     assert [s.name for s in scenario.caregivers[0].shifts] == ["day", "cover"]
-    assert scenario.with_overrides({"caregivers.city.shifts.cover.count": 2}).caregivers[0].shifts[
-        1
-    ].count == 2
+    assert (
+        scenario.with_overrides({"caregivers.city.shifts.cover.count": 2})
+        .caregivers[0]
+        .shifts[1]
+        .count
+        == 2
+    )
 
     shifts[1]["name"] = "day"
     with pytest.raises(ScenarioError) as err:

@@ -1,11 +1,10 @@
 """JSON Schema of the scenario file format, for editors that validate and complete YAML.
 
 Generated from :class:`~carecap.sim.scenario.model.Scenario`, then adjusted so that it describes
-what authors
-*write* rather than the validated objects: ``extends:`` and ``set:`` are allowed at the top level, a bare number
-stands for a fixed distribution, and weekly schedules are ``always`` or a mapping of days to
-``"HH:MM-HH:MM"`` spans. Point an editor at it, e.g. with a first line
-``# yaml-language-server: $schema=carecap-scenario.schema.json``.
+what authors *write* rather than the validated objects: ``extends:`` and ``set:`` are allowed at
+the top level, a bare number stands for a fixed distribution, and weekly schedules are
+``always`` or a mapping of days to ``"HH:MM-HH:MM"`` spans. Point an editor at it, e.g. with a
+first line ``# yaml-language-server: $schema=carecap-scenario.schema.json``.
 """
 
 from __future__ import annotations
