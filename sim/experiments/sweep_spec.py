@@ -9,13 +9,15 @@ A sweep file is YAML (read safely, like scenario files)::
     seed: 2022                        # default: the base scenario's
     antithetic: false                 # pairs of replications (0, 1), (2, 3), ...
     overrides: {calendar.horizon_days: 180}          # applied to every point
-    variants: {baseline: {}, night: {caregivers.0.shifts.1.count: 2}}
-    grid: {bathing_centre.stations: [12, 16], home_bathing.teams.0.shifts.0.count: [4, 5]}
+    variants: {baseline: {}, night: {caregivers.cg_xiaodian.shifts.cover.count: 2}}
+    grid: {bathing_centre.stations: [12, 16], home_bathing.teams.home_core.shifts.0.count: [4, 5]}
     zip: {path.a: [1, 2, 3], path.b: [10, 20, 30]}   # varied together (equal lengths)
     sample: {method: lhs, n: 16, seed: 7,            # or sobol (n a power of 2)
              ranges: {bathing_centre.stations: {low: 8, high: 20, integer: true}}}
 
-Fields are named by dotted paths into the resolved base scenario (list items by index). The
+Fields are named by dotted paths into the resolved base scenario (list items by index, or by name
+for pools, teams and named shift groups: :mod:`carecap.sim.scenario.paths`); point labels show
+list items by name. The
 points are the product variants x grid x zip x sample (a missing block is one empty factor), in
 that order, the first factor varying slowest; they are numbered ``p0000``, ``p0001``, ...
 
@@ -196,7 +198,7 @@ class Point:
     point_id: str
     """``p0000``, ``p0001``, ... in expansion order."""
     label: str
-    """Short description of the varied values, e.g. ``stations=8, teams.0.shifts.0.count=2``."""
+    """Short description of the varied values, e.g. ``stations=8, home_core.shifts.0.count=2``."""
     overrides: dict[str, Any]
     """Every dotted path set on the base (sweep-level overrides included), in order."""
     parameters: dict[str, Any]
@@ -435,7 +437,7 @@ def short_names(paths: list[str], data: Mapping[str, Any] | None = None) -> dict
 
 
 def point_label(parameters: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    """``"night, stations=8, teams.0.shifts.0.count=2"`` (``variant`` by its name alone)."""
+    """``"night, stations=8, home_core.shifts.0.count=2"`` (``variant`` by its name alone)."""
     bits = []
     for key, value in parameters.items():
         if key == "variant":
