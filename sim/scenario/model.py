@@ -42,9 +42,11 @@ __all__ = [
     "BathService",
     "BathTeamPool",
     "BathingCentre",
+    "Capital",
     "CareVisitService",
     "CaregiverPool",
     "CaregiverShift",
+    "Costs",
     "HomeBathing",
     "LevelVisitPlan",
     "Name",
@@ -150,14 +152,43 @@ class Services(Frozen):
     bath: BathService | None = None
 
 
+class Capital(Frozen):
+    """Capital costs, annualised (depreciation plus financing, per year), in ``currency``."""
+
+    centre_per_year: Cost = 0.0
+    """The bathing centre (building or lease, fit-out, bathing equipment; the vans are in
+    ``van_per_hour``), per year; counted only when the scenario has a ``bathing_centre``."""
+    bed_fitout_per_bed_year: Cost = 0.0
+    """Fitting a home as a family care bed (care bed, grab bars, alarm sensors), per bed-year:
+    times the mean number of bed holders present in the window."""
+    platform_per_bed_year: Cost = 0.0
+    """The monitoring platform (software, call centre, sensor connectivity), per bed-year: times
+    the mean number of bed holders present in the window."""
+
+
 class Costs(Frozen):
+    """Unit costs; every cost metric is per year (see :mod:`carecap.sim.metrics.resources`)."""
+
     currency: str = "CNY"
     caregiver_per_hour: Cost = 0.0
+    """Per on-shift caregiver hour."""
     bath_team_per_hour: Cost = 0.0
+    """Per on-shift home-bathing team hour (the whole team)."""
     station_per_open_hour: Cost = 0.0
+    """Per open hour of each centre station."""
+    van_per_hour: Cost = 0.0
+    """Per van operating hour, vehicle and driver: a van operates while the centre is open
+    (``bathing_centre.hours`` x ``vans.count``); nothing without ``vans``."""
     per_service: dict[Literal["care_visit", "alarm", "centre_bath", "home_bath"], Cost] = Field(
         default_factory=dict
     )
+    """Per service started in the window."""
+    capital: Capital = Field(default_factory=Capital)
+    hours_per_fte_year: Annotated[
+        float, Field(gt=0, le=limits.MAX_HOURS_PER_FTE_YEAR, allow_inf_nan=False)
+    ] = 1920.0
+    """Paid hours of one full-time equivalent (FTE) a year, to report staff as FTE per pool.
+    Default 1,920 h = 48 weeks x 40 h (ASSUMPTION: after leave and public holidays)."""
 
 
 # --- the scenario ----------------------------------------------------------------------------
