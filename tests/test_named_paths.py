@@ -223,3 +223,53 @@ def test_schema_has_set_and_shift_names():
     assert schema["properties"]["set"]["type"] == "object"
     shift = schema["$defs"]["CaregiverShift"]["properties"]
     assert "name" in shift
+
+
+# --- sweeps and the shipped files -------------------------------------------------------------
+
+
+def test_sweeps_take_named_paths_and_label_points_by_name(tmp_path):
+    from sweep_helpers import write_sweep
+
+    from carecap.sim.experiments.sweep_spec import load_sweep
+
+    by_name = load_sweep(
+        write_sweep(tmp_path / "n", grid={"home_bathing.teams.t1.shifts.0.count": [1, 2]})
+    )
+    by_index = load_sweep(
+        write_sweep(tmp_path / "i", grid={"home_bathing.teams.0.shifts.0.count": [1, 2]})
+    )
+    assert [p.scenario for p in by_name.points] == [p.scenario for p in by_index.points]
+    assert [p.label for p in by_name.points] == ["t1.shifts.0.count=1", "t1.shifts.0.count=2"]
+    assert [p.label for p in by_index.points] == [p.label for p in by_name.points]
+
+
+def test_a_bad_name_in_a_sweep_names_the_file_line_and_the_nearest_name(tmp_path):
+    from sweep_helpers import write_sweep
+
+    from carecap.sim.experiments.sweep_spec import load_sweep
+
+    path = write_sweep(tmp_path, variants={"v": {"caregivers.ctiy.shifts.0.count": 2}})
+    with pytest.raises(ScenarioError) as err:
+        load_sweep(path)
+    problem = err.value.problems[0]
+    assert problem.field_path == "variants.v.caregivers.ctiy.shifts.0.count"
+    assert problem.line is not None
+    assert "did you mean 'city'?" in str(err.value)
+
+
+def test_shipped_alarm_cover_variant_is_the_baseline_with_its_named_changes():
+    """The variant's set: by pool and shift names reaches the same fields as list indexes."""
+    scenarios = Path(__file__).parents[1] / "scenarios"
+    baseline = load_scenario(scenarios / "taiyuan-2022.yaml")
+    by_index: dict[str, object] = {}
+    for i, pool in enumerate(baseline.caregivers):
+        if len(pool.shifts) == 2:  # day staff and the round-the-clock cover
+            by_index[f"caregivers.{i}.shifts.0.count"] = pool.shifts[0].count + 1
+            by_index[f"caregivers.{i}.shifts.1.serves"] = ["alarm"]
+    expected = baseline.with_overrides(by_index)
+    variant = load_scenario(scenarios / "taiyuan-2022-alarm-cover.yaml")
+    assert variant.caregivers == expected.caregivers
+    assert variant.model_dump(exclude={"name", "description"}) == expected.model_dump(
+        exclude={"name", "description"}
+    )
