@@ -273,3 +273,11 @@ def test_shipped_alarm_cover_variant_is_the_baseline_with_its_named_changes():
     assert variant.model_dump(exclude={"name", "description"}) == expected.model_dump(
         exclude={"name", "description"}
     )
+
+
+def test_a_misspelt_set_key_is_an_unknown_key_with_a_hint(write_scenario, small_scenario_data):
+    variant = _variant(write_scenario, small_scenario_data, "sett: {bathing_centre.stations: 2}\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(variant)
+    assert err.value.problems[0].line == 3
+    assert "unknown key 'sett'; did you mean 'set'?" in str(err.value)

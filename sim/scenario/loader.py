@@ -116,7 +116,8 @@ def load_scenario_with_sources(path: str | os.PathLike[str]) -> tuple[Scenario, 
 
 
 def load_scenario_data(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The merged mapping of the scenario at ``path`` (``extends:`` applied and removed).
+    """The merged mapping of the scenario at ``path`` (``extends:`` and ``set:`` applied and
+    removed).
 
     Not validated: use :func:`validate_scenario_data` or :func:`load_scenario` for that.
 

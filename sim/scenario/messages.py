@@ -314,6 +314,8 @@ def _message(err: dict[str, Any], walk: _Walk) -> str:
         return f"the required key '{last}' is missing"
     if kind == "extra_forbidden":
         allowed = _field_names(walk.parent) if _is_model(walk.parent) else []
+        if len(walk.path) == 1 and getattr(walk.parent, "__name__", "") == "Scenario":
+            allowed += ["extends", "set"]  # loader keys, removed before validation
         if not allowed:
             return f"unknown key '{last}'"
         return f"unknown key '{last}'{_hint(last, allowed)}Allowed keys here: {', '.join(allowed)}"
