@@ -281,3 +281,32 @@ def test_a_misspelt_set_key_is_an_unknown_key_with_a_hint(write_scenario, small_
         load_scenario(variant)
     assert err.value.problems[0].line == 3
     assert "unknown key 'sett'; did you mean 'set'?" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"overrides": {"caregivers.city.shifts.0.count": 4}},  # set, and varied by the grid
+        {"variants": {"v": {"caregivers.city.shifts.0.count": 4}}},  # likewise in a variant
+        {"grid": {"caregivers.0.shifts.0.count": [1, 2], "caregivers.city.shifts.0.count": [3]}},
+    ],
+)
+def test_one_field_named_two_ways_in_a_sweep_is_refused(tmp_path, changes):
+    """sweep-small.yaml varies caregivers.0.shifts.0.count in its grid."""
+    from sweep_helpers import write_sweep
+
+    from carecap.sim.experiments.sweep_spec import load_sweep
+
+    with pytest.raises(ScenarioError) as err:
+        load_sweep(write_sweep(tmp_path, **changes))
+    assert "is the same field as" in str(err.value)
+    assert err.value.problems[0].line is not None
+
+
+def test_other_fields_of_the_same_pool_by_name_are_fine(tmp_path):
+    from sweep_helpers import write_sweep
+
+    from carecap.sim.experiments.sweep_spec import load_sweep
+
+    sweep = load_sweep(write_sweep(tmp_path, overrides={"caregivers.city.shifts.1.count": 2}))
+    assert {p.scenario.caregivers[0].shifts[1].count for p in sweep.points} == {2}

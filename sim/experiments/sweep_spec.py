@@ -63,7 +63,7 @@ from carecap.sim.scenario.loader import (
 from carecap.sim.scenario.messages import show, validation_error_to_scenario_error
 from carecap.sim.scenario.model import Name, Scenario, apply_overrides
 from carecap.sim.scenario.paths import PATH_PATTERN as _PATH
-from carecap.sim.scenario.paths import PathError, list_items, named_path
+from carecap.sim.scenario.paths import PathError, list_items, named_path, resolve
 
 RESERVED_PATHS = {"seed": "seed", "replications": "replications"}
 """Scenario fields a sweep sets itself (its own ``seed`` and ``replications``)."""
@@ -298,6 +298,7 @@ def load_sweep(path: str | os.PathLike[str]) -> Sweep:
             f"base scenario's replications ({replications}) is odd; set replications",
             line=locate(("antithetic",))[1],
         )
+    _same_field_twice(file, spec, base, locate)
     points = _build_points(file, spec, base, locate)
     return Sweep(
         file=file,
@@ -445,6 +446,43 @@ def point_label(parameters: Mapping[str, Any], names: Mapping[str, str]) -> str:
         else:
             bits.append(f"{names.get(key, key)}={show(value, limit=24)}")
     return ", ".join(bits) or "base"
+
+
+def _same_field_twice(file: Path, spec: SweepSpec, base: Scenario, locate) -> None:
+    """Refuse two spellings of one field (``caregivers.0...`` and ``caregivers.cg_a...``) where
+    one would silently hide the other: both varied, one set and one varied, or both in one
+    block. (The same spelling twice is checked by :class:`SweepSpec`.)"""
+    data = base.model_dump(mode="json", by_alias=True)
+    written: list[tuple[str, str]] = [("overrides", p) for p in spec.overrides]
+    for name, ov in (spec.variants or {}).items():
+        written += [(f"variants.{name}", p) for p in ov]
+    written += [("grid", p) for p in spec.grid or {}]
+    written += [("zip", p) for p in spec.zip_ or {}]
+    written += [("sample.ranges", p) for p in (spec.sample.ranges if spec.sample else {})]
+    varied = ("grid", "zip", "sample.ranges")
+    seen: dict[tuple[str, ...], tuple[str, str]] = {}
+    for block, path in written:
+        try:
+            concrete = resolve(data, path)[2]
+        except PathError:
+            continue  # reported, with the point, when the points are built
+        if concrete in seen:
+            first_block, first = seen[concrete]
+            clash = first != path and (
+                block == first_block or block in varied or first_block in varied
+            )
+            if clash:
+                line, column = locate((*block.split(".", 1), path))[1:]
+                raise ScenarioError(
+                    file,
+                    f"{block}.{path}",
+                    f"{path} is the same field as {first} (in {first_block}); name it one way "
+                    "only, or one setting would silently hide the other",
+                    line=line,
+                    column=column,
+                )
+        else:
+            seen[concrete] = (block, path)
 
 
 def _build_points(file: Path, spec: SweepSpec, base: Scenario, locate) -> list[Point]:
