@@ -2,8 +2,10 @@
 
 Per scenario: for each service, the headline metrics for all requests and per slice asked for
 (``by``: priority tier by default, or district, or care level; one column each); then
-utilisation per resource pool and the yearly cost. Values read ``mean ± half-width`` (the 95 %
-interval across replications) when there is more than one replication, shares as percentages.
+utilisation per resource pool, staff per pool (on-shift hours a year and full-time equivalents),
+and staff, beds and cost per year (FTE beside the staff-hours). Values read
+``mean ± half-width`` (the 95 % interval across replications) when there is more than one
+replication, shares as percentages.
 Lines are at most :data:`WIDTH` display columns (a Chinese character takes two).
 :func:`summary_json` is the same content, every slice, as a JSON-ready mapping;
 :func:`slice_labels` makes column labels from a scenario (``万柏林区 wanbailin``).
@@ -172,14 +174,53 @@ def _utilisation_section(frame: pd.DataFrame) -> list[str]:
     return lines
 
 
+FTE_OF = {"caregiver_hours_per_year": "caregiver_fte", "bath_team_hours_per_year": "bath_team_fte"}
+"""Staff-hour rows of the cost section and the FTE shown beside each."""
+
+
+def _with_unit(row) -> str:
+    """A cell followed by its unit when the unit is a count of staff (``71.9 FTE``)."""
+    text = _cell(row)
+    return f"{text} {row.unit}" if row is not None and text != _MISSING else text
+
+
 def _cost_section(frame: pd.DataFrame) -> list[str]:
     cost = frame[(frame["service"] == "all") & (frame["slice"] == "all")]
     if cost.empty:
         return []
-    lines = ["Staff-hours and cost per year"]
+    rows = {r.metric: r for r in cost.itertuples(index=False)}
+    beside = set(FTE_OF.values())
+    lines = ["Staff, beds and cost per year (staff as hours and full-time equivalents)"]
+    width = _LABEL + 2 * _CELL
     for r in cost.itertuples(index=False):
+        if r.metric in beside:
+            continue
         label = f"  {r.metric.replace('_', ' ')} ({r.unit})"
-        lines.append(f"{label[: _LABEL + 2 * _CELL - 1]:<{_LABEL + 2 * _CELL}}{_cell(r):>{_CELL}}")
+        line = f"{label[: width - 1]:<{width}}{_cell(r):>{_CELL}}"
+        if r.metric in FTE_OF and FTE_OF[r.metric] in rows:
+            line += f"{_with_unit(rows[FTE_OF[r.metric]]):>{WIDTH - width - _CELL}}"
+        lines.append(line)
+    return lines
+
+
+def _staff_section(frame: pd.DataFrame) -> list[str]:
+    """On-shift hours and FTE per caregiver or team pool."""
+    staff = frame[(frame["slice"] == "pool") & frame["metric"].isin(["hours_per_year", "fte"])]
+    if staff.empty:
+        return []
+    rows = {(r.slice_value, r.metric): r for r in staff.itertuples(index=False)}
+    width, fte_width = _LABEL + _CELL, _CELL + 8
+    lines = [
+        f"{'Staff per pool (on-shift hours a year, FTE)':<{width}}"
+        f"{'hours/year':>{_CELL}}{'FTE':>{fte_width}}"
+    ]
+    for pool in dict.fromkeys(staff["slice_value"]):
+        hours, fte = rows.get((pool, "hours_per_year")), rows.get((pool, "fte"))
+        service = (hours or fte).service
+        label = f"  {pool} ({service})"
+        lines.append(
+            f"{label[: width - 1]:<{width}}{_cell(hours):>{_CELL}}{_with_unit(fte):>{fte_width}}"
+        )
     return lines
 
 
@@ -210,7 +251,7 @@ def format_summary(
             section = _service_section(frame, service, by, labels)
             if section:
                 lines += ["", *section]
-        for section in (_utilisation_section(frame), _cost_section(frame)):
+        for section in (_utilisation_section(frame), _staff_section(frame), _cost_section(frame)):
             if section:
                 lines += ["", *section]
         blocks.append("\n".join(lines))

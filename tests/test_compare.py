@@ -241,7 +241,7 @@ def test_compare_sweep_points(tmp_path, capsys):
     assert main(["compare", p0, p1, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["replications"] == [0, 1, 2] and data["seed"] == 1
-    assert "caregivers.0.shifts.0.count=3" in data["a"]
+    assert "city.shifts.0.count=3" in data["a"]
     util = next(r for r in data["comparison"] if r["slice_value"] == "city")
     assert util["diff"] < 0 and util["significant"]
     # The base scenario against the point equal to it: run here with the point's seed and

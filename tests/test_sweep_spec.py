@@ -28,7 +28,8 @@ def test_grid_is_the_cartesian_product_in_order():
         (1, 1), (1, 2), (2, 1), (2, 2), (3, 1), (3, 2)
     ]  # fmt: skip
     first = sweep.points[0]
-    assert first.label == "caregivers.0.shifts.0.count=1, stations=1"
+    # the pool is given by index in the sweep file and labelled by its name ("city")
+    assert first.label == "city.shifts.0.count=1, stations=1"
     assert first.overrides == {
         "calendar.horizon_days": 20,
         "calendar.warmup_days": 5,
@@ -60,7 +61,7 @@ def test_variants_grid_zip_and_sample_combine(tmp_path):
     assert night.scenario.caregivers[0].shifts[1].count == 2
     assert "caregivers.0.shifts.1.count" not in night.parameters  # a variant is named, not listed
     assert night.label.startswith(
-        "night, stations=1, target_min=20, visit_share=0.1, caregivers.0.shifts.0.count="
+        "night, stations=1, target_min=20, visit_share=0.1, city.shifts.0.count="
     )
 
 
@@ -122,7 +123,7 @@ def test_rejected_value_names_file_point_parameters_and_path(tmp_path):
         load_sweep(path)
     text = str(err.value)
     assert len(err.value.problems) == 1  # the same problem at two points is reported once
-    assert "sweep.yaml point p0002 (stations=-1, caregivers.0.shifts.0.count=1)" in text
+    assert "sweep.yaml point p0002 (stations=-1, city.shifts.0.count=1)" in text
     assert "bathing_centre.stations: got -1, but it must be at least 0" in text
     assert "also at 1 other point(s)" in text
 

@@ -4,7 +4,7 @@
 
     carecap check FILE...        validate scenario files
     carecap schema               print the JSON Schema of the scenario format
-    carecap run SCENARIO [...]   simulate (see ``carecap run --help``)
+    carecap run SCENARIO [...]   simulate (see ``carecap run --help``; ``--set PATH=VALUE``)
 
 Exit codes: 0 success; 1 some sweep runs failed; 2 bad input (unusable scenario, option or
 results folder); 130 interrupted. A :class:`~carecap.sim.errors.CarecapError` (scenario, usage or
@@ -140,6 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
         default="tier",
         help="the slice shown beside 'all' in the printed summary (default: tier); "
         "--json carries every slice",
+    )
+    run.add_argument(
+        "--set",
+        action="append",
+        dest="set_values",
+        default=None,
+        metavar="PATH=VALUE",
+        help="set a field of the scenario after its extends: and set: (repeatable), e.g. "
+        "--set caregivers.cg_xiaodian.shifts.0.count=6; list items by index or name; VALUE is "
+        "one YAML value; recorded in the manifest",
     )
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
     add_precision_arguments(run)

@@ -19,6 +19,7 @@ from carecap.sim.errors import UsageError
 from carecap.sim.experiments.atomic import dumps
 from carecap.sim.experiments.replications import default_workers
 from carecap.sim.experiments.run_folder import RunInterrupted, run_to_folder
+from carecap.sim.scenario.set_options import parse_set_options
 
 EXIT_INTERRUPTED = 130
 
@@ -27,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     rule = _precision_rule(args)
     quiet = bool(getattr(args, "json", False))
     by = getattr(args, "by", None) or "tier"
+    sets = parse_set_options(getattr(args, "set_values", None))
     try:
         outcome = run_to_folder(
             args.scenario,
@@ -40,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
             more_settings=rule.settings() if rule else None,
             summary_text=lambda summary, scenario: _table(summary, scenario, by),
             progress=None if quiet else _say,
+            sets=sets,
         )
     except RunInterrupted as exc:
         _say(exc.message)

@@ -54,7 +54,8 @@ def build_manifest(
     ``status`` is ``complete``, ``interrupted`` or ``failed`` (then ``error`` says why);
     ``replications_finished`` are exactly the replications whose records and metrics are in the
     folder. ``run`` (``run_key``) is what makes two runs the same run: scenario hash, seed, the
-    initial replications and the precision settings.
+    initial replications, the precision settings and the ``--set`` settings (``set``, also
+    recorded at the top level: ``{dotted.path: value}``, applied after the scenario files).
     """
     return {
         "carecap_manifest": 1,
@@ -66,6 +67,7 @@ def build_manifest(
         "scenario_name": scenario.name,
         "scenario_hash": scenario_hash(scenario),
         "scenario_files": [str(p) for p in sources],
+        "set": (run_key or {}).get("set") or {},
         "seed": seed,
         "replications_requested": replications,
         "replications_finished": sorted(finished),

@@ -36,7 +36,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,7 @@ from carecap.sim.metrics.summary import summarise
 from carecap.sim.scenario.footprint import check_footprint
 from carecap.sim.scenario.loader import load_scenario_with_sources
 from carecap.sim.scenario.model import Scenario
+from carecap.sim.scenario.set_options import apply_set_options, jsonable_sets
 
 MANIFEST = "manifest.json"
 MARKER = "carecap_manifest"
@@ -132,6 +133,7 @@ def run_to_folder(
     summary_text: Callable[[pd.DataFrame, Scenario], str] | None = None,
     progress: Callable[[str], None] | None = None,
     argv: list[str] | None = None,
+    sets: Mapping[str, Any] | None = None,
 ) -> RunOutcome:
     """Simulate a scenario's replications into its results folder; see the module docstring.
 
@@ -149,6 +151,9 @@ def run_to_folder(
             the summary frame as text).
         progress: called with one line of text per event (start, each replication, the end).
         argv: the command line recorded in the manifest (default ``sys.argv``).
+        sets: ``--set`` settings, ``{dotted.path: value}``, applied in order after the file's own
+            ``extends:`` and ``set:`` (:mod:`carecap.sim.scenario.set_options`); recorded in the
+            manifest (``set``) and part of the run's identity.
 
     Returns the outcome of a complete run. On Ctrl-C the finished replications are put in place
     (status ``interrupted``) and :class:`RunInterrupted` (a ``KeyboardInterrupt``) is raised with
@@ -156,11 +161,14 @@ def run_to_folder(
 
     Raises:
         ScenarioError: the scenario file cannot be used.
+        UsageError: a ``sets`` path does not exist in the scenario, or its value is refused.
         ResultsError: the target cannot be used (not carecap's, a different run without
             ``overwrite``, another run writing into it, unwritable, disk full).
     """
     say = progress or (lambda text: None)
     scenario, sources = load_scenario_with_sources(scenario_path)
+    scenario = apply_set_options(scenario, sets or {}, scenario_path)
+    set_record = jsonable_sets(sets or {})
     reps_list = list(range(reps or scenario.replications))
     seed = scenario.seed if seed is None else seed
     shown = Path(out) if out is not None else DEFAULT_ROOT / scenario.name
@@ -173,6 +181,7 @@ def run_to_folder(
         "seed": seed,
         "replications": len(reps_list),
         "more": more_settings,
+        "set": set_record,
     }
     with results_folder_errors(shown):
         _inspect(shown, target, run_key, overwrite)  # refuse before creating anything
@@ -320,12 +329,13 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
 
 def _run_key_of(manifest: dict[str, Any]) -> dict[str, Any]:
     if isinstance(manifest.get("run"), dict):
-        return manifest["run"]
+        return {"set": {}, **manifest["run"]}  # written before --set existed: no settings
     return {  # a manifest written before the run key existed
         "scenario_hash": manifest.get("scenario_hash"),
         "seed": manifest.get("seed"),
         "replications": len(manifest.get("replications_requested") or []),
         "more": None,
+        "set": {},
     }
 
 
@@ -358,10 +368,23 @@ def _inspect(shown: Path, target: Path, run_key: dict[str, Any], overwrite: bool
             f"{old.get('seed')}, {old.get('replications')} replication(s), scenario hash "
             f"{str(old.get('scenario_hash'))[:12]}, status {manifest.get('status')}); this run "
             f"(seed {run_key['seed']}, {run_key['replications']} replication(s), scenario hash "
-            f"{run_key['scenario_hash'][:12]}) would replace it: add --overwrite to replace it, "
-            "or give another folder with --out",
+            f"{run_key['scenario_hash'][:12]}{_set_note(old, run_key)}) would replace it: add "
+            "--overwrite to replace it, or give another folder with --out",
         )
     return _Target("run", manifest)
+
+
+def _set_note(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """``", --set a=1 (the folder's run: none)"`` when the ``--set`` settings differ."""
+    if old.get("set") == new.get("set"):
+        return ""
+
+    def shown(sets: Any) -> str:
+        if not sets:
+            return "none"
+        return " ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in sets.items())
+
+    return f", --set {shown(new.get('set'))} (the folder's run: {shown(old.get('set'))})"
 
 
 # --- staging ----------------------------------------------------------------------------------

@@ -9,13 +9,15 @@ A sweep file is YAML (read safely, like scenario files)::
     seed: 2022                        # default: the base scenario's
     antithetic: false                 # pairs of replications (0, 1), (2, 3), ...
     overrides: {calendar.horizon_days: 180}          # applied to every point
-    variants: {baseline: {}, night: {caregivers.0.shifts.1.count: 2}}
-    grid: {bathing_centre.stations: [12, 16], home_bathing.teams.0.shifts.0.count: [4, 5]}
+    variants: {baseline: {}, night: {caregivers.cg_xiaodian.shifts.cover.count: 2}}
+    grid: {bathing_centre.stations: [12, 16], home_bathing.teams.home_core.shifts.0.count: [4, 5]}
     zip: {path.a: [1, 2, 3], path.b: [10, 20, 30]}   # varied together (equal lengths)
     sample: {method: lhs, n: 16, seed: 7,            # or sobol (n a power of 2)
              ranges: {bathing_centre.stations: {low: 8, high: 20, integer: true}}}
 
-Fields are named by dotted paths into the resolved base scenario (list items by index). The
+Fields are named by dotted paths into the resolved base scenario (list items by index, or by name
+for pools, teams and named shift groups: :mod:`carecap.sim.scenario.paths`); point labels show
+list items by name. The
 points are the product variants x grid x zip x sample (a missing block is one empty factor), in
 that order, the first factor varying slowest; they are numbered ``p0000``, ``p0001``, ...
 
@@ -29,14 +31,12 @@ the same seed and replication number, so all points see the same demand (common 
 from __future__ import annotations
 
 import copy
-import difflib
 import hashlib
 import inspect
 import itertools
 import json
 import math
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,8 +62,9 @@ from carecap.sim.scenario.loader import (
 )
 from carecap.sim.scenario.messages import show, validation_error_to_scenario_error
 from carecap.sim.scenario.model import Name, Scenario, apply_overrides
+from carecap.sim.scenario.paths import PATH_PATTERN as _PATH
+from carecap.sim.scenario.paths import PathError, list_items, named_path, resolve
 
-_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*$")
 RESERVED_PATHS = {"seed": "seed", "replications": "replications"}
 """Scenario fields a sweep sets itself (its own ``seed`` and ``replications``)."""
 BLOCKS = ("variants", "grid", "zip", "sample")
@@ -149,7 +150,7 @@ class SweepSpec(_Strict):
                 if not isinstance(path, str) or not _PATH.match(path):
                     raise ValueError(
                         f"{block}: {show(path)} is not a dotted field path such as "
-                        "bathing_centre.stations or caregivers.0.shifts.1.count"
+                        "bathing_centre.stations or caregivers.cg_xiaodian.shifts.1.count"
                     )
                 if path in RESERVED_PATHS:
                     raise ValueError(
@@ -197,7 +198,7 @@ class Point:
     point_id: str
     """``p0000``, ``p0001``, ... in expansion order."""
     label: str
-    """Short description of the varied values, e.g. ``stations=8, teams.0.shifts.0.count=2``."""
+    """Short description of the varied values, e.g. ``stations=8, home_core.shifts.0.count=2``."""
     overrides: dict[str, Any]
     """Every dotted path set on the base (sweep-level overrides included), in order."""
     parameters: dict[str, Any]
@@ -297,6 +298,7 @@ def load_sweep(path: str | os.PathLike[str]) -> Sweep:
             f"base scenario's replications ({replications}) is odd; set replications",
             line=locate(("antithetic",))[1],
         )
+    _same_field_twice(file, spec, base, locate)
     points = _build_points(file, spec, base, locate)
     return Sweep(
         file=file,
@@ -404,18 +406,28 @@ def sample_values(sample: Sample) -> list[dict[str, float | int]]:
     return rows
 
 
-def short_names(paths: list[str]) -> dict[str, str]:
+def short_names(paths: list[str], data: Mapping[str, Any] | None = None) -> dict[str, str]:
     """The shortest dotted suffix of each path that tells it apart from the others.
 
-    ``bathing_centre.stations`` -> ``stations``. A suffix keeps the name of every list it
-    indexes (``teams.0.shifts.0.count``, never ``shifts.0.count`` or ``0.count``), as an index
-    means nothing without its list.
+    ``bathing_centre.stations`` -> ``stations``. With the base scenario's ``data``, a list item
+    given by index is shown by its name where it has one (``home_bathing.teams.0.shifts.0.count``
+    -> ``home_core.shifts.0.count``). A suffix starts no later than the first list item: a named
+    item stands for itself (``home_core.shifts.0.count``), an index keeps the name of its list
+    (``teams.0.shifts.0.count``, never ``shifts.0.count`` or ``0.count``), as an index means
+    nothing without its list.
     """
     out: dict[str, str] = {}
-    split = {p: p.split(".") for p in paths}
+    shown = {p: named_path(data, p) if data is not None else p for p in paths}
+    split = {p: shown[p].split(".") for p in paths}
     for p, parts in split.items():
-        lists = [i for i in range(len(parts) - 1) if parts[i + 1].isdigit()]
-        shortest = len(parts) - lists[0] if lists else 1
+        items = list_items(data, shown[p]) if data is not None else [x.isdigit() for x in parts]
+        first = next((i for i, item in enumerate(items) if item), None)
+        if first is None:
+            shortest = 1
+        elif parts[first].isdigit():
+            shortest = len(parts) - first + 1
+        else:
+            shortest = len(parts) - first
         tail = parts
         for k in range(shortest, len(parts) + 1):
             tail = parts[-k:]
@@ -426,7 +438,7 @@ def short_names(paths: list[str]) -> dict[str, str]:
 
 
 def point_label(parameters: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    """``"night, stations=8, teams.0.shifts.0.count=2"`` (``variant`` by its name alone)."""
+    """``"night, stations=8, home_core.shifts.0.count=2"`` (``variant`` by its name alone)."""
     bits = []
     for key, value in parameters.items():
         if key == "variant":
@@ -436,11 +448,51 @@ def point_label(parameters: Mapping[str, Any], names: Mapping[str, str]) -> str:
     return ", ".join(bits) or "base"
 
 
+def _same_field_twice(file: Path, spec: SweepSpec, base: Scenario, locate) -> None:
+    """Refuse two spellings of one field (``caregivers.0...`` and ``caregivers.cg_a...``) where
+    one would silently hide the other: both varied, one set and one varied, or both in one
+    block. (The same spelling twice is checked by :class:`SweepSpec`.)"""
+    data = base.model_dump(mode="json", by_alias=True)
+    written: list[tuple[str, str]] = [("overrides", p) for p in spec.overrides]
+    for name, ov in (spec.variants or {}).items():
+        written += [(f"variants.{name}", p) for p in ov]
+    written += [("grid", p) for p in spec.grid or {}]
+    written += [("zip", p) for p in spec.zip_ or {}]
+    written += [("sample.ranges", p) for p in (spec.sample.ranges if spec.sample else {})]
+    varied = ("grid", "zip", "sample.ranges")
+    seen: dict[tuple[str, ...], tuple[str, str]] = {}
+    for block, path in written:
+        try:
+            concrete = resolve(data, path)[2]
+        except PathError:
+            continue  # reported, with the point, when the points are built
+        if concrete in seen:
+            first_block, first = seen[concrete]
+            clash = first != path and (
+                block == first_block or block in varied or first_block in varied
+            )
+            if clash:
+                line, column = locate((*block.split(".", 1), path))[1:]
+                raise ScenarioError(
+                    file,
+                    f"{block}.{path}",
+                    f"{path} is the same field as {first} (in {first_block}); name it one way "
+                    "only, or one setting would silently hide the other",
+                    line=line,
+                    column=column,
+                )
+        else:
+            seen[concrete] = (block, path)
+
+
 def _build_points(file: Path, spec: SweepSpec, base: Scenario, locate) -> list[Point]:
     base_data = base.model_dump(mode="json", by_alias=True)
     factors = _factors(spec)
     combos = list(itertools.product(*factors))
-    names = short_names([k for params, _ in (combos[0] if combos else ()) for k in params])
+    names = short_names(
+        [k for params, _ in (combos[0] if combos else ()) for k in params if k != "variant"],
+        base_data,
+    )
     bad_paths: dict[tuple[str, str], list] = {}  # (block, path) -> [message, first point, count]
     bad_values: dict[tuple[str, str], list] = {}  # (field path, message) -> [problem, count]
     points: list[Point] = []
@@ -461,7 +513,7 @@ def _build_points(file: Path, spec: SweepSpec, base: Scenario, locate) -> list[P
             except KeyError as exc:
                 broken = True
                 entry = bad_paths.setdefault(
-                    (block, path), [_path_message(data, exc, base.name), where, 0]
+                    (block, path), [_path_message(exc, base.name), where, 0]
                 )
                 entry[2] += 1
         if broken:
@@ -499,21 +551,13 @@ def _build_points(file: Path, spec: SweepSpec, base: Scenario, locate) -> list[P
     return points
 
 
-def _path_message(data: dict, exc: KeyError, base_name: str) -> str:
-    """The ``KeyError`` of :func:`apply_overrides` as a sentence, with a "did you mean" hint."""
+def _path_message(exc: KeyError, base_name: str) -> str:
+    """The :class:`~carecap.sim.scenario.paths.PathError` of :func:`apply_overrides` as a
+    sentence naming the base scenario (its "did you mean" hint kept)."""
+    if isinstance(exc, PathError):
+        return f"{exc.at} does not exist in base scenario '{base_name}': {exc.reason}"
     text = str(exc.args[0]) if exc.args else str(exc)
-    here, _, why = text.partition(": ")
-    *parents, last = here.split(".")
-    node: Any = data
-    for key in parents:
-        node = node[int(key)] if isinstance(node, list) else node.get(key)
-    where = f"base scenario '{base_name}'"
-    if isinstance(node, dict) and why == "no such field":
-        close = difflib.get_close_matches(last, list(node), n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        inside = ".".join(parents) or "the top level"
-        return f"{here} does not exist in {where}; {hint}fields of {inside}: {', '.join(node)}"
-    return f"{here} does not exist in {where}: {why}"
+    return f"{text} (base scenario '{base_name}')"
 
 
 def _content_hash(

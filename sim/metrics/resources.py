@@ -21,22 +21,45 @@ vans (transport)   share      seat time from pick-up to back home / (seats x the
                               opening time): vans run while the centre is open
 =================  =========  ===========================================================
 
-Cost (only when the scenario has ``costs``; service ``all``, slice ``all``), every figure scaled
-from the window to a year (x 365 / window days):
+Cost (only when the scenario has ``costs``), every figure over the window ``[warm-up, horizon)``
+and scaled to a budget year (x 365 / window days). Service ``all``, slice ``all``:
 
 =============================  ==============  ====================================================
 metric                         unit            meaning
 =============================  ==============  ====================================================
 caregiver_hours_per_year       hours/year      on-shift hours of all caregivers
+caregiver_fte                  FTE             caregiver hours / ``hours_per_fte_year``
 bath_team_hours_per_year       hours/year      on-shift hours of all bathing teams (team-hours)
+bath_team_fte                  team-FTE        team hours / ``hours_per_fte_year`` (whole teams:
+                                               times the team size for staff)
 station_open_hours_per_year    hours/year      open hours summed over the centre's stations
+van_hours_per_year             hours/year      van operating hours: the centre's opening hours x
+                                               ``vans.count`` (0 without vans)
+beds_mean                      beds            mean number of bed holders present in the window
+                                               (time-weighted: bed-days in the window / its days)
+elders_served                  elders          distinct elders with at least one request (any
+                                               service) started in the window
 cost_per_year_caregivers       <currency>/year caregiver hours x ``caregiver_per_hour``
 cost_per_year_bath_teams       <currency>/year team hours x ``bath_team_per_hour``
 cost_per_year_stations         <currency>/year station open hours x ``station_per_open_hour``
+cost_per_year_vans             <currency>/year van hours x ``van_per_hour``
 cost_per_year_services         <currency>/year sum over services of ``per_service`` x requests
                                                whose service started in the window
-cost_per_year                  <currency>/year the four above together
+cost_per_year_capital          <currency>/year ``capital.centre_per_year`` (with a centre) +
+                                               (``capital.bed_fitout_per_bed_year`` +
+                                               ``capital.platform_per_bed_year``) x beds_mean
+cost_per_year                  <currency>/year the six above together
+cost_per_bed_year              <currency>/bed- cost_per_year / beds_mean (NaN with no beds)
+                               year
+cost_per_elder_served          <currency>/     the window's cost / elders_served, i.e.
+                               elder           cost_per_year x (window days / 365) /
+                                               elders_served (NaN when none was served); for a
+                                               one-year window: cost_per_year / elders_served
 =============================  ==============  ====================================================
+
+Per staff pool (slice ``pool``, service as for utilisation: caregiver pools ``care``, team
+pools ``home_bath``): ``hours_per_year`` (on-shift hours, hours/year) and ``fte`` (those hours /
+``hours_per_fte_year``; unit ``FTE`` for caregivers, ``team-FTE`` for bathing teams).
 """
 
 from __future__ import annotations
@@ -101,19 +124,48 @@ def utilisation_metrics(records: ReplicationRecords, window: Window) -> pd.DataF
     return to_frame([block(service, "pool", pools, "utilisation", util, "share")])
 
 
+def bed_mean(records: ReplicationRecords, window: Window) -> float:
+    """Mean number of bed holders present in the window: the overlap of each bed holder's stay
+    ``[enrol_min, exit_min)`` with the window, summed, over the window's length."""
+    elders = records.elders
+    if window.length_min <= 0 or len(elders) == 0:
+        return 0.0
+    bed = elders["has_bed"].to_numpy(bool)
+    stay = window.overlap_min(
+        elders["enrol_min"].to_numpy(np.float64)[bed], elders["exit_min"].to_numpy(np.float64)[bed]
+    )
+    return float(stay.sum() / window.length_min)
+
+
+def centre_open_min(scenario: Scenario, window: Window) -> float:
+    """Minutes the bathing centre is open inside the window (0 without a centre)."""
+    centre = scenario.bathing_centre
+    if centre is None:
+        return 0.0
+    spans = np.array(
+        centre.hours.intervals(scenario.calendar.start_date.weekday(), window.end_min)
+    ).reshape(-1, 2)
+    return float(window.overlap_min(spans[:, 0], spans[:, 1]).sum())
+
+
+STAFF_KINDS = {"caregiver": "FTE", "team": "team-FTE"}
+"""Unit kinds reported as staff (hours and FTE per pool), with the unit of their FTE."""
+
+
 def cost_metrics(records: ReplicationRecords, scenario: Scenario, window: Window) -> pd.DataFrame:
-    """Staff-hours and costs per year (see the module docstring); empty without ``costs``."""
+    """Staff-hours, FTE, beds, elders served and costs per year (see the module docstring);
+    empty without ``costs``."""
     costs = scenario.costs
     if costs is None or window.days <= 0:
         return to_frame([])
     per_year = ANNUAL_DAYS / window.days
-    kind = as_codes(records.units["kind"], list(UNIT_KINDS))
+    units = records.units
+    unit_hours = _on_shift_min_by_unit(records, window) / 60.0 * per_year
+    kind = as_codes(units["kind"], list(UNIT_KINDS))
     hours_by_kind = np.bincount(
-        kind[kind >= 0],
-        weights=_on_shift_min_by_unit(records, window)[kind >= 0] / 60.0,
-        minlength=len(UNIT_KINDS),
+        kind[kind >= 0], weights=unit_hours[kind >= 0], minlength=len(UNIT_KINDS)
     )
-    hours = dict(zip(UNIT_KINDS, hours_by_kind * per_year, strict=True))
+    hours = dict(zip(UNIT_KINDS, hours_by_kind, strict=True))
 
     req = records.requests
     start = req["start_min"].to_numpy(np.float64)
@@ -121,23 +173,69 @@ def cost_metrics(records: ReplicationRecords, scenario: Scenario, window: Window
     svc = as_codes(req["service"], list(SERVICES))
     counts = np.bincount(svc[delivered & (svc >= 0)], minlength=len(SERVICES))
     services = sum(rate * counts[SERVICES.index(s)] for s, rate in costs.per_service.items())
+    elders_served = int(pd.unique(req["elder_id"].to_numpy()[delivered]).size)
+
+    centre = scenario.bathing_centre
+    vans = centre.vans.count if centre is not None and centre.vans is not None else 0
+    van_hours = centre_open_min(scenario, window) / 60.0 * vans * per_year
+    beds = bed_mean(records, window)
+    capital = costs.capital
+    centre_capital = capital.centre_per_year if centre is not None else 0.0
+    per_bed = capital.bed_fitout_per_bed_year + capital.platform_per_bed_year
 
     parts = {
         "cost_per_year_caregivers": hours["caregiver"] * costs.caregiver_per_hour,
         "cost_per_year_bath_teams": hours["team"] * costs.bath_team_per_hour,
         "cost_per_year_stations": hours["station"] * costs.station_per_open_hour,
+        "cost_per_year_vans": van_hours * costs.van_per_hour,
         "cost_per_year_services": float(services) * per_year,
+        "cost_per_year_capital": centre_capital + per_bed * beds,
     }
+    total = sum(parts.values())
     money = f"{costs.currency}/year"
+    fte = costs.hours_per_fte_year
     metrics = [
         ("caregiver_hours_per_year", hours["caregiver"], "hours/year"),
+        ("caregiver_fte", hours["caregiver"] / fte, "FTE"),
         ("bath_team_hours_per_year", hours["team"], "hours/year"),
+        ("bath_team_fte", hours["team"] / fte, "team-FTE"),
         ("station_open_hours_per_year", hours["station"], "hours/year"),
+        ("van_hours_per_year", van_hours, "hours/year"),
+        ("beds_mean", beds, "beds"),
+        ("elders_served", float(elders_served), "elders"),
         *((name, value, money) for name, value in parts.items()),
-        ("cost_per_year", sum(parts.values()), money),
+        ("cost_per_year", total, money),
+        ("cost_per_bed_year", total / beds if beds > 0 else np.nan, f"{costs.currency}/bed-year"),
+        (
+            "cost_per_elder_served",
+            total / per_year / elders_served if elders_served else np.nan,
+            f"{costs.currency}/elder",
+        ),
     ]
     name, value, unit = zip(*metrics, strict=True)
-    return to_frame([block(ALL, ALL, ALL, list(name), list(value), list(unit))])
+    blocks = [block(ALL, ALL, ALL, list(name), list(value), list(unit))]
+    blocks += _staff_blocks(units, unit_hours, fte)
+    return to_frame(blocks)
+
+
+def _staff_blocks(units: pd.DataFrame, unit_hours: np.ndarray, fte: float) -> list:
+    """``hours_per_year`` and ``fte`` per caregiver or team pool (slice ``pool``)."""
+    if len(units) == 0:
+        return []
+    pools = list(dict.fromkeys(units["pool"].astype(str)))
+    unit_pool = as_codes(units["pool"], pools)
+    kinds = units.groupby(unit_pool)["kind"].first().astype(str).reindex(range(len(pools)))
+    pool_hours = np.bincount(unit_pool, weights=unit_hours, minlength=len(pools))
+    staff = [i for i, k in enumerate(kinds) if k in STAFF_KINDS]
+    if not staff:
+        return []
+    names = [pools[i] for i in staff]
+    service = [KIND_SERVICE[kinds[i]] for i in staff]
+    h = pool_hours[staff]
+    return [
+        block(service, "pool", names, "hours_per_year", h, "hours/year"),
+        block(service, "pool", names, "fte", h / fte, [STAFF_KINDS[kinds[i]] for i in staff]),
+    ]
 
 
 def van_seat_metrics(
@@ -157,11 +255,7 @@ def van_seat_metrics(
     start = req["start_min"].to_numpy()[mine]
     back = (req["end_min"] + req["travel_min"]).to_numpy()[mine]
     seats = centre.vans.count * centre.vans.seats
-    open_spans = np.array(
-        centre.hours.intervals(scenario.calendar.start_date.weekday(), window.end_min)
-    ).reshape(-1, 2)
-    open_min = window.overlap_min(open_spans[:, 0], open_spans[:, 1]).sum()
-    capacity = seats * open_min
+    capacity = seats * centre_open_min(scenario, window)
     util = window.overlap_min(start, back).sum() / capacity if capacity > 0 else np.nan
     return to_frame(
         [block(["transport"], "pool", ["vans"], "utilisation", np.array([util]), "share")]

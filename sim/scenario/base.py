@@ -62,6 +62,16 @@ def positive_interval(dist, where: str):
     return dist
 
 
+ShiftName = Annotated[
+    str, Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]*[A-Za-z_\-][A-Za-z0-9_\-]*$")
+]
+"""A shift group's name: like :data:`Name`, but not digits only (a key of digits in a dotted
+path is a list index)."""
+
+
 class Shift(Frozen):
+    name: ShiftName | None = None
+    """Optional; unique within the pool. Names the shift group in dotted paths
+    (``caregivers.cg_xiaodian.shifts.day.count``)."""
     count: UnitCount
     hours: WeeklySchedule

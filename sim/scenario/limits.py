@@ -81,6 +81,10 @@ MAX_COST = 1e9
 """Any unit cost (per hour, per open hour, per service), in the scenario's currency: a billion is
 no real price, and annual totals stay far from overflow."""
 
+MAX_HOURS_PER_FTE_YEAR = 8784.0
+"""Paid hours of one full-time equivalent in a year: at most every hour of a leap year (366 x 24);
+a real contract is about 1,700-2,100."""
+
 # --- files -------------------------------------------------------------------------------------
 
 MAX_FILE_BYTES = 1 << 20

@@ -21,6 +21,19 @@ Merge rules (child over base, applied along a chain of any length):
   keep the lognormal's ``mean`` and ``sd``; new opening hours would otherwise keep the base's
   other days). A child mapping without ``dist`` (``{sd: 20}``) still merges into the base's.
 
+After the chain is merged, a file's ``set:`` block sets dotted field paths, in order (each
+file's right after it is merged over its bases)::
+
+    extends: taiyuan-2022.yaml
+    name: taiyuan-more-day-staff
+    set:
+      caregivers.cg_xiaodian.shifts.day.count: 8    # a list item by name (or index: .0.)
+      bathing_centre.stations: 18
+
+Paths are resolved by :mod:`carecap.sim.scenario.paths` (the resolver of sweeps and ``--set``);
+a key a mapping lacks is added (validation then refuses one that is no field). A path that cannot
+be followed, or a value the model rejects, is reported at the ``set:`` entry's file and line.
+
 Every problem raises :class:`~carecap.sim.errors.ScenarioError` naming the file and line where the
 bad
 text is written (which may be a base file), the dotted field path, the bad value and what is
@@ -44,8 +57,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from carecap.sim.errors import FileRef, ScenarioError
 from carecap.sim.scenario import limits
-from carecap.sim.scenario.messages import Locator, validation_error_to_scenario_error
+from carecap.sim.scenario.messages import Locator, show, validation_error_to_scenario_error
 from carecap.sim.scenario.model import Scenario
+from carecap.sim.scenario.paths import PATH_PATTERN, PathError, set_path
 from carecap.sim.scenario.yaml_core import (
     CoreLoader,
     FileProblem,
@@ -56,6 +70,7 @@ from carecap.sim.scenario.yaml_core import (
 
 __all__ = [
     "EXTENDS",
+    "SET",
     "ScenarioError",
     "load_scenario",
     "load_scenario_data",
@@ -66,6 +81,8 @@ __all__ = [
 
 EXTENDS = "extends"
 """Top-level key naming the file a scenario starts from."""
+SET = "set"
+"""Top-level key of dotted-path settings applied after ``extends:`` is resolved."""
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)"
@@ -99,7 +116,8 @@ def load_scenario_with_sources(path: str | os.PathLike[str]) -> tuple[Scenario, 
 
 
 def load_scenario_data(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The merged mapping of the scenario at ``path`` (``extends:`` applied and removed).
+    """The merged mapping of the scenario at ``path`` (``extends:`` and ``set:`` applied and
+    removed).
 
     Not validated: use :func:`validate_scenario_data` or :func:`load_scenario` for that.
 
@@ -347,9 +365,16 @@ class _Chain:
     top: Path
     docs: list[_Document]
     data: dict[str, Any]
+    origins: dict[tuple[str, ...], tuple[Path, Position]] = field(default_factory=dict)
+    """Fields given by a ``set:`` entry (concrete paths, list items by index): where the entry
+    is written."""
 
     def locate(self, path: tuple[str, ...]) -> tuple[FileRef, int | None, int | None]:
         """Where the value at ``path`` of the merged data is written (file, line, column)."""
+        for k in range(len(path), 0, -1):  # a value set by `set:` (or inside one) is written there
+            if path[:k] in self.origins:
+                file, (line, column) = self.origins[path[:k]]
+                return file, line, column
         candidates = self.docs
         found: tuple[Path, Position | None] = (self.top, None)
         for k in range(1, len(path) + 1):
@@ -428,12 +453,88 @@ def _load_chain(path: Path) -> _Chain:
             exc.loaded_file = top  # the problem is in the base file, met while loading top
             raise
 
-    # merge from the root base towards the file loaded
-    data = _own(docs[-1])
+    # merge from the root base towards the file loaded; each file's `set:` right after it
+    origins: dict[tuple[str, ...], tuple[Path, Position]] = {}
+    data = copy.deepcopy(_own(docs[-1]))
+    _apply_set(docs[-1], data, origins, top)
     for doc in reversed(docs[:-1]):
-        data = _merge(data, _own(doc))
-    return _Chain(top, docs, data)
+        data = copy.deepcopy(_merge(data, _own(doc)))
+        for where in [o for o in origins if _rewritten(doc, o)]:
+            del origins[where]
+        _apply_set(doc, data, origins, top)
+    return _Chain(top, docs, data, origins)
 
 
 def _own(doc: _Document) -> dict[str, Any]:
-    return {k: v for k, v in doc.data.items() if k != EXTENDS}
+    return {k: v for k, v in doc.data.items() if k not in (EXTENDS, SET)}
+
+
+def _rewritten(doc: _Document, path: tuple[str, ...]) -> bool:
+    """Whether ``doc`` writes the value at ``path`` itself (or a single value around it), so
+    a base's ``set:`` no longer decides it."""
+    for k in range(1, len(path) + 1):
+        if path[:k] in doc.positions:
+            value = doc.value_at(path[:k])
+            if k == len(path) or not isinstance(value, dict) or _atomic(value):
+                return True
+    return False
+
+
+def _apply_set(
+    doc: _Document,
+    data: dict[str, Any],
+    origins: dict[tuple[str, ...], tuple[Path, Position]],
+    top: Path,
+) -> None:
+    """Apply ``doc``'s ``set: {dotted.path: value}`` to the merged ``data``, in order."""
+    block = doc.data.get(SET, _MISSING)
+    if block is _MISSING or block is None:
+        return
+    line, column = doc.positions.get((SET,), (1, 1))  # always known: set: is a key of this document
+    if not isinstance(block, dict):
+        raise ScenarioError(
+            doc.path,
+            SET,
+            f"got {show(block)}; expected a mapping of dotted field paths to values, e.g. "
+            "set: {caregivers.cg_xiaodian.shifts.0.count: 6}",
+            line=line,
+            column=column,
+            loaded_file=top,
+        )
+    for path, value in block.items():
+        where = doc.positions.get((SET, str(path)), (line, column))
+        if not isinstance(path, str) or not PATH_PATTERN.match(path):
+            raise ScenarioError(
+                doc.path,
+                SET,
+                f"{show(path)} is not a dotted field path such as bathing_centre.stations or "
+                "caregivers.cg_xiaodian.shifts.0.count",
+                line=where[0],
+                column=where[1],
+                loaded_file=top,
+            )
+        if path.split(".")[0] in (EXTENDS, SET):
+            raise ScenarioError(
+                doc.path,
+                f"{SET}.{path}",
+                f"'{path.split('.')[0]}' cannot be set by set: (write it as a top-level key)",
+                line=where[0],
+                column=where[1],
+                loaded_file=top,
+            )
+        created: list[tuple[str, ...]] = []
+        try:
+            concrete = set_path(data, path, copy.deepcopy(value), create=True, created=created)
+        except PathError as exc:
+            raise ScenarioError(
+                doc.path,
+                f"{SET}.{path}",
+                f"{exc.at}: {exc.reason}",
+                line=where[0],
+                column=where[1],
+                loaded_file=top,
+            ) from None
+        for below in [o for o in origins if o[: len(concrete)] == concrete]:
+            del origins[below]
+        for c in [*created, concrete]:
+            origins[c] = (doc.path, where)

@@ -290,10 +290,16 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
+    """The closest of ``choices`` to ``word`` (a likely typo), or None when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _hint(word: str, choices: Sequence[str]) -> str:
     """``"; did you mean 'x'? "`` for the closest of ``choices``, else ``". "``."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'? " if close else ". "
+    close = did_you_mean(word, choices)
+    return f"; did you mean '{close}'? " if close else ". "
 
 
 def _number(x: Any) -> str:
@@ -311,6 +317,8 @@ def _message(err: ErrorDetails, walk: _Walk) -> str:
         return f"the required key '{last}' is missing"
     if kind == "extra_forbidden":
         allowed = _field_names(walk.parent) if _is_model(walk.parent) else []
+        if len(walk.path) == 1 and getattr(walk.parent, "__name__", "") == "Scenario":
+            allowed += ["extends", "set"]  # loader keys, removed before validation
         if not allowed:
             return f"unknown key '{last}'"
         return f"unknown key '{last}'{_hint(last, allowed)}Allowed keys here: {', '.join(allowed)}"
@@ -342,6 +350,11 @@ def _message(err: ErrorDetails, walk: _Walk) -> str:
     if kind == "string_type":
         return f"{got} ({_kind(value)}); expected text"
     if kind == "string_pattern_mismatch":
+        if isinstance(value, str) and value.isdigit():
+            return (
+                f"{got}, which is not a valid name here: a shift name must not be digits only "
+                "(a key of digits in a dotted path is a list index)"
+            )
         return f"{got}, which is not a valid name: {_NAME_RULE}"
     if kind == "string_too_short":
         return f"{got}; it must not be empty"

@@ -27,6 +27,7 @@ from carecap.sim.scenario.base import (
     Probability,
     check_shares,
 )
+from carecap.sim.scenario.paths import set_path
 from carecap.sim.services.alarm import AlarmService
 from carecap.sim.services.bathing import BathService, Routing
 from carecap.sim.services.care_visit import CareVisitService, LevelVisitPlan
@@ -41,9 +42,11 @@ __all__ = [
     "BathService",
     "BathTeamPool",
     "BathingCentre",
+    "Capital",
     "CareVisitService",
     "CaregiverPool",
     "CaregiverShift",
+    "Costs",
     "HomeBathing",
     "LevelVisitPlan",
     "Name",
@@ -149,14 +152,43 @@ class Services(Frozen):
     bath: BathService | None = None
 
 
+class Capital(Frozen):
+    """Capital costs, annualised (depreciation plus financing, per year), in ``currency``."""
+
+    centre_per_year: Cost = 0.0
+    """The bathing centre (building or lease, fit-out, bathing equipment; the vans are in
+    ``van_per_hour``), per year; counted only when the scenario has a ``bathing_centre``."""
+    bed_fitout_per_bed_year: Cost = 0.0
+    """Fitting a home as a family care bed (care bed, grab bars, alarm sensors), per bed-year:
+    times the mean number of bed holders present in the window."""
+    platform_per_bed_year: Cost = 0.0
+    """The monitoring platform (software, call centre, sensor connectivity), per bed-year: times
+    the mean number of bed holders present in the window."""
+
+
 class Costs(Frozen):
+    """Unit costs; every cost metric is per year (see :mod:`carecap.sim.metrics.resources`)."""
+
     currency: str = "CNY"
     caregiver_per_hour: Cost = 0.0
+    """Per on-shift caregiver hour."""
     bath_team_per_hour: Cost = 0.0
+    """Per on-shift home-bathing team hour (the whole team)."""
     station_per_open_hour: Cost = 0.0
+    """Per open hour of each centre station."""
+    van_per_hour: Cost = 0.0
+    """Per van operating hour, vehicle and driver: a van operates while the centre is open
+    (``bathing_centre.hours`` x ``vans.count``); nothing without ``vans``."""
     per_service: dict[Literal["care_visit", "alarm", "centre_bath", "home_bath"], Cost] = Field(
         default_factory=dict
     )
+    """Per service started in the window."""
+    capital: Capital = Field(default_factory=Capital)
+    hours_per_fte_year: Annotated[
+        float, Field(gt=0, le=limits.MAX_HOURS_PER_FTE_YEAR, allow_inf_nan=False)
+    ] = 1920.0
+    """Paid hours of one full-time equivalent (FTE) a year, to report staff as FTE per pool.
+    Default 1,920 h = 48 weeks x 40 h (ASSUMPTION: after leave and public holidays)."""
 
 
 # --- the scenario ----------------------------------------------------------------------------
@@ -200,33 +232,19 @@ class Scenario(Frozen):
 
 
 def apply_overrides(data: dict, overrides: dict[str, object]) -> dict:
-    """Set dotted paths (``caregivers.0.shifts.1.count``) in a scenario mapping, in place.
+    """Set dotted paths in a scenario mapping, in place, in order; returns ``data``.
 
-    Raises ``KeyError`` naming the path when it does not lead to an existing field (a typo, a
-    list index out of range, or a section that is absent in this scenario).
+    A list item is named by its index or, for lists of named things (caregiver pools,
+    home-bathing teams, named shift groups), by its name: ``caregivers.0.shifts.1.count`` and
+    ``caregivers.cg_xiaodian.shifts.cover.count`` are the same field in the Taiyuan baseline
+    (:mod:`carecap.sim.scenario.paths`).
+
+    Raises :class:`~carecap.sim.scenario.paths.PathError` (a ``KeyError``) naming the path when
+    it does not lead to an existing field (a typo, a list index out of range, an unknown name, or
+    a section that is absent in this scenario), with the nearest names.
     """
     for path, value in overrides.items():
-        node: object = data
-        *parents, last = path.split(".")
-        for depth, key in enumerate([*parents, last]):
-            here = ".".join([*parents, last][: depth + 1])
-            if isinstance(node, list):
-                if not key.isdigit() or int(key) >= len(node):
-                    raise KeyError(f"{here}: no list item {key!r} (the list has {len(node)})")
-                if depth < len(parents):
-                    node = node[int(key)]
-                else:
-                    node[int(key)] = value
-            elif isinstance(node, dict) and key in node:
-                if depth < len(parents):
-                    node = node[key]
-                else:
-                    node[key] = value
-            else:
-                absent = (
-                    "the section is absent in this scenario" if node is None else "no such field"
-                )
-                raise KeyError(f"{here}: {absent}")
+        set_path(data, path, value)
     return data
 
 
@@ -414,6 +432,17 @@ class _References:
             )
 
     def _pool(self, pool, where: str) -> None:
+        seen: dict[str, int] = {}
+        for j, shift in enumerate(pool.shifts):
+            if shift.name is None:
+                continue
+            if shift.name in seen:
+                raise ValueError(
+                    f"{where}.shifts.{j}.name: the name {shift.name!r} is already used by "
+                    f"{where}.shifts.{seen[shift.name]}; shift names must be unique within a pool "
+                    "(they name the shift group in dotted paths)"
+                )
+            seen[shift.name] = j
         if pool.districts != ALL and not pool.districts:
             raise ValueError(
                 f"{where}.districts: the list is empty, so this pool would be paid for but serve "

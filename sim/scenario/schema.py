@@ -1,11 +1,10 @@
 """JSON Schema of the scenario file format, for editors that validate and complete YAML.
 
 Generated from :class:`~carecap.sim.scenario.model.Scenario`, then adjusted so that it describes
-what authors
-*write* rather than the validated objects: ``extends:`` is allowed at the top level, a bare number
-stands for a fixed distribution, and weekly schedules are ``always`` or a mapping of days to
-``"HH:MM-HH:MM"`` spans. Point an editor at it, e.g. with a first line
-``# yaml-language-server: $schema=carecap-scenario.schema.json``.
+what authors *write* rather than the validated objects: ``extends:`` and ``set:`` are allowed at
+the top level, a bare number stands for a fixed distribution, and weekly schedules are
+``always`` or a mapping of days to ``"HH:MM-HH:MM"`` spans. Point an editor at it, e.g. with a
+first line ``# yaml-language-server: $schema=carecap-scenario.schema.json``.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from typing import Any
 
 from carecap.sim.scenario.distributions import DIST_NAMES
 from carecap.sim.scenario.model import Scenario
+from carecap.sim.scenario.paths import PATH_PATTERN
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -55,6 +55,16 @@ def scenario_json_schema() -> dict[str, Any]:
                 "Scenario file this one starts from (relative to this file); mappings merge, "
                 "other values replace, null removes a key."
             ),
+        },
+        "set": {
+            "type": "object",
+            "title": "Set",
+            "description": (
+                "Dotted field paths and their values, applied after extends: is resolved, e.g. "
+                "{caregivers.cg_xiaodian.shifts.0.count: 6}; a list item by index or, for pools, "
+                "teams and named shift groups, by name."
+            ),
+            "propertyNames": {"pattern": PATH_PATTERN.pattern},
         },
         **schema["properties"],
     }

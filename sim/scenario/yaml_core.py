@@ -48,7 +48,7 @@ from yaml.scanner import Scanner
 
 from carecap.sim.scenario import limits
 
-__all__ = ["CoreLoader", "FileProblem", "LimitExceeded", "precheck", "read_text"]
+__all__ = ["CoreLoader", "FileProblem", "LimitExceeded", "parse_value", "precheck", "read_text"]
 
 _INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT = re.compile(
@@ -413,3 +413,30 @@ class CoreLoader(Reader, Scanner, Parser, _BoundedComposer, _CoreConstructor, _C
         _BoundedComposer.__init__(self)
         _CoreConstructor.__init__(self)
         _CoreResolver.__init__(self)
+
+
+def parse_value(text: str) -> Any:
+    """One value written in YAML (a scalar or a flow collection such as ``[1, 2]`` or
+    ``{dist: fixed, value: 3}``), read as scenario files are: YAML 1.2 core scalars, plain data
+    only, bounded. An empty text is null.
+
+    Raises:
+        ValueError: the text is not one YAML value (the message says why).
+    """
+    if "\n" in text or "\r" in text:
+        raise ValueError("a value is one line of YAML")
+    if len(text) > limits.MAX_FILE_BYTES:
+        raise ValueError("the value is too long")
+    loader = CoreLoader(text)
+    try:
+        precheck(text)
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        problem = exc.problem or exc.context or "cannot be parsed"
+        if "could not determine a constructor" in problem:
+            problem = "YAML tags are not allowed: plain data only"
+        raise ValueError(f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ValueError(f"invalid YAML: {exc}".replace("\n", " ")) from None
+    finally:
+        loader.dispose()
