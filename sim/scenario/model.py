@@ -29,6 +29,7 @@ from carecap.sim.services.care_visit import CareVisitService, LevelVisitPlan
 from carecap.sim.services.caregivers import CaregiverPool, CaregiverShift
 from carecap.sim.services.centre_bath import BathingCentre, Vans
 from carecap.sim.services.home_bath import BathTeamPool, HomeBathing
+from carecap.sim.services.registry import CODES as SERVICES
 
 __all__ = [
     "ALL",
@@ -49,8 +50,6 @@ __all__ = [
     "Vans",
 ]
 
-SERVICES = ("care_visit", "alarm", "centre_bath", "home_bath")
-"""Service codes, in the order of their integer ids in the records."""
 
 # --- calendar and run -----------------------------------------------------------------------
 
