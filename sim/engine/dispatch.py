@@ -1,10 +1,11 @@
-"""Units at work: starting a request, finishing it, offering a free unit the best waiting request,
-van seats, and scheduling callbacks on the SimPy clock.
+"""Requests and units at work: a new request starts at once or queues, a unit starts a request
+and finishes it, a free unit takes the best waiting request, van seats, give-ups, and scheduling
+callbacks on the SimPy clock.
 
-:class:`Dispatch` is the half of :class:`~carecap.sim.engine.kernel.CareSystem` that moves units;
-the kernel adds the requests, the processes and the run. It expects ``env``, ``log``, ``dur``,
-``busy`` and ``shift_end`` set by the kernel, and calls the kernel's ``_after`` when a request
-closes.
+:class:`Dispatch` is the half of :class:`~carecap.sim.engine.kernel.CareSystem` that moves
+requests and units; the kernel adds the service handlers' entry point, the processes and the run.
+It expects ``env``, ``log``, ``dur``, ``busy``, ``shift_end``, ``pending``, ``tier_of`` and
+``end_min`` set by the kernel, and calls the kernel's ``_after`` when a request closes.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 import heapq
 import math
 
+from carecap.sim.engine.giveup import GiveUpClock
 from carecap.sim.engine.pools import Pool
-from carecap.sim.engine.records import IN_SERVICE, SERVED
+from carecap.sim.engine.records import ABANDONED, IN_SERVICE, SERVED, WAITING
 
 
 def exact_delay(now: float, time_min: float) -> float:
@@ -34,7 +36,57 @@ def exact_delay(now: float, time_min: float) -> float:
 
 
 class Dispatch:
-    """Service starts and ends, and the clock's callbacks (SimPy's public API only)."""
+    """Requests joining queues, service starts and ends, give-ups, and the clock's callbacks
+    (SimPy's public API only)."""
+
+    def _new_request(
+        self,
+        service: int,
+        elder: int,
+        now: float,
+        travel: float,
+        dur: float,
+        pool: Pool,
+        rank: int,
+        give_up: GiveUpClock | None,
+    ) -> int:
+        log = self.log
+        rid = log.new(service, elder, now)
+        log.travel[rid] = travel
+        self.dur.append(dur)
+        if elder in self.pending:
+            self.pending[elder].append(rid)
+        if pool.seat_free(now):
+            unit = pool.take_idle(now, self.busy, rank)
+            if unit >= 0:
+                self._start(rid, unit, pool, now)
+                return rid
+        elif pool.idle:
+            self._wake_on_seat(pool)
+        pool.push((rank, self.tier_of[elder], now, rid))
+        if give_up is not None:
+            give_up.add(rid, pool)
+        return rid
+
+    def _clock(self, patience_min: float | None) -> GiveUpClock | None:
+        if not patience_min:
+            return None
+        outcome = self.log.outcome
+        return GiveUpClock(
+            patience_min,
+            self.end_min,
+            lambda: self.env.now,
+            self.at,
+            lambda rid: outcome[rid] == WAITING,
+            self._give_up,
+        )
+
+    def _give_up(self, rid: int, pool: Pool) -> None:
+        log = self.log
+        log.outcome[rid] = ABANDONED
+        log.end[rid] = self.env.now
+        pool.live -= 1
+        self._after(rid)
 
     def _start(self, rid: int, unit: int, pool: Pool, now: float | None = None) -> None:
         """Unit ``unit`` starts request ``rid``; ``now`` is the logical time (a request started

@@ -60,7 +60,6 @@ import simpy
 from carecap.sim.engine.capacity import Capacity
 from carecap.sim.engine.demand import DemandPlan
 from carecap.sim.engine.dispatch import Dispatch, exact_delay
-from carecap.sim.engine.giveup import GiveUpClock
 from carecap.sim.engine.pools import Pool
 from carecap.sim.engine.population import draw_elders
 from carecap.sim.engine.records import (
@@ -128,56 +127,7 @@ class CareSystem(Dispatch):
 
         return request
 
-    # --- requests -----------------------------------------------------------------------------
-
-    def _new_request(
-        self,
-        service: int,
-        elder: int,
-        now: float,
-        travel: float,
-        dur: float,
-        pool: Pool,
-        rank: int,
-        give_up: GiveUpClock | None,
-    ) -> int:
-        log = self.log
-        rid = log.new(service, elder, now)
-        log.travel[rid] = travel
-        self.dur.append(dur)
-        if elder in self.pending:
-            self.pending[elder].append(rid)
-        if pool.seat_free(now):
-            unit = pool.take_idle(now, self.busy, rank)
-            if unit >= 0:
-                self._start(rid, unit, pool, now)
-                return rid
-        elif pool.idle:
-            self._wake_on_seat(pool)
-        pool.push((rank, self.tier_of[elder], now, rid))
-        if give_up is not None:
-            give_up.add(rid, pool)
-        return rid
-
-    def _clock(self, patience_min: float | None) -> GiveUpClock | None:
-        if not patience_min:
-            return None
-        outcome = self.log.outcome
-        return GiveUpClock(
-            patience_min,
-            self.end_min,
-            lambda: self.env.now,
-            self.at,
-            lambda rid: outcome[rid] == WAITING,
-            self._give_up,
-        )
-
-    def _give_up(self, rid: int, pool: Pool) -> None:
-        log = self.log
-        log.outcome[rid] = ABANDONED
-        log.end[rid] = self.env.now
-        pool.live -= 1
-        self._after(rid)
+    # --- follow-ups and exits --------------------------------------------------------------
 
     def _after(self, rid: int) -> None:
         """A request closed: if its demand is ``after_delivery``, the elder's next request falls
