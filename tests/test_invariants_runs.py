@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 from strategies import capacity_variant, routing_variant, scenario_data
 
-from carecap.sim.engine.kernel import run_replication
+from carecap.sim.engine.kernel import CareSystem, run_replication
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.scenario.model import Scenario
-from carecap.sim.services.registry import CODES, SERVICES
+from carecap.sim.services.registry import CODES, DEMAND_ID, SERVICES
 
 PROPERTY = settings(
     max_examples=30,
@@ -62,7 +62,7 @@ RUN_IN_CHILD = """
 import pickle, sys, yaml
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.scenario.model import Scenario
-from carecap.sim.services.registry import CODES, SERVICES
+from carecap.sim.services.registry import CODES, DEMAND_ID, SERVICES
 s = Scenario.model_validate(yaml.safe_load(open(sys.argv[1], encoding="utf-8")))
 pickle.dump(run_replication(s, 2).requests, open(sys.argv[2], "wb"))
 """
@@ -176,6 +176,54 @@ def test_capacity_and_routing_leave_every_kth_draw_unchanged(data):
     a, b = _draws(ra), _draws(rb)
     _same_demand(a, b, _fixed_demands(base))
     _same_draws(a, b)
+
+
+def _expected_draws(scenario: Scenario, replication: int, d: pd.DataFrame) -> pd.DataFrame:
+    """For each request of ``_draws``: the travel and duration its elder's k-th draws of its
+    service hold (read from the run's demand plan, rebuilt from the seed: the draws are fixed
+    before the run)."""
+    plan = CareSystem(scenario, replication, scenario.seed).plan
+    care, alarm, bath = (plan.draws[DEMAND_ID[name]] for name in ("care_visit", "alarm", "bath"))
+    travel, dur = np.full(len(d), np.nan), np.full(len(d), np.nan)
+    elders, ks = d.elder_id.to_numpy(), d.k.to_numpy()
+    for service, pair in {
+        "care_visit": care and (care.travel, care.duration),
+        "centre_bath": bath and bath.centre and (bath.centre.transport, bath.centre.duration),
+        "home_bath": bath and bath.home and (bath.home.travel, bath.home.duration),
+    }.items():
+        rows = np.flatnonzero(d.service.to_numpy() == service)
+        if not len(rows):
+            continue
+        if pair is None:  # home baths with no teams at all: nothing to draw, never served
+            travel[rows] = dur[rows] = 0.0
+            continue
+        travel[rows] = pair[0].take(elders[rows], ks[rows])
+        dur[rows] = pair[1].take(elders[rows], ks[rows])
+    rows = np.flatnonzero(d.service.to_numpy() == "alarm")
+    if len(rows):  # an elder's k-th alarm (in time order) carries the k-th of its drawn alarms
+        drawn = pd.DataFrame(
+            {"elder_id": alarm.elder, "request_min": alarm.time_min, "travel": alarm.travel_min,
+             "dur": alarm.duration_min}
+        ).sort_values(["elder_id", "request_min"], kind="stable")  # fmt: skip
+        drawn["k"] = drawn.groupby("elder_id").cumcount()
+        got = d.iloc[rows][["elder_id", "k"]].merge(drawn, on=["elder_id", "k"], how="left")
+        travel[rows], dur[rows] = got.travel.to_numpy(), got.dur.to_numpy()
+    return d.assign(expected_travel=travel, expected_duration=dur)
+
+
+@PROPERTY
+@given(data=scenario_data(drain=None))
+def test_every_request_takes_its_elders_kth_draws(data):
+    """The rule behind common random numbers, read directly: each request's travel (transport)
+    and, when served, its duration are the k-th draws of its elder's sequences for its service,
+    on whichever route a bath went, whatever capacity did to the order of requests."""
+    scenario = Scenario.model_validate(data)
+    d = _expected_draws(scenario, 0, _draws(run_replication(scenario, 0)))
+    np.testing.assert_array_equal(d.travel_min, d.expected_travel, err_msg="travel")
+    served = d.duration_min.notna()
+    np.testing.assert_allclose(
+        d.duration_min[served], d.expected_duration[served], rtol=0, atol=1e-6, err_msg="duration"
+    )
 
 
 def _busy_and_idle(n_units: int, stations: int, prefer: str) -> dict:
