@@ -4,8 +4,9 @@ callbacks on the SimPy clock.
 
 :class:`Dispatch` is the half of :class:`~carecap.sim.engine.kernel.CareSystem` that moves
 requests and units; the kernel adds the service handlers' entry point, the processes and the run.
-It expects ``env``, ``log``, ``dur``, ``busy``, ``shift_end``, ``pending``, ``tier_of`` and
-``end_min`` set by the kernel, and calls the kernel's ``_after`` when a request closes.
+It expects ``env``, ``_timeout`` (``env.timeout``), ``log``, ``dur``, ``busy``, ``shift_end``,
+``pending``, ``tier_of`` and ``end_min`` set by the kernel, and calls the kernel's ``_after``
+when a request closes.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ class Dispatch:
             delay = 0.0
         elif clock + delay < end:
             delay = exact_delay(clock, end)
-        self.env.timeout(delay).callbacks.append(lambda _ev: self._finish(rid, unit, pool))
+        self._timeout(delay).callbacks.append(lambda _ev: self._finish(rid, unit, pool))
         if pool.limited_seats:
             heapq.heappush(pool.seat_returns, end + travel)  # the van takes the elder home
 
@@ -154,7 +155,7 @@ class Dispatch:
             delay = 0.0
         elif now + delay < time_min:  # rare: the subtraction was inexact
             delay = exact_delay(now, time_min)
-        self.env.timeout(delay).callbacks.append(fn)
+        self._timeout(delay).callbacks.append(fn)
 
     def _after(self, rid: int) -> None:
         """Request ``rid`` closed (served or given up): the kernel makes follow-ups here."""

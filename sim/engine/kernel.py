@@ -86,6 +86,7 @@ class CareSystem(Dispatch):
         self.end_min = self.horizon_min + cal.drain_days * DAY_MIN
         """Following stops at the latest here: the horizon plus the drain."""
         self.env = simpy.Environment()
+        self._timeout = self.env.timeout  # env.timeout(delay): one per scheduled callback
         self.log = RequestLog()
         self.dur = array("d")  # planned service minutes at the home or station, by row
         self.seq_k = array("i")  # which of the elder's requests of its demand each row is
