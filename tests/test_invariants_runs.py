@@ -227,8 +227,8 @@ def test_every_request_takes_its_elders_kth_draws(data):
 
 
 def _busy_and_idle(n_units: int, stations: int, prefer: str) -> dict:
-    """tests/data/small.yaml with after_delivery visits and baths, alarms that all need a visit,
-    and the given capacity and routing preference."""
+    """tests/data/small.yaml with after_delivery visits and baths, alarms that all need a visit
+    (random durations), and the given capacity and routing preference."""
     data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
     data["services"]["care_visit"]["mode"] = "after_delivery"
     data["services"]["bath"]["mode"] = "after_delivery"
@@ -236,6 +236,7 @@ def _busy_and_idle(n_units: int, stations: int, prefer: str) -> dict:
         lv: {"dist": "uniform", "low": 4, "high": 10} for lv in data["care_levels"]
     }
     data["services"]["alarm"]["visit_share"] = 1.0
+    data["services"]["alarm"]["duration_min"] = {"dist": "exponential", "mean": 30}
     data["caregivers"][0]["shifts"][0]["count"] = n_units
     data["home_bathing"]["teams"][0]["shifts"][0]["count"] = n_units
     data["bathing_centre"]["stations"] = stations
