@@ -22,7 +22,7 @@ from carecap.sim.engine.population import Elders
 from carecap.sim.engine.streams import Streams
 from carecap.sim.engine.timewarp import TimeWarp
 from carecap.sim.scenario.model import Scenario
-from carecap.sim.services.registry import DEMANDS
+from carecap.sim.services.registry import DEMAND_ID, DEMANDS, SERVICES
 from carecap.sim.units import DAY_MIN
 
 __all__ = ["DemandPlan", "ElderSequence", "Sequences", "SumSequence", "Tape"]
@@ -59,12 +59,6 @@ class DemandPlan:
         self.level_index = {name: i for i, name in enumerate(scenario.care_levels)}
         self.district_index = {name: i for i, name in enumerate(scenario.districts)}
         self.end_min = np.minimum(elders.exit_min, self.horizon_min)
-        self.care_travel_by_district = {
-            self.district_index[d]: dist
-            for pool in scenario.caregivers
-            for d, dist in pool.travel_min.items()
-            if pool.districts == "all" or d in pool.districts
-        }
         self.backlog_elders = self._backlog()
         self.draws = [demand.draws(self) for demand in DEMANDS]
         """Each demand's draws, in the registry's order (None: the demand is absent)."""
@@ -142,53 +136,40 @@ class DemandPlan:
     # --- initial backlog ------------------------------------------------------------------
 
     def _backlog(self) -> dict[str, np.ndarray]:
-        """Elders on each service's waiting list at time 0 (boolean masks over elders)."""
+        """Elders on each service's waiting list at time 0 (boolean masks over elders, for the
+        services that have a waiting list), drawn from the ``backlog`` stream service by service
+        in registry order. An elder is on at most one list of a demand (one bath request per
+        elder on the centre and home lists together)."""
         s, e = self.s, self.e
         out = {}
         rng = self.streams.get("backlog")
         present = e.enrol_min == 0
-        taken = np.zeros(len(e), dtype=bool)
-        for service in ("care_visit", "centre_bath", "home_bath"):
-            mask = np.zeros(len(e), dtype=bool)
-            for tier_name, count in s.initial_backlog.get(service, {}).items():
+        listed = {d.name: np.zeros(len(e), dtype=bool) for d in DEMANDS}
+        for service in SERVICES:
+            if service.eligible is None:
+                continue
+            mask, taken = np.zeros(len(e), dtype=bool), listed[service.demand]
+            for tier_name, count in s.initial_backlog.get(service.code, {}).items():
                 ok = present & (e.tier == s.tiers.index(tier_name)) & ~taken
-                ok &= self.eligible(service)
-                candidates = np.flatnonzero(ok)
-                chosen = rng.permutation(candidates)[:count]
+                ok &= service.eligible(self)
+                chosen = rng.permutation(np.flatnonzero(ok))[:count]
                 mask[chosen] = True
-                if service != "care_visit":
-                    taken[chosen] = True  # one bath request per elder on the lists
-            out[service] = mask
+                taken[chosen] = True
+            out[service.code] = mask
         return out
 
-    def eligible(self, service: str) -> np.ndarray:
-        """Elders who may make requests of ``service`` (``bath``: of either route)."""
-        s, e = self.s, self.e
-        if service == "care_visit":
-            plan = s.services.care_visit
-            levels = self.by_level(plan.by_care_level) if plan else {}
-            return e.has_bed & np.isin(e.level, list(levels))
-        bath = s.services.bath
-        levels = list(self.by_level(bath.interval_days_by_level)) if bath else []
-        ok = np.isin(e.level, levels)
-        if service == "centre_bath":
-            ok &= np.isin(e.level, self.centre_levels())
-            centre, limit = s.bathing_centre, s.routing.max_centre_transport_min
-            if centre is not None and limit is not None:
-                near = [
-                    self.district_index[d]
-                    for d, dist in centre.transport_min.items()
-                    if dist.mean() <= limit
-                ]
-                ok &= np.isin(e.district, near)
-        return ok
+    def waiting_list(self, demand: str) -> np.ndarray:
+        """Elders on the initial waiting list of any service of ``demand``."""
+        out = np.zeros(len(self.e), dtype=bool)
+        for service in SERVICES:
+            if service.demand == demand and service.code in self.backlog_elders:
+                out |= self.backlog_elders[service.code]
+        return out
 
-    def centre_levels(self) -> list[int]:
-        s = self.s
-        names = s.routing.centre_care_levels
-        if names is None:
-            names = [n for n, lv in s.care_levels.items() if lv.can_go_to_centre]
-        return [self.level_index[n] for n in names]
+    def demand_eligible(self, demand: str) -> np.ndarray:
+        """Elders who may make requests of ``demand`` (a boolean mask)."""
+        eligible = DEMANDS[DEMAND_ID[demand]].eligible
+        return np.ones(len(self.e), dtype=bool) if eligible is None else eligible(self)
 
     # --- the tape -------------------------------------------------------------------------
 

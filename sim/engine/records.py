@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from carecap.sim.services.registry import CODES as SERVICES
+from carecap.sim.services.registry import SERVICES as SPECS
 
 OUTCOMES = ("served", "abandoned", "waiting", "in_service")
 SERVED, ABANDONED, WAITING, IN_SERVICE = range(4)
@@ -129,8 +130,8 @@ class RequestLog:
         travel = np.frombuffer(self.travel, dtype=np.float64)
         service = pd.Categorical.from_codes(np.frombuffer(self.service, dtype=np.int8), SERVICES)
         wait = start - request
-        is_alarm = np.asarray(service == "alarm")
-        wait[is_alarm] += travel[is_alarm]
+        on_arrival = np.asarray(service.isin([s.code for s in SPECS if s.wait_includes_travel]))
+        wait[on_arrival] += travel[on_arrival]  # e.g. alarms: the wait ends at the home
         idx = elder  # elder ids are row numbers of the elder table
         return pd.DataFrame(
             {

@@ -17,7 +17,7 @@ from pydantic import Field, NonNegativeFloat, PositiveFloat
 
 from carecap.sim.scenario.base import Frozen, Name, Probability, SeasonalFactors
 from carecap.sim.scenario.distributions import DistOrNumber
-from carecap.sim.services.caregivers import caregiver_pool
+from carecap.sim.services.caregivers import caregiver_pool, travel_by_district
 from carecap.sim.services.spec import Demand, Handler, Service, TapeRows, Target
 from carecap.sim.units import DAY_MIN, MONTH_DAYS
 
@@ -79,7 +79,7 @@ def _draws(plan: DemandPlan) -> AlarmDraws | None:
     duration = alarm.duration_min.sample(rng_attr, len(elder))
     travel = np.zeros(len(elder))
     alarm_district = e.district[elder]
-    for code, dist in plan.care_travel_by_district.items():
+    for code, dist in travel_by_district(plan).items():
         mask = alarm_district == code
         travel[mask] = dist.sample(streams.get("alarm.travel", code), int(mask.sum()))
     keep = needs_visit
@@ -110,5 +110,7 @@ def _patience_min(scenario: Scenario) -> float | None:
     return a.give_up_min * 1.0 if a is not None and a.give_up_min else None
 
 
-SERVICE = Service("alarm", 0, "caregiver", "alarm", caregiver_pool, _target)
+SERVICE = Service(
+    "alarm", 0, "caregiver", "alarm", caregiver_pool, _target, wait_includes_travel=True
+)
 DEMAND = Demand("alarm", _draws, _tape, _bind, lambda _d: None, _patience_min)

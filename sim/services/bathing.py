@@ -74,14 +74,24 @@ class BathDraws:
     after_delivery: bool
 
 
+def entitled(plan: DemandPlan) -> np.ndarray:
+    """Elders whose care level is entitled to bathing (on either route)."""
+    bath = plan.s.services.bath
+    levels = list(plan.by_level(bath.interval_days_by_level)) if bath else []
+    return np.isin(plan.e.level, levels)
+
+
 def _draws(plan: DemandPlan) -> BathDraws | None:
     bath = plan.s.services.bath
     if bath is None:
         return None
     intervals = plan.by_level(bath.interval_days_by_level)
-    backlog = plan.backlog_elders["centre_bath"] | plan.backlog_elders["home_bath"]
     seq = plan.sequences(
-        "bath", intervals, bath.seasonal_factor_by_month, plan.eligible("bath"), backlog
+        "bath",
+        intervals,
+        bath.seasonal_factor_by_month,
+        entitled(plan),
+        plan.waiting_list("bath"),
     )
     levels, width = list(intervals), seq.interval_days.width
     return BathDraws(
@@ -114,7 +124,7 @@ def _bind(kernel: CareSystem, d: BathDraws) -> Handler:
     district_of, level_of = kernel.district_of, kernel.level_of
     r = s.routing
     centre_level = [False] * len(s.care_levels)
-    for code in kernel.plan.centre_levels():
+    for code in centre_bath.centre_levels(kernel.plan):
         centre_level[code] = True
     near = [False] * len(kernel.district_names)
     if s.bathing_centre is not None:
@@ -162,5 +172,11 @@ def _patience_min(scenario: Scenario) -> float | None:
 
 
 DEMAND = Demand(
-    "bath", _draws, _tape, _bind, lambda d: d.seq if d.after_delivery else None, _patience_min
+    "bath",
+    _draws,
+    _tape,
+    _bind,
+    lambda d: d.seq if d.after_delivery else None,
+    _patience_min,
+    entitled,
 )

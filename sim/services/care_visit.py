@@ -13,11 +13,12 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
 from pydantic import Field, PositiveFloat, model_validator
 
 from carecap.sim.scenario.base import Frozen, Name, Probability, SeasonalFactors, positive_interval
 from carecap.sim.scenario.distributions import DistOrNumber
-from carecap.sim.services.caregivers import caregiver_pool
+from carecap.sim.services.caregivers import caregiver_pool, travel_by_district
 from carecap.sim.services.spec import Demand, Handler, Service, TapeRows, Target
 from carecap.sim.units import DAY_MIN
 
@@ -68,6 +69,13 @@ class CareDraws:
     after_delivery: bool
 
 
+def _eligible(plan: DemandPlan) -> np.ndarray:
+    """Elders with a family bed and a visit plan for their care level."""
+    cv = plan.s.services.care_visit
+    levels = plan.by_level(cv.by_care_level) if cv else {}
+    return plan.e.has_bed & np.isin(plan.e.level, list(levels))
+
+
 def _draws(plan: DemandPlan) -> CareDraws | None:
     cv = plan.s.services.care_visit
     if cv is None:
@@ -77,8 +85,8 @@ def _draws(plan: DemandPlan) -> CareDraws | None:
         "care_visit",
         intervals,
         cv.seasonal_factor_by_month,
-        plan.eligible("care_visit"),
-        plan.backlog_elders["care_visit"],
+        _eligible(plan),
+        plan.waiting_list("care_visit"),
     )
     width = seq.interval_days.width
     duration = plan.seq(
@@ -87,7 +95,7 @@ def _draws(plan: DemandPlan) -> CareDraws | None:
         plan.by_level(cv.by_care_level, "duration_min"),
         width,
     )
-    travel = plan.seq("care_visit.travel", plan.e.district, plan.care_travel_by_district, width)
+    travel = plan.seq("care_visit.travel", plan.e.district, travel_by_district(plan), width)
     return CareDraws(seq, travel, duration, cv.mode == "after_delivery")
 
 
@@ -125,7 +133,7 @@ def _patience_min(scenario: Scenario) -> float | None:
     return cv.give_up_days * DAY_MIN if cv is not None and cv.give_up_days else None
 
 
-SERVICE = Service("care_visit", 1, "caregiver", "care_visit", caregiver_pool, _target)
+SERVICE = Service("care_visit", 1, "caregiver", "care_visit", caregiver_pool, _target, _eligible)
 DEMAND = Demand(
     "care_visit",
     _draws,
@@ -133,4 +141,5 @@ DEMAND = Demand(
     _bind,
     lambda d: d.seq if d.after_delivery else None,
     _patience_min,
+    _eligible,
 )

@@ -11,6 +11,7 @@ from carecap.sim.scenario.distributions import DistOrNumber
 from carecap.sim.services.spec import PoolSpec
 
 if TYPE_CHECKING:
+    from carecap.sim.engine.demand import DemandPlan
     from carecap.sim.scenario.model import Scenario
 
 
@@ -42,6 +43,17 @@ def caregiver_pool(scenario: Scenario, district: str) -> str | None:
         if pool.districts == ALL or district in pool.districts:
             name = pool.name
     return name
+
+
+def travel_by_district(plan: DemandPlan) -> dict[int, object]:
+    """Caregivers' one-way travel to a home, by the home's district code (from the pool that
+    serves the district)."""
+    return {
+        plan.district_index[d]: dist
+        for pool in plan.s.caregivers
+        for d, dist in pool.travel_min.items()
+        if pool.districts == ALL or d in pool.districts
+    }
 
 
 def pool_specs(scenario: Scenario) -> list[PoolSpec]:

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 from pydantic import NonNegativeInt, PositiveInt
 
 from carecap.sim.scenario.base import Frozen, Name
@@ -63,6 +64,30 @@ def draws(plan: DemandPlan, levels: list[int], width: int) -> CentreDraws | None
     return CentreDraws(transport, duration)
 
 
+def centre_levels(plan: DemandPlan) -> list[int]:
+    """Care-level codes that may go to the centre (``routing.centre_care_levels``, by default
+    the levels with ``can_go_to_centre``)."""
+    s = plan.s
+    names = s.routing.centre_care_levels
+    if names is None:
+        names = [n for n, lv in s.care_levels.items() if lv.can_go_to_centre]
+    return [plan.level_index[n] for n in names]
+
+
+def _eligible(plan: DemandPlan) -> np.ndarray:
+    """Elders entitled to bathing whose level may go to the centre and whose district is near
+    enough (``routing.max_centre_transport_min``)."""
+    s, e = plan.s, plan.e
+    ok = plan.demand_eligible("bath") & np.isin(e.level, centre_levels(plan))
+    centre, limit = s.bathing_centre, s.routing.max_centre_transport_min
+    if centre is not None and limit is not None:
+        near = [
+            plan.district_index[d] for d, x in centre.transport_min.items() if x.mean() <= limit
+        ]
+        ok &= np.isin(e.district, near)
+    return ok
+
+
 def _pool(scenario: Scenario, _district: str) -> str | None:
     return POOL if scenario.bathing_centre is not None else None
 
@@ -80,4 +105,4 @@ def pool_specs(scenario: Scenario) -> list[PoolSpec]:
     return [PoolSpec(POOL, "station", [(c.stations, c.hours, ["centre_bath"])], seats)]
 
 
-SERVICE = Service("centre_bath", 0, "station", "bath", _pool, _target)
+SERVICE = Service("centre_bath", 0, "station", "bath", _pool, _target, _eligible)

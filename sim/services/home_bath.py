@@ -84,4 +84,6 @@ def pool_specs(scenario: Scenario) -> list[PoolSpec]:
     ]
 
 
-SERVICE = Service("home_bath", 0, "team", "bath", _pool, _target)
+SERVICE = Service(
+    "home_bath", 0, "team", "bath", _pool, _target, lambda plan: plan.demand_eligible("bath")
+)

@@ -72,6 +72,11 @@ class Service:
     by the engine, the invariant checks and the tests (via the registry's ``pool_name``)."""
     target: Callable[[Scenario], Target | None]
     """Its target (None when the scenario has no such service)."""
+    eligible: Callable[[DemandPlan], np.ndarray] | None = None
+    """Elders who may make its requests (a boolean mask), and so be on its initial waiting list
+    (``initial_backlog``); None: the service has no waiting list."""
+    wait_includes_travel: bool = False
+    """Its wait ends at arrival at the home (alarms), not when the unit sets off."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,8 @@ class Demand:
     interval after each one closes. None: no follow-ups (calendar mode, Poisson times)."""
     patience_min: Callable[[Scenario], float | None]
     """Give-up time of its requests (None: they never give up)."""
+    eligible: Callable[[DemandPlan], np.ndarray] | None = None
+    """Elders who may make its requests (a boolean mask; None: all)."""
 
 
 @dataclass(frozen=True)
