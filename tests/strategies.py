@@ -6,7 +6,8 @@ hundred requests): 1-3 districts, care levels and tiers, 0-40 elders per distric
 distribution (zero-valued ones included for durations and travel), weekly schedules with spans
 touching midnight and 24:00, optional centre, vans, home bathing, routing rules, backlogs and
 seasonal factors (a factor may be 0). :func:`capacity_variant` redraws only the capacity of a
-mapping (counts and hours), for common-random-numbers tests.
+mapping (counts and hours) and :func:`routing_variant` only the routing policy, for
+common-random-numbers tests.
 
 One deliberate restriction works around an engine issue pinned by tests/test_engine_demand.py:
 intervals are never zero-valued (validation accepts a zero interval, with which a calendar-mode
@@ -250,6 +251,12 @@ def _bathing(draw, districts: list[str]) -> Mapping:
     return out
 
 
+def _drain(draw, drain: bool | None) -> Mapping:
+    if drain is False or (drain is None and not draw(st.booleans())):
+        return {}
+    return {"drain_days": draw(st.sampled_from([0.5, 3.0, 30.0]) | _pos(0, 10))}
+
+
 @st.composite
 def scenario_data(
     draw,
@@ -258,10 +265,13 @@ def scenario_data(
     alarm: bool | None = None,
     max_elders: int = 40,
     enrolment: bool | None = None,
+    drain: bool | None = False,
 ) -> Mapping:
     """A valid scenario mapping. ``care_mode``/``bath_mode`` (``calendar``, ``after_delivery``)
     force the service to exist in that mode; ``alarm=True`` forces alarms; ``max_elders`` caps
-    the elders per district; ``enrolment=False`` forbids new elders."""
+    the elders per district; ``enrolment=False`` forbids new elders; ``drain=None`` draws a
+    ``calendar.drain_days`` (0, a few days or a month), ``True`` forces one, ``False`` (the
+    default) leaves it out."""
     nd, nl, nt = (draw(st.integers(1, 3)) for _ in range(3))
     districts = [f"d{i}" for i in range(nd)]
     levels = [f"lv{i}" for i in range(nl)]
@@ -273,7 +283,8 @@ def scenario_data(
     data: Mapping = {
         "name": "prop",
         "calendar": {"start_date": start.isoformat(), "horizon_days": horizon,
-                     "warmup_days": draw(_pos(0, 0.8)) * horizon},
+                     "warmup_days": draw(_pos(0, 0.8)) * horizon,
+                     **_drain(draw, drain)},
         "replications": 2,
         "seed": draw(st.integers(0, 2**16)),
         "tiers": tiers,
@@ -320,4 +331,15 @@ def capacity_variant(draw, data: Mapping) -> Mapping:
             centre["hours"] = draw(schedules())
         if "vans" in centre:
             centre["vans"]["count"] = draw(st.integers(0, 3))
+    return out
+
+
+@st.composite
+def routing_variant(draw, data: Mapping) -> Mapping:
+    """A copy of ``data`` with the routing policy redrawn (preference and overflow thresholds):
+    where baths go, not who asks for one or who is on a waiting list."""
+    out = copy.deepcopy(data)
+    out["routing"]["prefer"] = draw(st.sampled_from(["centre", "home"]))
+    for over in ("home_when_centre", "centre_when_home"):
+        out["routing"][f"overflow_to_{over}_queue_over"] = draw(st.none() | st.integers(0, 5))
     return out

@@ -10,14 +10,17 @@ from carecap.sim.validation.mmc import mmc_scenario
 
 def _scenario():
     s = mmc_scenario(0.5, 3.0, servers=50, horizon_days=3, warmup_days=0.5, elders=40)
-    # uniform durations make the mirror visible: d(u) + d(1 - u) = low + high
+    # uniform durations make the mirror visible: d(u) + d(1 - u) = low + high; two tiers of
+    # equal share make it visible in the population: tier(u) and tier(1 - u) differ
     return s.with_overrides(
         {
             "services.care_visit.by_care_level.any.duration_min": {
                 "dist": "uniform",
                 "low": 10,
                 "high": 50,
-            }
+            },
+            "tiers": ["high", "low"],
+            "population.tier_shares": {"high": 0.5, "low": 0.5},
         }
     )
 
@@ -35,8 +38,11 @@ def test_odd_replication_mirrors_the_even_one():
     odd = run_replication(s, 1, antithetic=True)
     plain_odd = run_replication(s, 1).requests
     assert not odd.requests["request_min"].equals(plain_odd["request_min"])
-    # The same elders (the population is drawn by inverse transform too) ...
-    assert len(even.elders) == len(odd.elders)
+    # The population is drawn by inverse transform too: each elder's tier is mirrored (the
+    # number of elders is fixed by the scenario, so comparing counts would prove nothing) ...
+    tiers = [rec.elders.tier.cat.codes.to_numpy() for rec in (even, odd)]
+    assert len(tiers[0]) == len(tiers[1]) == 40
+    assert (tiers[0] + tiers[1] == 1).all()
 
     # ... and each elder's first visit duration is mirrored: d_even + d_odd = low + high.
     def first_duration(req):

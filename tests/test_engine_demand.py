@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from pydantic import ValidationError
-from time_limit import time_limit
 
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.scenario.model import Scenario
@@ -155,8 +154,10 @@ def test_alarm_stream_is_poisson_per_bed():
 
 def test_a_run_with_due_dates_a_float_ulp_apart_finishes():
     """Gamma intervals of shape (mean / sd)² ≈ 0.02 put many due dates within a few float ulps
-    of each other (20 elders, about 700 requests): the run must take well under a second, and
-    every request must start no earlier than it was made."""
+    of each other (20 elders, about 700 requests): the run must finish (the clock must not get
+    stuck an ulp short of a due date; how fast it finishes is timed by
+    ``python -m benchmarks.bench_edge_cases``, not here), and every request must start no
+    earlier than it was made."""
     s = scenario(
         **{
             "population.elders_by_district.a": 20,
@@ -170,7 +171,6 @@ def test_a_run_with_due_dates_a_float_ulp_apart_finishes():
             "caregivers.0.shifts.0.count": 1,
         }
     )
-    with time_limit(10.0, "a 20-elder, 40-day run"):
-        r = run_replication(s, 0).requests
+    r = run_replication(s, 0).requests
     assert len(r) > 100
     assert (r.start_min.dropna() >= r.request_min[r.start_min.notna()]).all()

@@ -19,6 +19,7 @@ from carecap.sim.engine.kernel import run_replication
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.metrics import invariants
 from carecap.sim.scenario.model import Scenario
+from carecap.sim.services.registry import CODES, NO_POOL, pool_of
 from carecap.sim.units import DAY_MIN
 
 WEEK_MIN = 7 * DAY_MIN
@@ -48,7 +49,7 @@ CHECKS = {
 
 @pytest.mark.parametrize("name", CHECKS)
 @PROPERTY
-@given(data=scenario_data())
+@given(data=scenario_data(drain=None))
 def test_invariant(name, data):
     scenario, rec = simulate(data)
     problems = CHECKS[name](rec, scenario)
@@ -56,27 +57,23 @@ def test_invariant(name, data):
 
 
 def _request_pool(rec: ReplicationRecords, scenario: Scenario) -> pd.Series:
-    """The pool whose queue each request joins: the district's caregivers for visits and
-    alarms, ``centre`` for centre baths, the district's team for home baths (NaN: none)."""
-    districts = list(scenario.districts)
-
-    def owner(pools) -> dict[str, str]:
-        return {
-            d: p.name for p in pools for d in (districts if p.districts == "all" else p.districts)
-        }
-
-    r = rec.requests
-    district = r.district.astype(str)
-    care = district.map(owner(scenario.caregivers))
-    home = district.map(owner(scenario.home_bathing.teams if scenario.home_bathing else []))
-    centre = pd.Series("centre", index=r.index)
-    return care.where(
-        r.service.isin(["care_visit", "alarm"]), centre.where(r.service == "centre_bath", home)
-    )
+    """The pool whose queue each request joins, by the registry's ``pool_of`` (the function
+    the engine builds its queues from): the district's caregivers for visits and alarms,
+    ``centre`` for centre baths, the district's team for home baths (NaN: none)."""
+    names = {
+        (service, d): pool_of(scenario, service, d) for service in CODES for d in scenario.districts
+    }
+    pools = [
+        None if names[key] == NO_POOL else names[key][1]
+        for key in zip(
+            rec.requests.service.astype(str), rec.requests.district.astype(str), strict=True
+        )
+    ]
+    return pd.Series(pools, index=rec.requests.index, dtype=object)
 
 
 @PROPERTY
-@given(data=scenario_data())
+@given(data=scenario_data(drain=None))
 def test_each_request_is_served_by_a_unit_of_its_own_pool(data):
     """Care visits and alarms by the district's caregivers, centre baths by a station, home baths
     by the district's team: a unit never serves another pool's queue."""
@@ -105,13 +102,13 @@ def _minus(spans: list[tuple[float, float]], busy: list[tuple[float, float]]) ->
 
 
 @PROPERTY
-@given(data=scenario_data())
+@given(data=scenario_data(drain=None))
 def test_no_unit_idles_on_shift_while_its_queue_waits(data):
     """Work conservation (the rule behind invariant 5): while a request waits, every unit of its
     pool that is on shift is busy. The centre is skipped when vans may hold it back."""
     scenario, rec = simulate(data)
     r = rec.requests.assign(pool=_request_pool(rec, scenario))
-    left = r.start_min.fillna(r.end_min).fillna(rec.horizon_min)  # when it left the queue
+    left = r.start_min.fillna(r.end_min).fillna(rec.observed_end_min)  # when it left the queue
     vans = scenario.bathing_centre is not None and scenario.bathing_centre.vans is not None
     units = rec.units.astype({"pool": str})
     for pool, ids in units.groupby("pool").unit_id:
@@ -133,7 +130,7 @@ def test_no_unit_idles_on_shift_while_its_queue_waits(data):
 
 
 @PROPERTY
-@given(data=scenario_data())
+@given(data=scenario_data(drain=None))
 def test_after_delivery_elder_has_one_request_at_a_time(data):
     """In after_delivery mode an elder's next request falls due only after the last one closed
     (served, or abandoned), so an elder's requests of that service never overlap."""
@@ -159,7 +156,7 @@ def _week_open(spans, start_weekday: int, t: np.ndarray) -> np.ndarray:
 
 
 @PROPERTY
-@given(data=scenario_data())
+@given(data=scenario_data(drain=None))
 def test_shift_table_follows_the_scenario(data):
     """Each pool has as many units as its shift counts, and each unit's spans in the records are
     open exactly when its weekly schedule says (probed every 15 minutes, off the span edges)."""
@@ -204,7 +201,7 @@ def _patience_min(scenario: Scenario) -> dict[str, float]:
 
 
 @PROPERTY
-@given(data=scenario_data())
+@given(data=scenario_data(drain=None))
 def test_requests_respect_the_elders_stay_and_give_up_times(data):
     """No request before enrolment or at/after exit; no service starts after exit; what an elder
     still waits for at exit is withdrawn then (abandoned, end = exit); any other abandonment
@@ -226,7 +223,7 @@ def test_requests_respect_the_elders_stay_and_give_up_times(data):
 
 
 @PROPERTY
-@given(data=scenario_data())
+@given(data=scenario_data(drain=None))
 def test_alarm_waits_include_travel(data):
     """wait_min is start - request, plus the travel for alarms (arrival at the home)."""
     _, rec = simulate(data)

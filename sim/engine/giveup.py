@@ -20,20 +20,21 @@ class GiveUpClock:
         "_fifo",
         "_is_waiting",
         "_now",
-        "horizon_min",
         "patience_min",
+        "until_min",
     )
 
     def __init__(
         self,
         patience_min: float,
-        horizon_min: float,
+        until_min: float,
         now: Callable[[], float],
         at: Callable,
         is_waiting: Callable[[int], bool],
         abandon: Callable[[int, object], None],
     ):
-        self.patience_min, self.horizon_min = patience_min, horizon_min
+        self.patience_min, self.until_min = patience_min, until_min
+        """No give-up is scheduled at or after ``until_min`` (when following stops)."""
         self._now, self._at, self._is_waiting, self._abandon = now, at, is_waiting, abandon
         self._fifo: deque = deque()
         self._armed = False
@@ -41,7 +42,7 @@ class GiveUpClock:
     def add(self, rid: int, pool: object) -> None:
         """Request ``rid`` joined ``pool``'s queue now."""
         deadline = self._now() + self.patience_min
-        if deadline < self.horizon_min:
+        if deadline < self.until_min:
             self._fifo.append((deadline, rid, pool))
             if not self._armed:
                 self._arm()

@@ -17,9 +17,10 @@ import heapq
 import math
 
 from carecap.sim.engine.records import WAITING
+from carecap.sim.services.registry import RANKS
 
-ALL_RANKS = (0, 1)
-"""Queue ranks: 0 = alarms and baths, 1 = planned care visits (served after alarms)."""
+ALL_RANKS = RANKS
+"""Queue ranks in use (from the registry): 0 = alarms and baths, 1 = planned care visits."""
 
 
 class Pool:
@@ -60,7 +61,7 @@ class Pool:
         self.common_ranks = kinds.pop() if len(kinds) == 1 else ALL_RANKS
         self.shift_end = shift_end  # shared, indexed by global unit id
         self.outcome = outcome  # the request log's outcome column
-        self.queues: tuple[list[tuple], ...] = tuple([] for _ in ALL_RANKS)  # a heap per rank
+        self.queues: tuple[list[tuple], ...] = tuple([] for _ in range(max(ALL_RANKS) + 1))  # heaps
         self.idle: list[int] = []
         self.in_idle: set[int] = set()
         self.live = 0

@@ -28,7 +28,7 @@ class Elders:
     tier: np.ndarray  # int16, index into scenario.tiers (0 = highest priority)
     has_bed: np.ndarray  # bool
     enrol_min: np.ndarray  # float64
-    exit_min: np.ndarray  # float64, inf when the elder stays past the horizon
+    exit_min: np.ndarray  # float64, inf when the elder stays past the horizon (and the drain)
 
     def __len__(self) -> int:
         return len(self.district)
@@ -57,6 +57,7 @@ def draw_elders(scenario: Scenario, streams: Streams) -> Elders:
     pop = scenario.population
     districts, levels = list(scenario.districts), list(scenario.care_levels)
     horizon_min = scenario.calendar.horizon_days * DAY_MIN
+    followed_min = horizon_min + scenario.calendar.drain_days * DAY_MIN  # exits go on in the drain
 
     rng = streams.get("population.initial")
     district = np.repeat(
@@ -95,7 +96,7 @@ def draw_elders(scenario: Scenario, streams: Streams) -> Elders:
     if pop.exit_rate_per_year > 0:
         stay = rng_exit.exponential(YEAR_DAYS * DAY_MIN / pop.exit_rate_per_year, n)
         exit_min = enrol + stay
-        exit_min[exit_min >= horizon_min] = math.inf
+        exit_min[exit_min >= followed_min] = math.inf
     else:
         exit_min = np.full(n, math.inf)
     return Elders(district, level, tier.astype(np.int16), has_bed, enrol, exit_min)

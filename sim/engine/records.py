@@ -21,10 +21,12 @@ request_min    float64   request time; for planned visits and baths, the due tim
 start_min      float64   resource seized (dispatch); NaN if never started
 travel_min     float64   one-way travel (or transport) before service at the home/centre
 end_min        float64   service end; for abandoned requests, the time they were dropped;
-                         for ``in_service``, the planned end beyond the horizon; else NaN
+                         for ``in_service``, the planned end after following stopped; else
+                         NaN
 wait_min       float64   start - request, plus travel for alarms (arrival at the home); NaN
                          if never started
-outcome        category  ``served``, ``abandoned``, ``waiting``, ``in_service`` (at horizon)
+outcome        category  ``served``, ``abandoned``, ``waiting``, ``in_service`` (when
+                         following stopped: ``followed_until_min``)
 unit_id        int16     the unit that served it (key into ``units``); -1 if none
 =============  ========  ==============================================================
 
@@ -35,7 +37,14 @@ elder stays past the horizon).
 shift may start, comma-separated).
 
 ``shifts``: unit_id, start_min, end_min: the spans during which each unit may start work,
-clipped to the horizon.
+clipped to the horizon (with a drain that was used: to the drain's end, spans starting after
+``followed_until_min`` dropped).
+
+With a drain (``calendar.drain_days``), no request is made at or after ``horizon_min``, but
+requests made before it are followed on (starts, ends, give-ups, exits) until
+``followed_until_min``; the elders' ``exit_min`` are known up to the drain's end. Work done after
+the horizon is recognisable by its times (``start_min``/``end_min`` >= ``horizon_min``), so
+utilisation and backlog stay computed over ``[warmup_min, horizon_min)``.
 """
 
 from __future__ import annotations
@@ -47,7 +56,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from carecap.sim.scenario.model import SERVICES
+from carecap.sim.services.registry import CODES as SERVICES
+from carecap.sim.services.registry import SERVICES as SPECS
 
 OUTCOMES = ("served", "abandoned", "waiting", "in_service")
 SERVED, ABANDONED, WAITING, IN_SERVICE = range(4)
@@ -120,8 +130,8 @@ class RequestLog:
         travel = np.frombuffer(self.travel, dtype=np.float64)
         service = pd.Categorical.from_codes(np.frombuffer(self.service, dtype=np.int8), SERVICES)
         wait = start - request
-        is_alarm = np.asarray(service == "alarm")
-        wait[is_alarm] += travel[is_alarm]
+        on_arrival = np.asarray(service.isin([s.code for s in SPECS if s.wait_includes_travel]))
+        wait[on_arrival] += travel[on_arrival]  # e.g. alarms: the wait ends at the home
         idx = elder  # elder ids are row numbers of the elder table
         return pd.DataFrame(
             {

@@ -12,24 +12,26 @@ import pandas as pd
 
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.scenario.model import Scenario
+from carecap.sim.services.registry import CODES, RANK, pool_of
 
 TOL = 1e-9
 
 
 def conservation(rec: ReplicationRecords) -> list[str]:
-    """1. Every request has exactly one outcome consistent with its times at the horizon."""
-    r, h = rec.requests, rec.horizon_min
+    """1. Every request has exactly one outcome consistent with its times when following
+    stopped (the horizon, or the end of the drain)."""
+    r, h = rec.requests, rec.observed_end_min
     out = []
     started = r.start_min.notna()
     checks = {
-        "served without start or ending after the horizon": (r.outcome == "served")
+        "served without start or ending after following stopped": (r.outcome == "served")
         & ~(started & (r.end_min <= h + TOL)),
-        "in service at the end without start, or ended before the horizon": (
+        "in service at the end without start, or ended before following stopped": (
             r.outcome == "in_service"
         )
         & ~(started & (r.end_min > h - TOL)),
         "waiting at the end but started": (r.outcome == "waiting") & started,
-        "abandoned but started or dropped after the horizon": (r.outcome == "abandoned")
+        "abandoned but started or dropped after following stopped": (r.outcome == "abandoned")
         & (started | ~(r.end_min <= h + TOL)),
         "no outcome": r.outcome.isna(),
     }
@@ -97,25 +99,19 @@ def on_shift(rec: ReplicationRecords) -> list[str]:
 
 
 def _pool_of_requests(rec: ReplicationRecords, scenario: Scenario) -> pd.Series:
-    """The pool whose queue each request joins (by service and the elder's district)."""
+    """The pool whose queue each request joins: the registry's :func:`pool_of` (the engine's
+    own answer), as ``kind:name``."""
     r = rec.requests
-    care = {}
-    for p in scenario.caregivers:
-        for d in scenario.districts if p.districts == "all" else p.districts:
-            care[d] = p.name
-    home = {}
-    for t in scenario.home_bathing.teams if scenario.home_bathing else []:
-        for d in scenario.districts if t.districts == "all" else t.districts:
-            home[d] = t.name
-    district = r.district.astype(str)
-    care_pool = district.map(lambda d: care.get(d, "unserved"))
-    home_pool = district.map(lambda d: home.get(d, "unserved"))
-    pool = np.where(
-        r.service.isin(["care_visit", "alarm"]),
-        care_pool,
-        np.where(r.service == "centre_bath", "centre", home_pool),
-    )
-    return pd.Series(pool, index=r.index)
+    keys = {
+        (service, district): ":".join(pool_of(scenario, service, district))
+        for service in CODES
+        for district in scenario.districts
+    }
+    pool = [
+        keys.get((str(s), str(d)), "none:unserved")
+        for s, d in zip(r.service, r.district, strict=True)
+    ]
+    return pd.Series(pool, index=r.index, dtype=object)
 
 
 def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
@@ -127,7 +123,7 @@ def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
     handled in either order).
     """
     r = rec.requests.assign(pool=_pool_of_requests(rec, scenario))
-    rank = (r.service == "care_visit").astype(np.int64).to_numpy()
+    rank = r.service.astype(str).map(RANK).fillna(-1).astype(np.int64).to_numpy()
     tier = r.tier.cat.codes.to_numpy().astype(np.int64)
     serves = {
         int(u): set(str(s).split(","))

@@ -32,8 +32,10 @@ from carecap.sim.services.alarm import AlarmService
 from carecap.sim.services.bathing import BathService, Routing
 from carecap.sim.services.care_visit import CareVisitService, LevelVisitPlan
 from carecap.sim.services.caregivers import CaregiverPool, CaregiverShift
+from carecap.sim.services.centre_bath import POOL as CENTRE_POOL
 from carecap.sim.services.centre_bath import BathingCentre, Vans
 from carecap.sim.services.home_bath import BathTeamPool, HomeBathing
+from carecap.sim.services.registry import CODES as SERVICES
 
 __all__ = [
     "ALL",
@@ -56,10 +58,6 @@ __all__ = [
     "Vans",
 ]
 
-SERVICES = ("care_visit", "alarm", "centre_bath", "home_bath")
-CENTRE_POOL = "centre"
-"""The pool name of the bathing centre's stations (reserved: no caregiver pool or team has it)."""
-"""Service codes, in the order of their integer ids in the records."""
 
 # --- calendar and run -----------------------------------------------------------------------
 

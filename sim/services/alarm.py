@@ -1,14 +1,31 @@
-"""Alarms from the bed monitoring platform answered by caregivers: configuration."""
+"""Alarms from the bed monitoring platform answered by caregivers: configuration, demand and
+request handler.
+
+Each bed raises alarms as a Poisson stream (seasonal factors warp its time); a share of them need
+a caregiver at the home. Their times, travel and duration are all drawn before the run (the
+tape), so capacity never changes them. Caregiver pools serve them at rank 0 (before planned
+visits).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
 
+import numpy as np
 from pydantic import Field
 
 from carecap.sim.scenario import limits
 from carecap.sim.scenario.base import Frozen, Name, PositiveMinutes, Probability, SeasonalFactors
 from carecap.sim.scenario.distributions import DistOrNumber
+from carecap.sim.services.caregivers import caregiver_pool, travel_by_district
+from carecap.sim.services.spec import Demand, Handler, Service, TapeRows, Target
+from carecap.sim.units import DAY_MIN, MONTH_DAYS
+
+if TYPE_CHECKING:
+    from carecap.sim.engine.demand import DemandPlan
+    from carecap.sim.engine.kernel import CareSystem
+    from carecap.sim.scenario.model import Scenario
 
 
 class AlarmService(Frozen):
@@ -29,3 +46,74 @@ class AlarmService(Frozen):
     """Common thresholds (minutes, e.g. ``[15, 30, 60]``) reported as ``within_<threshold>``
     shares beside the service's own target, so that districts with different targets compare on
     one ruler."""
+
+
+# --- plugging into the engine ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlarmDraws:
+    """Alarms that need a visit: times, elders, travel and duration of each."""
+
+    time_min: np.ndarray
+    elder: np.ndarray
+    duration_min: np.ndarray
+    travel_min: np.ndarray
+    alarms_total: int  # with the alarms handled remotely
+
+
+def _draws(plan: DemandPlan) -> AlarmDraws | None:
+    alarm = plan.s.services.alarm
+    if alarm is None or alarm.rate_per_bed_month == 0:
+        return None
+    e, streams = plan.e, plan.streams
+    warp = plan.warp(alarm.seasonal_factor_by_month)
+    rng = streams.get("alarm.times")
+    beds = np.flatnonzero(e.has_bed & (e.enrol_min < plan.horizon_min))
+    lo = warp.to_operational(e.enrol_min[beds])
+    hi = warp.to_operational(plan.end_min[beds])
+    rate_per_min = alarm.rate_per_bed_month / (MONTH_DAYS * DAY_MIN)
+    counts = rng.poisson(rate_per_min * np.maximum(hi - lo, 0))
+    elder = np.repeat(beds, counts)
+    tau = np.repeat(lo, counts) + rng.random(counts.sum()) * np.repeat(hi - lo, counts)
+    time_min = warp.to_calendar(tau)
+    rng_attr = streams.get("alarm.attributes")
+    needs_visit = rng_attr.random(len(elder)) < alarm.visit_share
+    duration = alarm.duration_min.sample(rng_attr, len(elder))
+    travel = np.zeros(len(elder))
+    alarm_district = e.district[elder]
+    for code, dist in travel_by_district(plan).items():
+        mask = alarm_district == code
+        travel[mask] = dist.sample(streams.get("alarm.travel", code), int(mask.sum()))
+    keep = needs_visit
+    return AlarmDraws(time_min[keep], elder[keep], duration[keep], travel[keep], len(elder))
+
+
+def _tape(_plan: DemandPlan, d: AlarmDraws) -> TapeRows:
+    return TapeRows(
+        d.time_min,
+        d.elder,
+        np.arange(len(d.elder)),
+        travel_min=d.travel_min,
+        dur_min=d.duration_min,
+    )
+
+
+def _bind(kernel: CareSystem, _d: AlarmDraws) -> Handler:
+    return kernel.requester("alarm")  # every alarm is on the tape with its draws
+
+
+def _target(scenario: Scenario) -> Target | None:
+    a = scenario.services.alarm
+    return None if a is None else Target(a.target_min, "min", a.target_min_by_district)
+
+
+def _patience_min(scenario: Scenario) -> float | None:
+    a = scenario.services.alarm
+    return a.give_up_min * 1.0 if a is not None and a.give_up_min else None
+
+
+SERVICE = Service(
+    "alarm", 0, "caregiver", "alarm", caregiver_pool, _target, wait_includes_travel=True
+)
+DEMAND = Demand("alarm", _draws, _tape, _bind, lambda _d: None, _patience_min)

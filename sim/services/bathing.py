@@ -1,9 +1,17 @@
-"""The bathing entitlement and the routing of each bath request to the centre or home."""
+"""The bathing entitlement and the routing of each bath request to the centre or home: the bath
+demand, which makes ``centre_bath`` and ``home_bath`` requests.
+
+The k-th bath of an elder takes the k-th draws of the route it is sent on (transport and bath at
+the centre, or travel and set-up + bath + pack-up at home), whatever the route of the others.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
+import numpy as np
 from pydantic import Field, model_validator
 
 from carecap.sim.scenario.base import (
@@ -16,6 +24,14 @@ from carecap.sim.scenario.base import (
     positive_interval,
 )
 from carecap.sim.scenario.distributions import DistOrNumber
+from carecap.sim.services import centre_bath, home_bath
+from carecap.sim.services.spec import Demand, Handler, TapeRows
+from carecap.sim.units import DAY_MIN
+
+if TYPE_CHECKING:
+    from carecap.sim.engine.demand import DemandPlan, Sequences
+    from carecap.sim.engine.kernel import CareSystem
+    from carecap.sim.scenario.model import Scenario
 
 
 class BathService(Frozen):
@@ -50,3 +66,125 @@ class Routing(Frozen):
     """Districts whose mean transport time exceeds this are served at home."""
     overflow_to_home_when_centre_queue_over: Count | None = None
     overflow_to_centre_when_home_queue_over: Count | None = None
+
+
+# --- plugging into the engine ----------------------------------------------------------------
+
+ROUTE_ANY, ROUTE_CENTRE, ROUTE_HOME = 0, 1, 2
+"""Forced routes on the tape (baths of the initial waiting lists)."""
+
+
+@dataclass(frozen=True)
+class BathDraws:
+    seq: Sequences
+    centre: centre_bath.CentreDraws | None
+    home: home_bath.HomeDraws | None
+    after_delivery: bool
+
+
+def entitled(plan: DemandPlan) -> np.ndarray:
+    """Elders whose care level is entitled to bathing (on either route)."""
+    bath = plan.s.services.bath
+    levels = list(plan.by_level(bath.interval_days_by_level)) if bath else []
+    return np.isin(plan.e.level, levels)
+
+
+def _draws(plan: DemandPlan) -> BathDraws | None:
+    bath = plan.s.services.bath
+    if bath is None:
+        return None
+    intervals = plan.by_level(bath.interval_days_by_level)
+    seq = plan.sequences(
+        "bath",
+        intervals,
+        bath.seasonal_factor_by_month,
+        entitled(plan),
+        plan.waiting_list("bath"),
+    )
+    levels, width = list(intervals), seq.interval_days.width
+    return BathDraws(
+        seq,
+        centre_bath.draws(plan, levels, width),
+        home_bath.draws(plan, levels, width),
+        bath.mode == "after_delivery",
+    )
+
+
+def _tape(plan: DemandPlan, d: BathDraws) -> TapeRows:
+    if d.after_delivery:
+        time, elder, k = plan.first_requests(d.seq)
+    else:
+        time, elder, k = plan.calendar_requests(d.seq)
+    route = np.zeros(len(time), dtype=np.int8)
+    listed = (k == 0) & (time == 0)
+    route[listed & plan.backlog_elders["centre_bath"][elder]] = ROUTE_CENTRE
+    route[listed & plan.backlog_elders["home_bath"][elder]] = ROUTE_HOME
+    return TapeRows(time, elder, k, route=route)
+
+
+def _bind(kernel: CareSystem, d: BathDraws) -> Handler:
+    """The handler: route the k-th bath (see the scenario's ``routing``), then request it."""
+    s = kernel.s
+    centre_request = kernel.requester("centre_bath")
+    home_request = kernel.requester("home_bath")
+    home_pools, nowhere = kernel.pools_serving("home_bath"), kernel.nowhere
+    centre_pool = kernel.pools_serving("centre_bath")[0] if kernel.district_names else None
+    district_of, level_of = kernel.district_of, kernel.level_of
+    r = s.routing
+    centre_level = [False] * len(s.care_levels)
+    for code in centre_bath.centre_levels(kernel.plan):
+        centre_level[code] = True
+    near = [False] * len(kernel.district_names)
+    if s.bathing_centre is not None:
+        limit = r.max_centre_transport_min
+        for name, dist in s.bathing_centre.transport_min.items():
+            near[kernel.district_names.index(name)] = limit is None or dist.mean() <= limit
+    has_centre = s.bathing_centre is not None
+    prefer_centre = r.prefer == "centre"
+    to_home_over = r.overflow_to_home_when_centre_queue_over
+    to_centre_over = r.overflow_to_centre_when_home_queue_over
+
+    def to_centre(elder: int, forced: int) -> bool:
+        district = district_of[elder]
+        centre_ok = has_centre and centre_level[level_of[elder]] and near[district]
+        home_pool = home_pools[district]
+        home_ok = home_pool is not nowhere
+        if forced == ROUTE_CENTRE or (forced == ROUTE_ANY and centre_ok and not home_ok):
+            return True
+        if forced == ROUTE_HOME or not centre_ok:
+            return False
+        if prefer_centre:
+            return not (to_home_over is not None and centre_pool.live > to_home_over)
+        return to_centre_over is not None and home_pool.live > to_centre_over
+
+    centre, home = d.centre, d.home
+
+    def make(
+        elder: int, k: int, now: float, _travel: float = math.nan, _dur: float = math.nan, route=0
+    ) -> None:
+        if to_centre(elder, route):
+            centre_request(
+                elder, k, now, centre.transport.get(elder, k), centre.duration.get(elder, k)
+            )
+        elif home is None:
+            home_request(elder, k, now, 0.0, 0.0)  # no team can ever come: the request stays unmet
+        else:
+            home_request(elder, k, now, home.travel.get(elder, k), home.duration.get(elder, k))
+
+    return make
+
+
+def _patience_min(scenario: Scenario) -> float | None:
+    bath = scenario.services.bath
+    return bath.give_up_days * DAY_MIN if bath is not None and bath.give_up_days else None
+
+
+DEMAND = Demand(
+    "bath",
+    _draws,
+    _tape,
+    _bind,
+    lambda d: d.seq if d.after_delivery else None,
+    _patience_min,
+    entitled,
+)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from carecap.sim.scenario.base import ALL, Frozen, Name, Shift
 from carecap.sim.scenario.distributions import DistOrNumber
+from carecap.sim.services.spec import PoolSpec
+
+if TYPE_CHECKING:
+    from carecap.sim.engine.demand import DemandPlan
+    from carecap.sim.scenario.model import Scenario
 
 
 class CaregiverShift(Shift):
@@ -26,3 +31,33 @@ class CaregiverPool(Frozen):
     shifts: list[CaregiverShift] = Field(min_length=1)
     travel_min: dict[Name, DistOrNumber]
     """One-way travel to a home, by the home's district."""
+
+
+# --- plugging into the engine ----------------------------------------------------------------
+
+
+def caregiver_pool(scenario: Scenario, district: str) -> str | None:
+    """Name of the caregiver pool serving the family beds of ``district`` (None: no pool)."""
+    name = None
+    for pool in scenario.caregivers:
+        if pool.districts == ALL or district in pool.districts:
+            name = pool.name
+    return name
+
+
+def travel_by_district(plan: DemandPlan) -> dict[int, object]:
+    """Caregivers' one-way travel to a home, by the home's district code (from the pool that
+    serves the district)."""
+    return {
+        plan.district_index[d]: dist
+        for pool in plan.s.caregivers
+        for d, dist in pool.travel_min.items()
+        if pool.districts == ALL or d in pool.districts
+    }
+
+
+def pool_specs(scenario: Scenario) -> list[PoolSpec]:
+    return [
+        PoolSpec(p.name, "caregiver", [(x.count, x.hours, x.serves) for x in p.shifts])
+        for p in scenario.caregivers
+    ]

@@ -1,15 +1,25 @@
-"""The central bathing centre: stations, opening hours, transport and vans."""
+"""The central bathing centre: stations, opening hours, transport and vans; the centre-bath
+service (its draws, pool and target; requests are made by the bath demand, see ``bathing``)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
 
+import numpy as np
 from pydantic import Field
 
 from carecap.sim.scenario import limits
 from carecap.sim.scenario.base import Frozen, Name, UnitCount
 from carecap.sim.scenario.distributions import DistOrNumber
 from carecap.sim.scenario.schedule import WeeklySchedule
+from carecap.sim.services.spec import PoolSpec, Service, Target
+from carecap.sim.units import DAY_MIN
+
+if TYPE_CHECKING:
+    from carecap.sim.engine.demand import DemandPlan, ElderSequence
+    from carecap.sim.scenario.model import Scenario
 
 
 class Vans(Frozen):
@@ -26,3 +36,74 @@ class BathingCentre(Frozen):
     """One-way transport from the elder's district; the station is booked from pick-up."""
     vans: Vans | None = None
     """``None``: transport is not a constraint."""
+
+
+# --- plugging into the engine ----------------------------------------------------------------
+
+POOL = "centre"
+
+
+@dataclass(frozen=True)
+class CentreDraws:
+    """The k-th bath of an elder, if routed to the centre, takes these k-th draws."""
+
+    transport: ElderSequence
+    duration: ElderSequence
+
+
+def draws(plan: DemandPlan, levels: list[int], width: int) -> CentreDraws | None:
+    """Per-elder transport and bath duration (``levels``: the levels entitled to bathing)."""
+    centre = plan.s.bathing_centre
+    if centre is None:
+        return None
+    transport = plan.seq(
+        "centre_bath.transport", plan.e.district, plan.by_district(centre.transport_min), width
+    )
+    duration = plan.seq(
+        "centre_bath.duration", plan.e.level, dict.fromkeys(levels, centre.bath_duration_min), width
+    )
+    return CentreDraws(transport, duration)
+
+
+def centre_levels(plan: DemandPlan) -> list[int]:
+    """Care-level codes that may go to the centre (``routing.centre_care_levels``, by default
+    the levels with ``can_go_to_centre``)."""
+    s = plan.s
+    names = s.routing.centre_care_levels
+    if names is None:
+        names = [n for n, lv in s.care_levels.items() if lv.can_go_to_centre]
+    return [plan.level_index[n] for n in names]
+
+
+def _eligible(plan: DemandPlan) -> np.ndarray:
+    """Elders entitled to bathing whose level may go to the centre and whose district is near
+    enough (``routing.max_centre_transport_min``)."""
+    s, e = plan.s, plan.e
+    ok = plan.demand_eligible("bath") & np.isin(e.level, centre_levels(plan))
+    centre, limit = s.bathing_centre, s.routing.max_centre_transport_min
+    if centre is not None and limit is not None:
+        near = [
+            plan.district_index[d] for d, x in centre.transport_min.items() if x.mean() <= limit
+        ]
+        ok &= np.isin(e.district, near)
+    return ok
+
+
+def _pool(scenario: Scenario, _district: str) -> str | None:
+    return POOL if scenario.bathing_centre is not None else None
+
+
+def _target(scenario: Scenario) -> Target | None:
+    bath = scenario.services.bath
+    return None if bath is None else Target(bath.target_days * DAY_MIN, "days")
+
+
+def pool_specs(scenario: Scenario) -> list[PoolSpec]:
+    c = scenario.bathing_centre
+    if c is None:
+        return []
+    seats = math.inf if c.vans is None else c.vans.count * c.vans.seats
+    return [PoolSpec(POOL, "station", [(c.stations, c.hours, ["centre_bath"])], seats)]
+
+
+SERVICE = Service("centre_bath", 0, "station", "bath", _pool, _target, _eligible)

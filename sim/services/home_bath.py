@@ -1,13 +1,21 @@
-"""In-home bathing teams: configuration."""
+"""In-home bathing teams: configuration; the home-bath service (its draws, pool and target;
+requests are made by the bath demand, see ``bathing``)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from carecap.sim.scenario.base import ALL, Frozen, Name, Shift
 from carecap.sim.scenario.distributions import DistOrNumber
+from carecap.sim.services.spec import PoolSpec, Service, Target
+from carecap.sim.units import DAY_MIN
+
+if TYPE_CHECKING:
+    from carecap.sim.engine.demand import DemandPlan, ElderSequence
+    from carecap.sim.scenario.model import Scenario
 
 
 class BathTeamPool(Frozen):
@@ -23,3 +31,59 @@ class HomeBathing(Frozen):
     setup_min: DistOrNumber
     bath_min: DistOrNumber
     packup_min: DistOrNumber
+
+
+# --- plugging into the engine ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeDraws:
+    """The k-th bath of an elder, if routed home, takes these k-th draws."""
+
+    travel: ElderSequence
+    duration: ElderSequence  # set-up + bath + pack-up
+
+
+def draws(plan: DemandPlan, levels: list[int], width: int) -> HomeDraws | None:
+    """Per-elder travel and set-up + bath + pack-up (``levels``: those entitled to bathing)."""
+    home = plan.s.home_bathing
+    if home is None:
+        return None
+    travel = {}
+    for team in home.teams:
+        travel.update(plan.by_district(team.travel_min))
+    parts = [
+        plan.seq(
+            f"home_bath.{part}", plan.e.level, dict.fromkeys(levels, getattr(home, part)), width
+        )
+        for part in ("setup_min", "bath_min", "packup_min")
+    ]
+    return HomeDraws(
+        plan.seq("home_bath.travel", plan.e.district, travel, width), plan.sum_seq(parts)
+    )
+
+
+def _pool(scenario: Scenario, district: str) -> str | None:
+    name = None
+    for team in scenario.home_bathing.teams if scenario.home_bathing else []:
+        if team.districts == ALL or district in team.districts:
+            name = team.name
+    return name
+
+
+def _target(scenario: Scenario) -> Target | None:
+    bath = scenario.services.bath
+    return None if bath is None else Target(bath.target_days * DAY_MIN, "days")
+
+
+def pool_specs(scenario: Scenario) -> list[PoolSpec]:
+    teams = scenario.home_bathing.teams if scenario.home_bathing else []
+    return [
+        PoolSpec(t.name, "team", [(x.count, x.hours, ["home_bath"]) for x in t.shifts])
+        for t in teams
+    ]
+
+
+SERVICE = Service(
+    "home_bath", 0, "team", "bath", _pool, _target, lambda plan: plan.demand_eligible("bath")
+)

@@ -1,0 +1,84 @@
+"""The units of one replication: pools built from the registry's resource declarations, their
+shifts, and which pool serves each service in each district.
+
+Unit ids are numbered pool by pool in the order of :data:`~carecap.sim.services.registry.
+RESOURCES` (caregivers, home-bathing teams, centre stations), shift group by shift group.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from carecap.sim.engine.pools import Pool
+from carecap.sim.scenario.model import Scenario
+from carecap.sim.services.registry import NO_POOL, RANK, SERVICES, pool_of, pool_specs
+
+
+class Capacity:
+    """Pools, units and shift spans; ``shift_end[unit]`` is when the unit's current span ends."""
+
+    def __init__(self, scenario: Scenario, outcome, end_min: float):
+        """``outcome``: the request log's outcome column (the pools skip requests no longer
+        waiting); ``end_min``: shift spans are generated up to this time (horizon + drain)."""
+        self.end_min = end_min
+        start_weekday = scenario.calendar.start_date.weekday()
+        self.shift_end: list[float] = []
+        self.unit_rows: list[tuple[int, str, str, str]] = []
+        self.shift_rows: list[tuple[int, float, float]] = []
+        self.shift_groups: list[tuple[list[int], list[tuple[float, float]]]] = []
+        self.nowhere = Pool(NO_POOL[1], NO_POOL[0], [], self.shift_end, outcome)
+        self.pools: list[Pool] = []
+        by_key: dict[tuple[str, str], Pool] = {NO_POOL: self.nowhere}
+        for spec in pool_specs(scenario):
+            units, ranks = [], {}
+            for count, hours, serves in spec.shifts:
+                group = []
+                for _ in range(count):
+                    uid = len(self.shift_end)
+                    self.shift_end.append(-math.inf)
+                    self.unit_rows.append((uid, spec.name, spec.kind, ",".join(serves)))
+                    group.append(uid)
+                    ranks[uid] = tuple(sorted({RANK[s] for s in serves}))
+                intervals = hours.intervals(start_weekday, end_min)
+                for uid in group:
+                    self.shift_rows.extend((uid, lo, min(hi, end_min)) for lo, hi in intervals)
+                units.extend(group)
+                self.shift_groups.append((group, intervals))
+            pool = Pool(spec.name, spec.kind, units, self.shift_end, outcome, spec.seats, ranks)
+            self.pools.append(pool)
+            by_key[(spec.kind, spec.name)] = pool
+        self.pool_of_unit = {u: p for p in self.pools for u in p.units}
+        districts = list(scenario.districts)
+        self.by_service: list[list[Pool]] = [
+            [by_key.get(pool_of(scenario, s.code, d), self.nowhere) for d in districts]
+            for s in SERVICES
+        ]
+        """``by_service[service id][district code]``: the pool whose queue the request joins."""
+
+    def waiting(self) -> int:
+        """Requests waiting in any queue now."""
+        return self.nowhere.live + sum(p.live for p in self.pools)
+
+    def units_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.unit_rows, columns=["unit_id", "pool", "kind", "serves"]).astype(
+            {"unit_id": np.int16, "pool": "category", "kind": "category", "serves": "category"}
+        )
+
+    def shifts_frame(self, followed_until_min: float, horizon_min: float) -> pd.DataFrame:
+        """The spans in which units may start work. Without a drain (following stopped at the
+        horizon) they are clipped to the horizon; with one, spans run to the drain's end and
+        those starting after following stopped are dropped (a unit may start work at the very
+        instant following stops: the start that emptied the last queue)."""
+        shifts = pd.DataFrame(self.shift_rows, columns=["unit_id", "start_min", "end_min"])
+        if followed_until_min <= horizon_min < self.end_min:
+            shifts["end_min"] = shifts.end_min.clip(upper=horizon_min)
+            keep = shifts.start_min < horizon_min
+        else:
+            keep = shifts.start_min <= followed_until_min
+            if followed_until_min == self.end_min:
+                keep = shifts.start_min < followed_until_min
+        shifts = shifts[keep].astype({"unit_id": np.int16})
+        return shifts.reset_index(drop=True)

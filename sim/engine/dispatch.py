@@ -1,0 +1,161 @@
+"""Requests and units at work: a new request starts at once or queues, a unit starts a request
+and finishes it, a free unit takes the best waiting request, van seats, give-ups, and scheduling
+callbacks on the SimPy clock.
+
+:class:`Dispatch` is the half of :class:`~carecap.sim.engine.kernel.CareSystem` that moves
+requests and units; the kernel adds the service handlers' entry point, the processes and the run.
+It expects ``env``, ``_timeout`` (``env.timeout``), ``log``, ``dur``, ``busy``, ``shift_end``,
+``pending``, ``tier_of`` and ``end_min`` set by the kernel, and calls the kernel's ``_after``
+when a request closes.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+
+from carecap.sim.engine.giveup import GiveUpClock
+from carecap.sim.engine.pools import Pool
+from carecap.sim.engine.records import ABANDONED, IN_SERVICE, SERVED, WAITING
+
+
+def exact_delay(now: float, time_min: float) -> float:
+    """A delay that brings ``now`` to ``time_min`` or to the next representable time after it.
+
+    ``now + (time_min - now)`` can fall an ulp short of ``time_min``, which would start a service
+    before its request or its shift; sometimes no delay lands exactly, and then the clock reaches
+    the first representable time after it. 0 if ``time_min`` is past.
+    """
+    delay = time_min - now
+    if delay <= 0:
+        return 0.0
+    # At most a few steps: when time_min is within a factor 2 of now the subtraction is exact
+    # (Sterbenz), otherwise an ulp of the delay is at least half an ulp of the sum.
+    while now + delay < time_min:
+        delay = math.nextafter(delay, math.inf)
+    return delay
+
+
+class Dispatch:
+    """Requests joining queues, service starts and ends, give-ups, and the clock's callbacks
+    (SimPy's public API only)."""
+
+    def _new_request(
+        self,
+        service: int,
+        elder: int,
+        now: float,
+        travel: float,
+        dur: float,
+        pool: Pool,
+        rank: int,
+        give_up: GiveUpClock | None,
+    ) -> int:
+        log = self.log
+        rid = log.new(service, elder, now)
+        log.travel[rid] = travel
+        self.dur.append(dur)
+        if elder in self.pending:
+            self.pending[elder].append(rid)
+        if pool.seat_free(now):
+            unit = pool.take_idle(now, self.busy, rank)
+            if unit >= 0:
+                self._start(rid, unit, pool, now)
+                return rid
+        elif pool.idle:
+            self._wake_on_seat(pool)
+        pool.push((rank, self.tier_of[elder], now, rid))
+        if give_up is not None:
+            give_up.add(rid, pool)
+        return rid
+
+    def _clock(self, patience_min: float | None) -> GiveUpClock | None:
+        if not patience_min:
+            return None
+        outcome = self.log.outcome
+        return GiveUpClock(
+            patience_min,
+            self.end_min,
+            lambda: self.env.now,
+            self.at,
+            lambda rid: outcome[rid] == WAITING,
+            self._give_up,
+        )
+
+    def _give_up(self, rid: int, pool: Pool) -> None:
+        log = self.log
+        log.outcome[rid] = ABANDONED
+        log.end[rid] = self.env.now
+        pool.live -= 1
+        self._after(rid)
+
+    def _start(self, rid: int, unit: int, pool: Pool, now: float | None = None) -> None:
+        """Unit ``unit`` starts request ``rid``; ``now`` is the logical time (a request started
+        on arrival starts at its request time, which the clock may pass by an ulp)."""
+        clock = self.env.now
+        if now is None:
+            now = clock
+        log = self.log
+        travel = log.travel[rid]
+        end = now + travel + self.dur[rid]
+        log.start[rid] = now
+        log.end[rid] = end
+        log.unit[rid] = unit
+        log.outcome[rid] = IN_SERVICE
+        self.busy[unit] = True
+        delay = end - clock
+        if delay < 0:  # a zero-length service started at its request time, an ulp behind the clock
+            delay = 0.0
+        elif clock + delay < end:
+            delay = exact_delay(clock, end)
+        self._timeout(delay).callbacks.append(lambda _ev: self._finish(rid, unit, pool))
+        if pool.limited_seats:
+            heapq.heappush(pool.seat_returns, end + travel)  # the van takes the elder home
+
+    def _finish(self, rid: int, unit: int, pool: Pool) -> None:
+        self.log.outcome[rid] = SERVED
+        self.busy[unit] = False
+        self._after(rid)
+        self._offer(unit, pool)
+
+    def _offer(self, unit: int, pool: Pool) -> None:
+        """A unit is free: it takes the best waiting request, or waits idle."""
+        if self.shift_end[unit] > self.env.now:
+            if pool.seat_free(self.env.now):
+                rid = pool.pop_waiting(pool.unit_ranks[unit])
+                if rid >= 0:
+                    self._start(rid, unit, pool)
+                    return
+            elif pool.live:
+                self._wake_on_seat(pool)
+            pool.park(unit)
+
+    def _wake_on_seat(self, pool: Pool) -> None:
+        """Requests wait for a van seat while a station is idle: look again when one returns."""
+        if not pool.seat_wakeup and pool.seat_returns:  # (no seat at all: nothing to wait for)
+            pool.seat_wakeup = True
+            self.at(pool.seat_returns[0], lambda _ev: self._seat_back(pool))
+
+    def _seat_back(self, pool: Pool) -> None:
+        pool.seat_wakeup = False
+        now = self.env.now
+        while pool.live and pool.seat_free(now):
+            unit = pool.take_idle(now, self.busy)
+            if unit < 0:
+                return
+            self._start(pool.pop_waiting(), unit, pool)
+        if pool.live and pool.idle:
+            self._wake_on_seat(pool)
+
+    def at(self, time_min: float, fn) -> None:
+        """Call ``fn(event)`` at simulation time ``time_min`` exactly (now, if it is past)."""
+        now = self.env.now
+        delay = time_min - now
+        if delay < 0:
+            delay = 0.0
+        elif now + delay < time_min:  # rare: the subtraction was inexact
+            delay = exact_delay(now, time_min)
+        self._timeout(delay).callbacks.append(fn)
+
+    def _after(self, rid: int) -> None:
+        """Request ``rid`` closed (served or given up): the kernel makes follow-ups here."""
