@@ -45,7 +45,7 @@ def test_caregiver_shifts_serve_the_services_caregivers_do():
 
 
 def test_ids_ranks_and_demands_are_derived_from_the_list():
-    assert registry.CODES == tuple(s.code for s in registry.SERVICES)
+    assert tuple(s.code for s in registry.SERVICES) == registry.CODES
     assert [registry.SERVICE_ID[c] for c in registry.CODES] == list(range(len(registry.CODES)))
     assert {s.demand for s in registry.SERVICES} <= set(registry.DEMAND_ID)
-    assert registry.RANKS == tuple(sorted({s.rank for s in registry.SERVICES}))
+    assert tuple(sorted({s.rank for s in registry.SERVICES})) == registry.RANKS
