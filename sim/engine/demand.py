@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from carecap.sim.engine.draws import ElderSequence, SumSequence, group_by
 from carecap.sim.engine.population import Elders
 from carecap.sim.engine.streams import Streams
 from carecap.sim.engine.timewarp import TimeWarp
+from carecap.sim.scenario.distributions import Dist
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.services.registry import DEMAND_ID, DEMANDS, SERVICES
 from carecap.sim.units import DAY_MIN
@@ -77,7 +79,7 @@ class DemandPlan:
         """The time change of a demand with these seasonal factors."""
         return TimeWarp(self.s.calendar.start_date, self.horizon_min, factors)
 
-    def by_level(self, mapping: dict, attr: str | None = None) -> dict[int, object]:
+    def by_level(self, mapping: dict, attr: str | None = None) -> dict[int, Any]:
         """A mapping by care-level name re-keyed by level code (``attr``: of each value)."""
         return {
             self.level_index[lv]: (getattr(v, attr) if attr else v) for lv, v in mapping.items()
@@ -89,7 +91,7 @@ class DemandPlan:
     def sequences(
         self,
         name: str,
-        intervals: dict[int, object],
+        intervals: dict[int, Dist],
         factors: dict[int, float],
         eligible: np.ndarray,
         backlog: np.ndarray,
@@ -104,7 +106,7 @@ class DemandPlan:
         self,
         name: str,
         warp: TimeWarp,
-        intervals: dict[int, object],
+        intervals: dict[int, Dist],
         eligible: np.ndarray,
         backlog: np.ndarray,
     ) -> np.ndarray:
@@ -149,7 +151,8 @@ class DemandPlan:
             if service.eligible is None:
                 continue
             mask, taken = np.zeros(len(e), dtype=bool), listed[service.demand]
-            for tier_name, count in s.initial_backlog.get(service.code, {}).items():
+            # (the scenario's keys are Literal codes, a service's code is a str: .get is safe)
+            for tier_name, count in s.initial_backlog.get(service.code, {}).items():  # type: ignore[call-overload]
                 ok = present & (e.tier == s.tiers.index(tier_name)) & ~taken
                 ok &= service.eligible(self)
                 chosen = rng.permutation(np.flatnonzero(ok))[:count]
@@ -215,7 +218,7 @@ class DemandPlan:
     def tape(self) -> Tape:
         """Every demand's requests known in advance, sorted by (time, kind, elder, index)."""
         parts = []  # (time, kind, elder, index, route, travel, duration)
-        for kind, (demand, draws) in enumerate(zip(DEMANDS, self.draws, strict=True)):
+        for kind_id, (demand, draws) in enumerate(zip(DEMANDS, self.draws, strict=True)):
             rows = None if draws is None else demand.tape(self, draws)
             if rows is None:
                 continue
@@ -224,7 +227,7 @@ class DemandPlan:
             parts.append(
                 (
                     np.asarray(rows.time_min, dtype=np.float64),
-                    np.full(n, kind, dtype=np.int8),
+                    np.full(n, kind_id, dtype=np.int8),
                     np.asarray(rows.elder, dtype=np.int64),
                     np.asarray(rows.index, dtype=np.int64),
                     np.zeros(n, dtype=np.int8) if rows.route is None else rows.route,

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
+from collections.abc import Callable
+
+import simpy
 
 from carecap.sim.engine.giveup import GiveUpClock
 from carecap.sim.engine.pools import Pool
-from carecap.sim.engine.records import ABANDONED, IN_SERVICE, SERVED, WAITING
+from carecap.sim.engine.records import ABANDONED, IN_SERVICE, SERVED, WAITING, RequestLog
 
 
 def exact_delay(now: float, time_min: float) -> float:
@@ -39,6 +43,17 @@ def exact_delay(now: float, time_min: float) -> float:
 class Dispatch:
     """Requests joining queues, service starts and ends, give-ups, and the clock's callbacks
     (SimPy's public API only)."""
+
+    # Set by the kernel (CareSystem.__init__); declared here for the type checker.
+    env: simpy.Environment
+    _timeout: Callable[[float], simpy.Timeout]
+    log: RequestLog
+    dur: array[float]
+    busy: list[bool]
+    shift_end: list[float]
+    pending: dict[int, list[int]]
+    tier_of: list[int]
+    end_min: float
 
     def _new_request(
         self,
@@ -147,7 +162,7 @@ class Dispatch:
         if pool.live and pool.idle:
             self._wake_on_seat(pool)
 
-    def at(self, time_min: float, fn) -> None:
+    def at(self, time_min: float, fn: Callable[[simpy.Event], None]) -> None:
         """Call ``fn(event)`` at simulation time ``time_min`` exactly (now, if it is past)."""
         now = self.env.now
         delay = time_min - now

@@ -11,6 +11,8 @@ first needs it.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from carecap.sim.engine.streams import Streams
@@ -81,7 +83,8 @@ class SumSequence(ElderSequence):
     def chunk(self, j: int) -> np.ndarray:
         while len(self._chunks) <= j:
             i = len(self._chunks)
-            self._chunks.append(sum(part.chunk(i) for part in self._parts))
+            # cast: a sum of arrays (parts is never empty) is an array, never sum()'s start 0
+            self._chunks.append(cast(np.ndarray, sum(part.chunk(i) for part in self._parts)))
         return self._chunks[j]
 
 

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from carecap.sim.engine.pools import Pool
 
 
 class GiveUpClock:
@@ -31,7 +35,7 @@ class GiveUpClock:
         now: Callable[[], float],
         at: Callable,
         is_waiting: Callable[[int], bool],
-        abandon: Callable[[int, object], None],
+        abandon: Callable[[int, Pool], None],
     ):
         self.patience_min, self.until_min = patience_min, until_min
         """No give-up is scheduled at or after ``until_min`` (when following stops)."""
@@ -39,7 +43,7 @@ class GiveUpClock:
         self._fifo: deque = deque()
         self._armed = False
 
-    def add(self, rid: int, pool: object) -> None:
+    def add(self, rid: int, pool: Pool) -> None:
         """Request ``rid`` joined ``pool``'s queue now."""
         deadline = self._now() + self.patience_min
         if deadline < self.until_min:

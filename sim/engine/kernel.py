@@ -62,7 +62,7 @@ import numpy as np
 import simpy
 
 from carecap.sim.engine.capacity import Capacity
-from carecap.sim.engine.demand import DemandPlan
+from carecap.sim.engine.demand import DemandPlan, Sequences
 from carecap.sim.engine.dispatch import Dispatch, exact_delay
 from carecap.sim.engine.pools import Pool
 from carecap.sim.engine.population import draw_elders
@@ -75,6 +75,7 @@ from carecap.sim.engine.records import (
 from carecap.sim.engine.streams import Streams
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.services.registry import DEMAND_ID, DEMANDS, RANK, SERVICE_ID, SERVICES
+from carecap.sim.services.spec import Handler
 from carecap.sim.units import DAY_MIN
 
 
@@ -220,12 +221,14 @@ class CareSystem(Dispatch):
             None if draws is None else d.bind(self, draws)
             for d, draws in zip(DEMANDS, self.plan.draws, strict=True)
         ]
-        self._follow = []  # by service id: (interval sequence, handler) of its demand, or None
+        # by service id: (interval sequence, handler) of its demand, or None
+        self._follow: list[tuple[Sequences, Handler] | None] = []
         for service in SERVICES:
             i = DEMAND_ID[service.demand]
             draws = self.plan.draws[i]
             seq = None if draws is None else DEMANDS[i].follow_up(draws)
-            self._follow.append(None if seq is None else (seq, handlers[i]))
+            handler = handlers[i]  # (None only if draws is None, and then seq is None too)
+            self._follow.append(None if seq is None or handler is None else (seq, handler))
         tape = self.plan.tape()
         self.timings["demand_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()

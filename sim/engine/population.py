@@ -37,9 +37,15 @@ class Elders:
         return pd.DataFrame(
             {
                 "elder_id": np.arange(len(self), dtype=np.int32),
-                "district": pd.Categorical.from_codes(self.district, list(scenario.districts)),
-                "care_level": pd.Categorical.from_codes(self.level, list(scenario.care_levels)),
-                "tier": pd.Categorical.from_codes(self.tier, scenario.tiers, ordered=True),
+                "district": pd.Categorical.from_codes(
+                    self.district, pd.Index(list(scenario.districts))
+                ),
+                "care_level": pd.Categorical.from_codes(
+                    self.level, pd.Index(list(scenario.care_levels))
+                ),
+                "tier": pd.Categorical.from_codes(
+                    self.tier, pd.Index(scenario.tiers), ordered=True
+                ),
                 "has_bed": self.has_bed,
                 "enrol_min": self.enrol_min,
                 "exit_min": self.exit_min,

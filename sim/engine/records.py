@@ -128,7 +128,9 @@ class RequestLog:
         start = np.frombuffer(self.start, dtype=np.float64)
         request = np.frombuffer(self.request, dtype=np.float64)
         travel = np.frombuffer(self.travel, dtype=np.float64)
-        service = pd.Categorical.from_codes(np.frombuffer(self.service, dtype=np.int8), SERVICES)
+        service = pd.Categorical.from_codes(
+            np.frombuffer(self.service, dtype=np.int8), pd.Index(SERVICES)
+        )
         wait = start - request
         on_arrival = np.asarray(service.isin([s.code for s in SPECS if s.wait_includes_travel]))
         wait[on_arrival] += travel[on_arrival]  # e.g. alarms: the wait ends at the home
@@ -147,7 +149,7 @@ class RequestLog:
                 "end_min": np.frombuffer(self.end, dtype=np.float64).copy(),
                 "wait_min": wait,
                 "outcome": pd.Categorical.from_codes(
-                    np.frombuffer(self.outcome, dtype=np.int8), OUTCOMES
+                    np.frombuffer(self.outcome, dtype=np.int8), pd.Index(OUTCOMES)
                 ),
                 "unit_id": np.frombuffer(self.unit, dtype=np.int16).copy(),
             }

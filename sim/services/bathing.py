@@ -154,6 +154,7 @@ def _bind(kernel: CareSystem, d: BathDraws) -> Handler:
         if forced == ROUTE_HOME or not centre_ok:
             return False
         if prefer_centre:
+            assert centre_pool is not None  # centre_ok: the elder has a district, hence the pool
             return not (to_home_over is not None and centre_pool.live > to_home_over)
         return to_centre_over is not None and home_pool.live > to_centre_over
 
@@ -163,6 +164,7 @@ def _bind(kernel: CareSystem, d: BathDraws) -> Handler:
         elder: int, k: int, now: float, _travel: float = math.nan, _dur: float = math.nan, route=0
     ) -> None:
         if to_centre(elder, route):
+            assert centre is not None  # to_centre holds only with a bathing centre, hence draws
             centre_request(
                 elder, k, now, centre.transport.get(elder, k), centre.duration.get(elder, k)
             )

@@ -15,10 +15,12 @@ if TYPE_CHECKING:
     from carecap.sim.scenario.model import Scenario
 
 
+def _all_tasks() -> list[Literal["care_visit", "alarm"]]:
+    return ["care_visit", "alarm"]
+
+
 class CaregiverShift(Shift):
-    serves: list[Literal["care_visit", "alarm"]] = Field(
-        default_factory=lambda: ["care_visit", "alarm"], min_length=1
-    )
+    serves: list[Literal["care_visit", "alarm"]] = Field(default_factory=_all_tasks, min_length=1)
     """What this shift's caregivers do: e.g. ``[alarm]`` for a night cover that answers alarms
     only and makes no planned visits."""
 
@@ -45,7 +47,7 @@ def caregiver_pool(scenario: Scenario, district: str) -> str | None:
     return name
 
 
-def travel_by_district(plan: DemandPlan) -> dict[int, object]:
+def travel_by_district(plan: DemandPlan) -> dict[int, DistOrNumber]:
     """Caregivers' one-way travel to a home, by the home's district code (from the pool that
     serves the district)."""
     return {

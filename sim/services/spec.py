@@ -16,7 +16,7 @@ passed in, and their types are named under ``TYPE_CHECKING`` only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -106,5 +106,5 @@ class PoolSpec:
 
     name: str
     kind: str
-    shifts: list[tuple[int, Any, list[str]]]
+    shifts: list[tuple[int, Any, Sequence[str]]]
     seats: float = float("inf")
