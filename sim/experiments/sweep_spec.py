@@ -51,7 +51,8 @@ from pydantic import (
 from carecap.sim.errors import FileRef, ScenarioError
 from carecap.sim.experiments.manifest import scenario_hash
 from carecap.sim.experiments.sweep_points import Point, build_points, same_field_twice
-from carecap.sim.scenario.loader import _read_document, load_scenario_with_sources
+from carecap.sim.scenario.document import read_document
+from carecap.sim.scenario.loader import load_scenario_with_sources
 from carecap.sim.scenario.messages import show, validation_error_to_scenario_error
 from carecap.sim.scenario.model import Name, Scenario
 from carecap.sim.scenario.paths import PATH_PATTERN as _PATH
@@ -276,7 +277,7 @@ def load_sweep(path: str | os.PathLike[str]) -> Sweep:
 def _read_sweep_document(file: Path):
     """The parsed sweep file (plain data, with key positions); errors worded for sweeps."""
     try:
-        return _read_document(Path(os.path.abspath(file)))
+        return read_document(Path(os.path.abspath(file)))
     except ScenarioError as exc:
         msg = exc.message
         if msg.startswith("cannot read the scenario file"):
