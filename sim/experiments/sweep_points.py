@@ -24,9 +24,9 @@ import numpy as np
 from carecap.sim.errors import MAX_LISTED, Problem, ScenarioError, file_label
 from carecap.sim.experiments.manifest import scenario_hash
 from carecap.sim.scenario.loader import validate_scenario_data
-from carecap.sim.scenario.messages import show
 from carecap.sim.scenario.model import Scenario, apply_overrides
 from carecap.sim.scenario.paths import PathError, list_items, named_path, resolve
+from carecap.sim.scenario.wording import show
 
 if TYPE_CHECKING:
     from carecap.sim.experiments.sweep_spec import Sample, SweepSpec

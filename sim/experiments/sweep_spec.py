@@ -53,9 +53,10 @@ from carecap.sim.experiments.manifest import scenario_hash
 from carecap.sim.experiments.sweep_points import Point, build_points, same_field_twice
 from carecap.sim.scenario.document import read_document
 from carecap.sim.scenario.loader import load_scenario_with_sources
-from carecap.sim.scenario.messages import show, validation_error_to_scenario_error
+from carecap.sim.scenario.messages import validation_error_to_scenario_error
 from carecap.sim.scenario.model import Name, Scenario
 from carecap.sim.scenario.paths import PATH_PATTERN as _PATH
+from carecap.sim.scenario.wording import show
 
 RESERVED_PATHS = {"seed": "seed", "replications": "replications"}
 """Scenario fields a sweep sets itself (its own ``seed`` and ``replications``)."""

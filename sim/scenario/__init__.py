@@ -4,6 +4,7 @@ Lives here: the pydantic model (``model``), declared distributions (``distributi
 schedules (``schedule``), the YAML loader (``loader``): one file as read (``document``),
 ``extends:`` chains (``extends``), ``set:`` blocks (``set_block``), and its safe YAML 1.2 reader
 (``yaml_core``), every limit on input with its reason (``limits``), the one-paragraph error messages
-(``messages``), the JSON Schema (``schema``) and the size estimate of a run (``footprint``).
+(``messages``; walking the model along an error's location: ``model_walk``; wording one error:
+``wording``), the JSON Schema (``schema``) and the size estimate of a run (``footprint``).
 May import: ``carecap.sim.errors``, ``carecap.sim.units`` and third-party libraries only.
 """

@@ -13,8 +13,8 @@ from typing import Any
 
 from carecap.sim.errors import ScenarioError
 from carecap.sim.scenario.document import EXTENDS, MISSING, SET, Document, Position
-from carecap.sim.scenario.messages import show
 from carecap.sim.scenario.paths import PATH_PATTERN, PathError, set_path
+from carecap.sim.scenario.wording import show
 
 
 def apply_set(
