@@ -1,10 +1,11 @@
 """One scenario file as read: its plain data and the line and column of every key and list item.
 
-:func:`read_document` reads a file with the safe YAML 1.2 core reader of
-:mod:`carecap.sim.scenario.yaml_core` (bounded size, depth and aliases; plain data only),
-rejects duplicate keys and self-containing aliases, and words every YAML problem as a
-:class:`~carecap.sim.errors.ScenarioError` at its file and line. Also the two top-level keys the
-loader reads itself rather than the model: ``extends:`` and ``set:``.
+:func:`read_document` reads a file (:mod:`carecap.sim.scenario.file_text`: bounded size) with the
+safe YAML 1.2 core reader of :mod:`carecap.sim.scenario.yaml_core` (plain data only; bounded depth
+and aliases: :mod:`carecap.sim.scenario.yaml_bounds`), rejects duplicate keys and self-containing
+aliases, and words every YAML problem as a :class:`~carecap.sim.errors.ScenarioError` at its file
+and line. Also the two top-level keys the loader reads itself rather than the model: ``extends:``
+and ``set:``.
 """
 
 from __future__ import annotations
@@ -19,13 +20,9 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from carecap.sim.errors import ScenarioError
-from carecap.sim.scenario.yaml_core import (
-    CoreLoader,
-    FileProblem,
-    LimitExceeded,
-    precheck,
-    read_text,
-)
+from carecap.sim.scenario.file_text import FileProblem, read_text
+from carecap.sim.scenario.yaml_bounds import LimitExceeded, precheck
+from carecap.sim.scenario.yaml_core import CoreLoader
 
 EXTENDS = "extends"
 """Top-level key naming the file a scenario starts from."""

@@ -27,8 +27,8 @@ from carecap.sim.scenario.document import (
     parse_document,
     read_document,
 )
+from carecap.sim.scenario.file_text import FileProblem, read_text
 from carecap.sim.scenario.set_block import apply_set
-from carecap.sim.scenario.yaml_core import FileProblem, read_text
 
 _DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)"
 _DAY_KEY = re.compile(rf"^\s*(?:daily|{_DAY}(?:\s*-\s*{_DAY})?)\s*$", re.IGNORECASE)

@@ -3,7 +3,8 @@
 A scenario file is plain YAML, read safely (only mappings, lists, text, numbers, dates, true/false
 and null; tags such as ``!!python/object`` are rejected) with the YAML 1.2 core schema (``yes``,
 ``no``, ``on``, ``off`` are text) and bounded size, depth and alias expansion
-(:mod:`carecap.sim.scenario.yaml_core`). A file may start from another::
+(:mod:`carecap.sim.scenario.yaml_core`, :mod:`~carecap.sim.scenario.yaml_bounds`,
+:mod:`~carecap.sim.scenario.file_text`). A file may start from another::
 
     extends: taiyuan_2022.yaml     # relative to this file
     name: taiyuan_more_stations
