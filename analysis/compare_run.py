@@ -3,7 +3,7 @@
 Each of A and B is a scenario YAML file or a sweep point written ``SWEEP_DIR:POINT_ID``. Scenario
 files are run here (records not written) with the same root seed and replication numbers, so
 replication ``r`` of both sees the same demand; sweep points are read from the sweep's results
-(:func:`carecap.sim.experiments.sweep_store.read_point_metrics`). A scenario compared with a sweep
+(:func:`carecap.sim.experiments.sweep_results.read_point_metrics`). A scenario compared with a sweep
 point is run with the point's seed and replications (see :func:`plan_replications` for antithetic
 sweeps). The statistics are :func:`carecap.analysis.compare.compare_metrics`;
 :func:`compare_alternatives` does everything the command does, without printing.
@@ -81,7 +81,8 @@ def load_side(alt: Alternative) -> Side:
         raise ResultsError(
             alt.sweep_dir, f"no such sweep folder (in {alt.text}; write SWEEP_DIR:POINT_ID)"
         )
-    from carecap.sim.experiments.sweep_store import read_point_metrics, store_at
+    from carecap.sim.experiments.sweep_results import read_point_metrics
+    from carecap.sim.experiments.sweep_store import store_at
 
     store = store_at(alt.sweep_dir)  # ResultsError if not a sweep's results folder
     try:
@@ -170,7 +171,7 @@ def point_observations(side: Side, reps: list[int], pairs: bool) -> pd.DataFrame
     assert side.metrics is not None
     if not pairs:
         return side.metrics[side.metrics["replication"].isin(reps)]
-    from carecap.sim.experiments.sweep_store import pair_means
+    from carecap.sim.experiments.sweep_results import pair_means
 
     wanted = set(reps) | {r + 1 for r in reps}
     return pair_means(side.metrics[side.metrics["replication"].isin(wanted)])

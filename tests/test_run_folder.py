@@ -20,10 +20,11 @@ from sweep_helpers import write_sweep
 
 import carecap.sim.experiments.atomic as atomic
 import carecap.sim.experiments.replications as replications
-import carecap.sim.experiments.run_folder as run_folder
+import carecap.sim.experiments.run_target as run_target
 from carecap.sim.cli.main import main
 from carecap.sim.experiments.atomic import dumps, write_json_atomic
-from carecap.sim.experiments.run_folder import read_manifest, run_to_folder
+from carecap.sim.experiments.run_folder import run_to_folder
+from carecap.sim.experiments.run_target import read_manifest
 
 SMALL = Path(__file__).parent / "data" / "small.yaml"
 TABLES = ("requests", "elders", "units", "shifts")
@@ -81,7 +82,7 @@ def _other_run(tmp, scenario, mp):
 
 
 def _read_only(tmp, scenario, mp):
-    mp.setattr(run_folder.os, "access", lambda path, mode: False)  # root ignores chmod
+    mp.setattr(run_target.os, "access", lambda path, mode: False)  # root ignores chmod
     return ["run", str(scenario), "--out", str(tmp / "out")]
 
 
@@ -256,7 +257,7 @@ def test_out_dot_never_touches_the_working_directorys_files(tmp_path, scenario, 
 def test_only_marked_staging_folders_are_cleaned_up(tmp_path, scenario):
     stale = tmp_path / ".out.staging-999999-abcd"
     stale.mkdir()
-    (stale / run_folder.STAGING_MARK).write_text("999999\n")
+    (stale / run_target.STAGING_MARK).write_text("999999\n")
     (stale / "manifest.json").write_text("{}")
     lookalike = tmp_path / ".out.staging-1-mine"
     lookalike.mkdir()

@@ -10,12 +10,9 @@ import pytest
 from sweep_helpers import assert_same_results, write_sweep
 
 from carecap.sim.cli.main import main
-from carecap.sim.experiments.sweep_store import (
-    metrics_relpath,
-    read_point_metrics,
-    row_relpath,
-    store_at,
-)
+from carecap.sim.experiments.sweep_files import metrics_relpath, row_relpath
+from carecap.sim.experiments.sweep_results import read_point_metrics
+from carecap.sim.experiments.sweep_store import store_at
 
 
 def truncate(path, keep: float) -> None:

@@ -12,7 +12,8 @@ from sweep_helpers import SWEEP_SMALL, write_sweep
 
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.errors import ScenarioError
-from carecap.sim.experiments.sweep_spec import load_sweep, short_names
+from carecap.sim.experiments.sweep_points import short_names
+from carecap.sim.experiments.sweep_spec import load_sweep
 
 SHIPPED = sorted((Path(__file__).parents[1] / "scenarios" / "sweeps").glob("*.yaml"))
 CG = "caregivers.0.shifts.0.count"

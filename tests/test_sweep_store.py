@@ -11,18 +11,16 @@ from sweep_helpers import stray_files, write_sweep
 from carecap.sim.cli.main import main
 from carecap.sim.errors import ResultsError
 from carecap.sim.experiments.executors import LocalExecutor
-from carecap.sim.experiments.sweep_run import run_sweep
-from carecap.sim.experiments.sweep_spec import load_sweep
-from carecap.sim.experiments.sweep_store import (
-    SUMMARY,
-    open_store,
+from carecap.sim.experiments.sweep_files import SUMMARY, row_relpath
+from carecap.sim.experiments.sweep_results import (
     pair_means,
     read_all_metrics,
     read_point_metrics,
-    row_relpath,
-    store_at,
     write_summary,
 )
+from carecap.sim.experiments.sweep_run import run_sweep
+from carecap.sim.experiments.sweep_spec import load_sweep
+from carecap.sim.experiments.sweep_store import open_store, store_at
 
 CG = "caregivers.0.shifts.0.count"
 ST = "bathing_centre.stations"
@@ -158,7 +156,7 @@ def test_antithetic_pairs_are_averaged():
 
 def test_point_summary_equals_summarise_of_all_replications(small_sweep, tmp_path):
     from carecap.analysis.stats import summarise
-    from carecap.sim.experiments.sweep_store import point_summary
+    from carecap.sim.experiments.sweep_results import point_summary
 
     store, _ = _run(small_sweep, tmp_path / "out")
     (store.dir / row_relpath("p0001", 1)).unlink()  # an unfinished run is left out of both

@@ -24,16 +24,11 @@ from carecap.sim.experiments.executors import (
     ExecutorUnavailable,
     LocalExecutor,
 )
+from carecap.sim.experiments.sweep_files import row_relpath, write_files
 from carecap.sim.experiments.sweep_progress import Progress, QuietProgress, make_progress
+from carecap.sim.experiments.sweep_results import write_summary
 from carecap.sim.experiments.sweep_spec import Sweep, load_sweep
-from carecap.sim.experiments.sweep_store import (
-    RunStatus,
-    SweepStore,
-    open_store,
-    row_relpath,
-    write_files,
-    write_summary,
-)
+from carecap.sim.experiments.sweep_store import RunStatus, SweepStore, open_store
 from carecap.sim.experiments.sweep_task import RunTask, failed_row, row_bytes, run_task
 
 RESULTS_ROOT = Path("results") / "sweeps"

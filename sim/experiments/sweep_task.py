@@ -20,7 +20,7 @@ import pandas as pd
 
 from carecap.sim.experiments.atomic import dumps
 from carecap.sim.experiments.replications import RECORD_TABLES, simulate
-from carecap.sim.experiments.sweep_store import (
+from carecap.sim.experiments.sweep_files import (
     metrics_relpath,
     now,
     records_relpath,

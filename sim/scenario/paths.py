@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from carecap.sim.scenario.messages import did_you_mean
+from carecap.sim.scenario.wording import did_you_mean
 
 PATH_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*$")
 """A dotted path: keys of letters, digits, ``_`` and ``-``, separated by dots."""

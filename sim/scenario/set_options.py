@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from carecap.sim.errors import FileRef, ScenarioError, UsageError, file_label
-from carecap.sim.scenario.messages import show
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.scenario.paths import PATH_PATTERN, PathError, set_path
+from carecap.sim.scenario.wording import show
 from carecap.sim.scenario.yaml_core import parse_value
 
 OPTION = "--set"
