@@ -30,9 +30,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from carecap.sim.cli.sweep_command import run_sweep
 from carecap.sim.experiments.executors import DaskExecutor, Executor, LocalExecutor
 from carecap.sim.experiments.sweep_progress import Progress
+from carecap.sim.experiments.sweep_run import run_sweep
 from carecap.sim.experiments.sweep_spec import load_sweep
 from carecap.sim.experiments.sweep_store import open_store
 
