@@ -26,6 +26,7 @@ from typing import Any
 
 from carecap.sim.errors import ResultsError, describe_os_error
 from carecap.sim.experiments.atomic import TMP_PREFIX, fsync_dir
+from carecap.sim.experiments.folder_lock import exclusive_lock
 from carecap.sim.experiments.replications import RECORD_TABLES, record_path
 
 MANIFEST = "manifest.json"
@@ -68,30 +69,16 @@ def _lock_path(target: Path) -> Path:
     return target.parent / f".{target.name}.lock"
 
 
-@contextlib.contextmanager
-def locked(shown: Path, target: Path) -> Iterator[None]:
+def locked(shown: Path, target: Path) -> contextlib.AbstractContextManager[None]:
     """Hold the target's lock for the whole run; a second run into it is refused at once."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no lock
-        yield
-        return
-    fd = os.open(_lock_path(target), os.O_RDWR | os.O_CREAT, 0o666)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
-            raise ResultsError(
-                shown,
-                f"another carecap run (process {holder}) is writing into this folder; wait for "
-                "it to finish (or stop it), or give another folder with --out",
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        yield
-    finally:
-        os.close(fd)
+    return exclusive_lock(
+        _lock_path(target),
+        lambda holder: ResultsError(
+            shown,
+            f"another carecap run (process {holder}) is writing into this folder; wait for "
+            "it to finish (or stop it), or give another folder with --out",
+        ),
+    )
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:

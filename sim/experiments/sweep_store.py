@@ -35,6 +35,7 @@ from typing import Any
 
 from carecap.sim.errors import ResultsError
 from carecap.sim.experiments.atomic import write_json_atomic
+from carecap.sim.experiments.folder_lock import exclusive_lock
 from carecap.sim.experiments.manifest import package_versions
 from carecap.sim.experiments.sweep_files import (
     FORMAT,
@@ -163,33 +164,17 @@ class SweepStore:
                 removed += 1
         return removed
 
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the folder's lock: one sweep session writes into a folder at a time.
-
-        The lock is released by the operating system when the process ends, however it ends.
-        """
-        try:
-            import fcntl
-        except ImportError:  # not POSIX: no lock, as before
-            yield
-            return
-        fd = os.open(self.dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
-                raise ResultsError(
-                    self.dir,
-                    f"another carecap sweep (process {holder}) is writing into this folder; "
-                    "wait for it to finish, or stop it, then run the command again",
-                ) from None
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, str(os.getpid()).encode(), 0)
-            yield
-        finally:
-            os.close(fd)
+    def locked(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the folder's lock: one sweep session writes into a folder at a time (released by
+        the operating system when the process ends, however it ends)."""
+        return exclusive_lock(
+            self.dir / LOCK,
+            lambda holder: ResultsError(
+                self.dir,
+                f"another carecap sweep (process {holder}) is writing into this folder; "
+                "wait for it to finish, or stop it, then run the command again",
+            ),
+        )
 
 
 def sweep_document(sweep) -> dict[str, Any]:
