@@ -228,3 +228,17 @@ def test_waiting_list_exists_at_time_zero_even_in_a_month_without_demand():
     r = requests(s)
     first = r.request_min.min() / DAY
     assert (r.request_min == 0).sum() == 2, f"none at time 0; first request on day {first:g}"
+
+
+def test_pick_up_runs_leave_only_in_van_hours():
+    """Centre open round the clock, vans from 10:00 to 12:00 on weekdays: every pick-up run
+    leaves then (the case starts on a Monday); return runs may go at any hour."""
+    s = _van_case(2, 2).with_overrides({"bathing_centre.vans.hours": {"mon-fri": ["10:00-12:00"]}})
+    trips = run_replication(s, 0, 1).van_trips
+    leave = trips[trips.kind == "pickup"].depart_min.to_numpy()
+    assert len(leave)
+    day, minute = np.divmod(leave, DAY)
+    assert ((minute >= 600) & (minute < 720)).all()
+    assert (day % 7 < 5).all()
+    back = trips[trips.kind == "return"].depart_min.to_numpy() % DAY
+    assert ((back < 600) | (back >= 720)).any()

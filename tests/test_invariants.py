@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from strategies import scenario_data
+from strategies import scenario_data, schedules
 
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.engine.records import ReplicationRecords
@@ -64,15 +64,17 @@ def test_invariant(name, data):
     count=st.integers(1, 3),
     seats=st.integers(1, 4),
     stop=st.sampled_from([0.0, 5.0, 12.5]),
+    hours=st.none() | schedules(),
 )
-def test_vans_are_vehicles_in_every_scenario(data, count, seats, stop):
+def test_vans_are_vehicles_in_every_scenario(data, count, seats, stop, hours):
     """Every scenario with a centre, given vehicles: one run at a time per van, never more
     elders aboard than seats, one district per pick-up run, within van hours, stations held
     from arrival only, every started centre bath brought by van, and the van priority rule
     (``invariants.vans``); the other invariants still hold."""
     assume("bathing_centre" in data)
     data = {**data, "bathing_centre": dict(data["bathing_centre"])}
-    data["bathing_centre"]["vans"] = {"count": count, "seats": seats, "per_stop_min": stop}
+    vans = {"count": count, "seats": seats, "per_stop_min": stop}
+    data["bathing_centre"]["vans"] = vans if hours is None else {**vans, "hours": hours}
     scenario, rec = simulate(data)
     assert invariants.check_all(rec, scenario) == []
 
