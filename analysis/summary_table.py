@@ -167,7 +167,7 @@ def _utilisation_section(frame: pd.DataFrame) -> list[str]:
     util = frame[(frame["slice"] == "pool") & (frame["metric"] == "utilisation")]
     if util.empty:
         return []
-    lines = ["Utilisation (busy / time it can work: on-shift; vans: seats x open hours)"]
+    lines = ["Utilisation (busy / time it can work: on-shift; vans: van hours)"]
     for r in util.itertuples(index=False):
         label = f"  {r.slice_value} ({r.service})"
         lines.append(f"{label[: _LABEL + _CELL - 1]:<{_LABEL + _CELL}}{_cell(r):>{_CELL}}")

@@ -240,6 +240,10 @@ def _bathing(draw, districts: list[str]) -> Mapping:
         }
         if draw(st.booleans()):
             vans = {"count": draw(st.integers(0, 2)), "seats": draw(st.integers(1, 3))}
+            if draw(st.booleans()):
+                vans["per_stop_min"] = draw(st.sampled_from([0.0, 5.0]) | _pos(0, 30))
+            if draw(st.booleans()):
+                vans["hours"] = draw(schedules())
             out["bathing_centre"]["vans"] = vans
     if _often(draw):
         teams = draw(_pools(districts, "team", 2, (0, 60)))

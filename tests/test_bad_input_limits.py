@@ -218,6 +218,22 @@ BAD_NUMBERS = {
         ["caregivers.0.shifts.0.count", "12,002 caregivers, stations and teams"],
     ),
     "a million vans": ("bathing_centre.vans.count", 10**6, ["bathing_centre.vans.count"]),
+    "negative van stop": (
+        "bathing_centre.vans.per_stop_min",
+        -5,
+        ["bathing_centre.vans.per_stop_min", "got -5", "at least 0"],
+    ),
+    "a day-long van stop": (
+        "bathing_centre.vans.per_stop_min",
+        1_000,
+        ["bathing_centre.vans.per_stop_min", "240"],
+    ),
+    "nan van stop": ("bathing_centre.vans.per_stop_min", NAN, ["bathing_centre.vans.per_stop_min"]),
+    "van hours not a schedule": (
+        "bathing_centre.vans.hours",
+        "sometimes",
+        ["bathing_centre.vans.hours"],
+    ),
     "inf overflow threshold": (
         "routing.overflow_to_home_when_centre_queue_over",
         INF,

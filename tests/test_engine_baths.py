@@ -118,27 +118,63 @@ def test_prefer_home_without_overflow_sends_everyone_home():
     assert (r.service == "home_bath").all()
 
 
-@pytest.mark.parametrize(("vans", "seats"), [(1, 1), (1, 2), (2, 1)])
-def test_van_seats_limit_centre_baths_in_progress(vans, seats):
-    """A seat is taken from pick-up to the elder's return home: start .. end + transport. With
-    3 stations always open, at most vans x seats such spans overlap, and the limit is reached."""
-    s = scenario(
+def _van_case(vans: int, seats: int, stop: float = 5.0, stations: int = 3) -> Scenario:
+    return scenario(
         **{
-            "bathing_centre.stations": 3,
-            "bathing_centre.vans": {"count": vans, "seats": seats},
+            "bathing_centre.stations": stations,
+            "bathing_centre.vans": {"count": vans, "seats": seats, "per_stop_min": stop},
             "population.care_level_shares": {"walk": 1.0, "bed": 0.0},
             "services.bath.interval_days_by_level.walk": 3,
         }
     )
-    r = requests(s)
-    c = r[(r.service == "centre_bath") & r.start_min.notna()]
-    events = np.concatenate(
-        [np.c_[c.start_min, np.ones(len(c))], np.c_[c.end_min + c.travel_min, -np.ones(len(c))]]
-    )
-    events = events[np.lexsort((events[:, 1], events[:, 0]))]  # a return before a pick-up
-    in_use = np.cumsum(events[:, 1])
-    assert in_use.max() == vans * seats
-    assert (c.wait_min > 0).any(), "precondition: the seats made someone wait"
+
+
+@pytest.mark.parametrize(("vans", "seats"), [(1, 1), (1, 2), (2, 1), (2, 3)])
+def test_vans_are_vehicles(vans, seats):
+    """Each van makes one run at a time; a pick-up run takes at most ``seats`` elders of one
+    district, drives out and back (the first elder's transport) with a 5-min stop per elder; each
+    elder's bath starts at the run's arrival; return runs leave after the group's last bath."""
+    s = _van_case(vans, seats)
+    rec = run_replication(s, 0, 1)
+    r, trips = rec.requests.set_index("request_id"), rec.van_trips
+    runs = trips.groupby("trip_id")
+    assert runs.size().max() == seats  # the limit binds (the case is overloaded) ...
+    assert (runs.size() <= seats).all()  # ... and is never passed
+    for _, g in runs.first().sort_values("depart_min").groupby("van"):
+        assert (g.depart_min.to_numpy()[1:] >= g.back_min.to_numpy()[:-1]).all()
+    assert set(runs.first().van) == set(range(vans))
+    for _, g in trips[trips.kind == "pickup"].groupby("trip_id"):
+        riders = r.loc[g.request_id]
+        assert riders.district.nunique() == 1
+        drive = riders.travel_min.iloc[0]  # the first elder's transport draw, out and back
+        if riders.district.iloc[0] == "near":
+            assert (riders.travel_min == 15).all()
+        arrival = g.back_min.iloc[0]
+        assert arrival == pytest.approx(g.depart_min.iloc[0] + 2 * drive + 5 * len(g))
+        assert (riders.start_min == arrival).all()  # the station is held from arrival
+        assert (riders.end_min == arrival + 50).all()
+    back = trips[trips.kind == "return"]
+    assert (r.loc[back.request_id].end_min.to_numpy() <= back.depart_min.to_numpy()).all()
+
+
+def test_without_vans_elders_come_by_their_own_means():
+    """No vans: no trips, and the station is held from departure (start) through transport."""
+    s = scenario(**{"bathing_centre.vans": None})
+    rec = run_replication(s, 0, 1)
+    assert len(rec.van_trips) == 0
+    c = rec.requests[(rec.requests.service == "centre_bath") & rec.requests.start_min.notna()]
+    assert np.allclose(c.end_min, c.start_min + c.travel_min + 50)
+
+
+def test_more_vans_never_lengthen_the_centre_wait_when_vans_bind():
+    """Paired (same seed, same demand): with vans the bottleneck, a second van shortens the
+    mean centre wait."""
+    waits = []
+    for vans in (1, 2):
+        r = run_replication(_van_case(vans, 1, stations=6), 0, 3).requests
+        c = r[r.service == "centre_bath"]
+        waits.append(c.wait_min.fillna(30 * DAY - c.request_min).mean())
+    assert waits[1] < waits[0]
 
 
 def test_waiting_lists_exist_at_time_zero():
@@ -192,3 +228,17 @@ def test_waiting_list_exists_at_time_zero_even_in_a_month_without_demand():
     r = requests(s)
     first = r.request_min.min() / DAY
     assert (r.request_min == 0).sum() == 2, f"none at time 0; first request on day {first:g}"
+
+
+def test_pick_up_runs_leave_only_in_van_hours():
+    """Centre open round the clock, vans from 10:00 to 12:00 on weekdays: every pick-up run
+    leaves then (the case starts on a Monday); return runs may go at any hour."""
+    s = _van_case(2, 2).with_overrides({"bathing_centre.vans.hours": {"mon-fri": ["10:00-12:00"]}})
+    trips = run_replication(s, 0, 1).van_trips
+    leave = trips[trips.kind == "pickup"].depart_min.to_numpy()
+    assert len(leave)
+    day, minute = np.divmod(leave, DAY)
+    assert ((minute >= 600) & (minute < 720)).all()
+    assert (day % 7 < 5).all()
+    back = trips[trips.kind == "return"].depart_min.to_numpy() % DAY
+    assert ((back < 600) | (back >= 720)).any()

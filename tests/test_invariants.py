@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from strategies import scenario_data
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from strategies import scenario_data, schedules
 
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.engine.records import ReplicationRecords
@@ -43,6 +44,7 @@ CHECKS = {
     "3-capacity": lambda rec, _scenario: invariants.capacity(rec),
     "4-on-shift": lambda rec, _scenario: invariants.on_shift(rec),
     "5-priority": invariants.priority,
+    "3-5-vans": invariants.vans,
 }
 """MODEL.md §4 invariants 1-5, each read off one replication's records."""
 
@@ -54,6 +56,27 @@ def test_invariant(name, data):
     scenario, rec = simulate(data)
     problems = CHECKS[name](rec, scenario)
     assert problems == [], problems
+
+
+@PROPERTY
+@given(
+    data=scenario_data(drain=None),
+    count=st.integers(1, 3),
+    seats=st.integers(1, 4),
+    stop=st.sampled_from([0.0, 5.0, 12.5]),
+    hours=st.none() | schedules(),
+)
+def test_vans_are_vehicles_in_every_scenario(data, count, seats, stop, hours):
+    """Every scenario with a centre, given vehicles: one run at a time per van, never more
+    elders aboard than seats, one district per pick-up run, within van hours, stations held
+    from arrival only, every started centre bath brought by van, and the van priority rule
+    (``invariants.vans``); the other invariants still hold."""
+    assume("bathing_centre" in data)
+    data = {**data, "bathing_centre": dict(data["bathing_centre"])}
+    vans = {"count": count, "seats": seats, "per_stop_min": stop}
+    data["bathing_centre"]["vans"] = vans if hours is None else {**vans, "hours": hours}
+    scenario, rec = simulate(data)
+    assert invariants.check_all(rec, scenario) == []
 
 
 def _request_pool(rec: ReplicationRecords, scenario: Scenario) -> pd.Series:

@@ -101,6 +101,8 @@ def _draws(rec: ReplicationRecords) -> pd.DataFrame:
     the same demand (a bath's k counts the elder's baths on both routes), ties in request order;
     with its request time, drawn travel and, when served, drawn duration."""
     r = rec.requests
+    # with vans, a centre bath's start..end is the bath alone (start: the van's arrival)
+    by_van = r.request_id.isin(rec.van_trips.request_id) if rec.van_trips is not None else False
     out = pd.DataFrame(
         {
             "service": r.service.astype(str),
@@ -110,7 +112,9 @@ def _draws(rec: ReplicationRecords) -> pd.DataFrame:
             "request_id": r.request_id,
             "travel_min": r.travel_min,
             "duration_min": np.where(
-                r.outcome == "served", r.end_min - r.start_min - r.travel_min, np.nan
+                r.outcome == "served",
+                r.end_min - r.start_min - np.where(by_van, 0.0, r.travel_min),
+                np.nan,
             ),
         }
     ).sort_values(["demand", "elder_id", "request_min", "request_id"], ignore_index=True)

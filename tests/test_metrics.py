@@ -6,6 +6,7 @@ days [10, 60): 50 days. Targets there: care visits 2 days, alarms 30 min, baths 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carecap.sim.engine.records import OUTCOMES, ReplicationRecords
+from carecap.sim.engine.vans import TRIP_KINDS
 from carecap.sim.metrics.backlog import step_stats
 from carecap.sim.metrics.common import Window
 from carecap.sim.metrics.replication import (
@@ -539,20 +541,35 @@ def test_scenario_without_services_gives_only_resource_rows(scenario):
     no_services = {"services": {}, "costs": None, "initial_backlog": {}}
     data = scenario.model_dump(mode="json", by_alias=True) | no_services
     m = replication_metrics(make_records([], units=UNITS), Scenario.model_validate(data))
-    assert set(m["metric"]) == {"utilisation"}
+    assert set(m["metric"]) == {"utilisation", "busy_hours_per_year"}  # (vans: busy hours)
 
 
-def test_van_seat_utilisation_counts_pick_up_to_return_home(scenario):
-    # small.yaml: 1 van x 4 seats. One centre bath picked up at day 20, 30 min transport, bath
-    # ends 100 min later: the seat is in use until 130 min after pick-up: 130 seat-minutes.
+def test_van_utilisation_is_run_time_over_van_hours(scenario):
+    # small.yaml: 1 van x 4 seats. A pick-up run of two elders leaves at day 20 and is back 40
+    # min later; their return run takes 50 min: 90 van-minutes, each run counted once (not per
+    # elder aboard).
     t = 20 * DAY
-    rows = [("centre_bath", 0, t - 60, t, t + 100.0, "served", 3, 30.0)]
-    m = replication_metrics(make_records(rows, units=UNITS), scenario)
-    vans = m[(m.service == "transport") & (m.slice_value == "vans")]
-    # Vans run while the centre is open (mon-fri 09:00-17:00): weekdays of days [10, 60) after
-    # Sat 1 Jan 2022, i.e. 11 Jan - 1 Mar, 8 hours each.
+    rows = [
+        ("centre_bath", 0, t - 60, t + 40, t + 100.0, "served", 3, 30.0),
+        ("centre_bath", 1, t - 60, t + 40, t + 100.0, "served", 3, 25.0),
+    ]
+    trips = pd.DataFrame(
+        {
+            "trip_id": [0, 0, 1, 1],
+            "van": [0, 0, 0, 0],
+            "kind": pd.Categorical(["pickup"] * 2 + ["return"] * 2, categories=TRIP_KINDS),
+            "depart_min": [t, t, t + 150, t + 150],
+            "back_min": [t + 40, t + 40, t + 200, t + 200],
+            "request_id": [0, 1, 0, 1],
+        }
+    )
+    rec = dataclasses.replace(make_records(rows, units=UNITS), van_trips=trips)
+    m = replication_metrics(rec, scenario)
+    vans = m[(m.service == "transport") & (m.slice_value == "vans")].set_index("metric")
+    # Van hours default to the centre's (mon-fri 09:00-17:00): weekdays of days [10, 60) after
+    # Sat 1 Jan 2022, i.e. 11 Jan - 1 Mar, 8 hours each, one van.
     weekdays = len(pd.bdate_range("2022-01-11", "2022-03-01"))
     assert weekdays == 36
-    expected = 130.0 / (4 * weekdays * 8 * HOUR)
-    assert vans["value"].iloc[0] == pytest.approx(expected)
-    assert vans["unit"].iloc[0] == "share"
+    assert vans.loc["utilisation", "value"] == pytest.approx(90.0 / (weekdays * 8 * HOUR))
+    assert vans.loc["utilisation", "unit"] == "share"
+    assert vans.loc["busy_hours_per_year", "value"] == pytest.approx(1.5 * 365 / 50)

@@ -59,8 +59,10 @@ class Capacity:
         """``by_service[service id][district code]``: the pool whose queue the request joins."""
 
     def waiting(self) -> int:
-        """Requests waiting in any queue now."""
-        return self.nowhere.live + sum(p.live for p in self.pools)
+        """Requests waiting in any queue now (or aboard a van on the way to the centre)."""
+        return self.nowhere.live + sum(
+            p.live + (p.fleet.aboard if p.fleet else 0) for p in self.pools
+        )
 
     def units_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.unit_rows, columns=["unit_id", "pool", "kind", "serves"]).astype(

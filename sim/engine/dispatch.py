@@ -72,6 +72,11 @@ class Dispatch:
         self.dur.append(dur)
         if elder in self.pending:
             self.pending[elder].append(rid)
+        if pool.fleet is not None:  # the centre's vans decide who goes when (engine.vans)
+            if give_up is not None:
+                give_up.add(rid, pool)
+            pool.fleet.request(rid, self.tier_of[elder], now)
+            return rid
         if pool.seat_free(now):
             unit = pool.take_idle(now, self.busy, rank)
             if unit >= 0:
@@ -135,6 +140,9 @@ class Dispatch:
 
     def _offer(self, unit: int, pool: Pool) -> None:
         """A unit is free: it takes the best waiting request, or waits idle."""
+        if pool.fleet is not None:
+            pool.fleet.kick()
+            return
         if self.shift_end[unit] > self.env.now:
             if pool.seat_free(self.env.now):
                 rid = pool.pop_waiting(pool.unit_ranks[unit])

@@ -73,6 +73,7 @@ from carecap.sim.engine.records import (
     RequestLog,
 )
 from carecap.sim.engine.streams import Streams
+from carecap.sim.engine.vans import Fleet, empty_trips
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.services.registry import DEMAND_ID, DEMANDS, RANK, SERVICE_ID, SERVICES
 from carecap.sim.services.spec import Handler
@@ -107,6 +108,11 @@ class CareSystem(Dispatch):
         self.shift_end = self.capacity.shift_end
         self.nowhere = self.capacity.nowhere
         self.busy = [False] * len(self.shift_end)
+        self.fleet: Fleet | None = None
+        centre = scenario.bathing_centre
+        if centre is not None and centre.vans is not None:
+            pool = next(p for p in self.capacity.pools if p.kind == "station")
+            pool.fleet = self.fleet = Fleet(self, pool, centre, cal.start_date.weekday())
         self.timings = {"setup_s": time.perf_counter() - t0}
         exits = self.elders.exit_min
         self.pending: dict[int, list[int]] = {
@@ -280,6 +286,7 @@ class CareSystem(Dispatch):
             shifts=shifts,
             timings=self.timings,
             followed_until_min=followed_until,
+            van_trips=empty_trips() if self.fleet is None else self.fleet.frame(),
         )
 
 

@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import heapq
 import math
+from typing import TYPE_CHECKING
 
 from carecap.sim.engine.records import WAITING
 from carecap.sim.services.registry import RANKS
+
+if TYPE_CHECKING:
+    from carecap.sim.engine.vans import Fleet
 
 ALL_RANKS = RANKS
 """Queue ranks in use (from the registry): 0 = alarms and baths, 1 = planned care visits."""
@@ -26,6 +30,7 @@ ALL_RANKS = RANKS
 class Pool:
     __slots__ = (
         "common_ranks",
+        "fleet",
         "idle",
         "in_idle",
         "kind",
@@ -69,6 +74,9 @@ class Pool:
         self.limited_seats = seats != math.inf
         self.seat_returns: list[float] = []  # heap: when each seat in use comes back
         self.seat_wakeup = False  # an event is due at the first seat return
+        self.fleet: Fleet | None = (
+            None  # the centre's vans (engine.vans.Fleet), which start its requests
+        )
 
     def seat_free(self, now: float) -> bool:
         """Whether a van seat is free now (seats come back lazily: no event per return)."""

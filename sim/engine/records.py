@@ -84,6 +84,10 @@ class ReplicationRecords:
     still ``waiting`` in the records is right-censored here: its wait is at least
     ``followed_until_min - request_min``. NaN is read as ``horizon_min`` (no drain)."""
 
+    van_trips: pd.DataFrame | None = None
+    """The centre's van trips, one row per elder aboard (see :mod:`carecap.sim.engine.vans`);
+    empty without vans."""
+
     @property
     def observed_end_min(self) -> float:
         """``followed_until_min``, or ``horizon_min`` when the run had no drain."""

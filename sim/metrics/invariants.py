@@ -130,6 +130,8 @@ def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
         for u, s in zip(rec.units.unit_id, rec.units.serves, strict=True)
     }
     out = []
+    if scenario.bathing_centre is not None and scenario.bathing_centre.vans is not None:
+        r = r[r.service != "centre_bath"]  # the vans choose who goes to the centre: see vans()
     for pool, g in r.groupby("pool"):
         idx = g.index.to_numpy()
         req, start = g.request_min.to_numpy(), g.start_min.to_numpy()
@@ -171,23 +173,85 @@ def check_all(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
         conservation(rec)
         + ordering(rec)
         + capacity(rec)
-        + van_seats(rec, scenario)
+        + vans(rec, scenario)
         + on_shift(rec)
         + priority(rec, scenario)
     )
 
 
-def van_seats(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
-    """3 (transport). Centre baths hold a van seat from pick-up to the return home: at no
-    instant are more seats in use than the vans have."""
+def vans(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
+    """3 and 5 (transport). Vans are vehicles (:mod:`carecap.sim.engine.vans`): a van makes one
+    run at a time; no run carries more elders than its seats; a pick-up run collects elders of
+    one district and leaves within van hours; each elder is bathed from the run's arrival (never
+    before) and taken home only after the bath; every started centre bath came by van.
+    Priority: a run's first elder is the best centre-bath request waiting when it left (tier,
+    then request time), and every elder aboard is better than any elder of that district left
+    waiting."""
     centre = scenario.bathing_centre
     if centre is None or centre.vans is None:
         return []
+    trips, r = rec.van_trips, rec.requests.set_index("request_id", drop=False)
+    out: list[str] = []
+    if trips is None:
+        return ["no van_trips records"]
+    runs = trips.groupby("trip_id", sort=True)
+    first = runs.first()
+    for van, g in first.sort_values(["van", "depart_min"]).groupby("van"):
+        if (g.depart_min.to_numpy()[1:] < g.back_min.to_numpy()[:-1] - TOL).any():
+            out.append(f"van {van} leaves on a run before it is back from the previous one")
+    size = runs.size()
+    if (size > centre.vans.seats).any():
+        out.append(f"a run carries {int(size.max())} elders, more than {centre.vans.seats} seats")
+    pick = trips[trips.kind == "pickup"]
+    joined = r.loc[pick.request_id.to_numpy()].reset_index(drop=True)
+    pick = pick.reset_index(drop=True)
+    if (joined.groupby(pick.trip_id.to_numpy())["district"].nunique() > 1).any():
+        out.append("a pick-up run collects elders of more than one district")
+    if (joined.start_min.to_numpy() < pick.back_min.to_numpy() - TOL).any():
+        out.append("a station is held before the elder's arrival at the centre")
+    leave = pick.depart_min.to_numpy()
+    until = float(leave.max(initial=0.0)) + 1.0
+    hours = np.array(
+        centre.van_hours().intervals(scenario.calendar.start_date.weekday(), until)
+    ).reshape(-1, 2)
+    i = np.searchsorted(hours[:, 0], leave, side="right") - 1
+    if len(leave) and not ((i >= 0) & (leave < hours[np.maximum(i, 0), 1])).all():
+        out.append("a pick-up run left outside van hours")
+    back = trips[trips.kind == "return"]
+    if (
+        r.loc[back.request_id.to_numpy()].end_min.to_numpy() > back.depart_min.to_numpy() + TOL
+    ).any():
+        out.append("an elder is taken home before the bath ended")
+    bath = r[(r.service == "centre_bath") & r.start_min.notna()]
+    if not bath.request_id.isin(pick.request_id).all():
+        out.append("a centre bath started without a van bringing the elder")
+    return out + _van_priority(rec, pick)
+
+
+def _van_priority(rec: ReplicationRecords, pick: pd.DataFrame) -> list[str]:
+    if len(pick) == 0:
+        return []
     r = rec.requests
-    b = r[(r.service == "centre_bath") & r.start_min.notna()]
-    times = np.concatenate([b.start_min.to_numpy(), (b.end_min + b.travel_min).to_numpy()])
-    delta = np.concatenate([np.ones(len(b)), -np.ones(len(b))])
-    order = np.lexsort((delta, times))  # at equal times, returns (-1) before departures
-    in_use = np.cumsum(delta[order]).max(initial=0)
-    seats = centre.vans.count * centre.vans.seats
-    return [f"{int(in_use)} van seats in use at once, more than {seats}"] if in_use > seats else []
+    c = r[r.service == "centre_bath"]
+    req = c.request_min.to_numpy()
+    rid = c.request_id.to_numpy()
+    key = np.stack([c.tier.cat.codes.to_numpy().astype(float), req, rid], axis=1)
+    left_at = pd.Series(np.inf, index=rid)
+    left_at[c.request_id[c.outcome == "abandoned"].to_numpy()] = c.end_min[
+        c.outcome == "abandoned"
+    ].to_numpy()
+    left_at[pick.request_id.to_numpy()] = pick.depart_min.to_numpy()
+    left = left_at.to_numpy()
+    district = c.district.astype(str).to_numpy()
+    pos = pd.Index(rid)
+    for trip, g in pick.groupby("trip_id", sort=True):
+        t = g.depart_min.iloc[0]
+        aboard = pos.get_indexer(g.request_id.to_numpy())
+        waiting = (req < t - TOL) & (left > t + TOL)
+        if waiting.any() and _lex_less(key[waiting], key[aboard[0]]).any():
+            return [f"van run {trip} left at {t:.2f} while a better centre bath waited"]
+        worst = max(aboard, key=lambda i: tuple(key[i]))
+        same = waiting & (district == district[aboard[0]])
+        if same.any() and _lex_less(key[same], key[worst]).any():
+            return [f"van run {trip} left at {t:.2f} leaving a better elder of its district"]
+    return []

@@ -80,7 +80,7 @@ from carecap.sim.metrics.common import (
     to_frame,
 )
 from carecap.sim.metrics.coverage import elder_coverage_metrics
-from carecap.sim.metrics.resources import cost_metrics, utilisation_metrics, van_seat_metrics
+from carecap.sim.metrics.resources import cost_metrics, utilisation_metrics, van_metrics
 from carecap.sim.metrics.waits import grouped_km
 from carecap.sim.scenario.model import Scenario
 
@@ -139,7 +139,7 @@ def replication_metrics(records: ReplicationRecords, scenario: Scenario) -> pd.D
         backlog_metrics(records, scenario, targets, window),
         elder_coverage_metrics(records, scenario, window),
         utilisation_metrics(records, window),
-        van_seat_metrics(records, scenario, window),
+        van_metrics(records, scenario, window),
         cost_metrics(records, scenario, window),
     ]
     out = pd.concat([b for b in blocks if len(b)] or [to_frame([])], ignore_index=True)

@@ -17,8 +17,8 @@ caregivers (care)  share      travel + visit time of started visits and alarms /
 stations           share      station time (pick-up, transport, bath) / the stations' open
 (centre_bath)                 time (each station's ``shifts`` span = the centre's hours)
 teams (home_bath)  share      travel + set-up + bath + pack-up / the teams' on-shift time
-vans (transport)   share      seat time from pick-up to back home / (seats x the centre's
-                              opening time): vans run while the centre is open
+vans (transport)   share      van busy time (pick-up and return runs, centre to centre) /
+                              (vans x van hours: ``vans.hours``, default the centre's hours)
 =================  =========  ===========================================================
 
 Cost (only when the scenario has ``costs``), every figure over the window ``[warm-up, horizon)``
@@ -33,8 +33,9 @@ bath_team_hours_per_year       hours/year      on-shift hours of all bathing tea
 bath_team_fte                  team-FTE        team hours / ``hours_per_fte_year`` (whole teams:
                                                times the team size for staff)
 station_open_hours_per_year    hours/year      open hours summed over the centre's stations
-van_hours_per_year             hours/year      van operating hours: the centre's opening hours x
-                                               ``vans.count`` (0 without vans)
+van_hours_per_year             hours/year      van operating hours: ``vans.hours`` (default the
+                                               centre's opening hours) x ``vans.count`` (0
+                                               without vans)
 beds_mean                      beds            mean number of bed holders present in the window
                                                (time-weighted: bed-days in the window / its days)
 elders_served                  elders          distinct elders with at least one request (any
@@ -176,8 +177,7 @@ def cost_metrics(records: ReplicationRecords, scenario: Scenario, window: Window
     elders_served = int(pd.unique(req["elder_id"].to_numpy()[delivered]).size)
 
     centre = scenario.bathing_centre
-    vans = centre.vans.count if centre is not None and centre.vans is not None else 0
-    van_hours = centre_open_min(scenario, window) / 60.0 * vans * per_year
+    van_hours = van_hours_min(scenario, window) / 60.0 * per_year
     beds = bed_mean(records, window)
     capital = costs.capital
     centre_capital = capital.centre_per_year if centre is not None else 0.0
@@ -238,25 +238,48 @@ def _staff_blocks(units: pd.DataFrame, unit_hours: np.ndarray, fte: float) -> li
     ]
 
 
-def van_seat_metrics(
-    records: ReplicationRecords, scenario: Scenario, window: Window
-) -> pd.DataFrame:
-    """``utilisation`` of the centre's van seats (service ``transport``, pool ``vans``).
+def van_hours_min(scenario: Scenario, window: Window) -> float:
+    """Van operating minutes inside the window: ``vans.count`` x the minutes of van hours
+    (``vans.hours``, default the centre's opening hours); 0 without vans."""
+    centre = scenario.bathing_centre
+    if centre is None or centre.vans is None:
+        return 0.0
+    spans = np.array(
+        centre.van_hours().intervals(scenario.calendar.start_date.weekday(), window.end_min)
+    ).reshape(-1, 2)
+    return float(window.overlap_min(spans[:, 0], spans[:, 1]).sum()) * centre.vans.count
 
-    Seat time in use (from pick-up until the elder is back home, clipped to the window) divided
-    by seats x the centre's opening minutes in the window (``bathing_centre.hours``): vans run
-    only while the centre is open. A van still bringing elders home after closing time counts as
-    busy, so it may slightly exceed 1. NaN when the centre has no opening hours in the window."""
+
+def van_metrics(records: ReplicationRecords, scenario: Scenario, window: Window) -> pd.DataFrame:
+    """The centre's vans (service ``transport``, pool ``vans``): ``utilisation`` (share) = van busy
+    time (every pick-up and return run, from leaving the centre to being back, clipped to the
+    window) / van hours in the window (:func:`van_hours_min`), and ``busy_hours_per_year``. A
+    return run may go on after van hours, so utilisation may slightly exceed 1. NaN when there
+    are no van hours in the window."""
     centre = scenario.bathing_centre
     if centre is None or centre.vans is None:
         return to_frame([])
-    req = records.requests
-    mine = (req["service"] == "centre_bath").to_numpy() & _started(req)
-    start = req["start_min"].to_numpy()[mine]
-    back = (req["end_min"] + req["travel_min"]).to_numpy()[mine]
-    seats = centre.vans.count * centre.vans.seats
-    capacity = seats * centre_open_min(scenario, window)
-    util = window.overlap_min(start, back).sum() / capacity if capacity > 0 else np.nan
+    trips = records.van_trips
+    if trips is None or len(trips) == 0:
+        busy = 0.0
+    else:
+        runs = trips.drop_duplicates("trip_id")
+        busy = float(
+            window.overlap_min(runs["depart_min"].to_numpy(), runs["back_min"].to_numpy()).sum()
+        )
+    capacity = van_hours_min(scenario, window)
+    util = busy / capacity if capacity > 0 else np.nan
+    per_year = ANNUAL_DAYS / window.days if window.days > 0 else np.nan
     return to_frame(
-        [block(["transport"], "pool", ["vans"], "utilisation", np.array([util]), "share")]
+        [
+            block(["transport"], "pool", ["vans"], "utilisation", np.array([util]), "share"),
+            block(
+                ["transport"],
+                "pool",
+                ["vans"],
+                "busy_hours_per_year",
+                np.array([busy / 60.0 * per_year]),
+                "hours/year",
+            ),
+        ]
     )

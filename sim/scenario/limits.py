@@ -46,6 +46,8 @@ the centre's stations), and any one count. Unit ids are 16-bit in the records (a
 
 MAX_VANS = 10_000
 """Vans, and seats per van."""
+MAX_VAN_STOP_MIN = 240.0
+"""Minutes a van stops at one elder's home."""
 
 MAX_COUNT = 1_000_000_000
 """Other whole numbers that are not simulated one by one (residents of a district, queue-length

@@ -23,8 +23,18 @@ if TYPE_CHECKING:
 
 
 class Vans(Frozen):
+    """The centre's vans: vehicles, each in one place at a time (:mod:`carecap.sim.engine.vans`).
+
+    Their cost is ``costs.van_per_hour`` (vehicle and driver, per van hour), the one place for it.
+    """
+
     count: Annotated[int, Field(ge=0, le=limits.MAX_VANS)]
     seats: Annotated[int, Field(gt=0, le=limits.MAX_VANS)]
+    hours: WeeklySchedule | None = None
+    """When a van may leave on a pick-up run (return runs go whenever baths end); default: the
+    centre's opening hours."""
+    per_stop_min: Annotated[float, Field(ge=0, le=limits.MAX_VAN_STOP_MIN)] = 0.0
+    """Minutes the van stops at each elder's home (to help them aboard, or off on the way back)."""
 
 
 class BathingCentre(Frozen):
@@ -33,9 +43,17 @@ class BathingCentre(Frozen):
     hours: WeeklySchedule
     bath_duration_min: DistOrNumber
     transport_min: dict[Name, DistOrNumber]
-    """One-way transport from the elder's district; the station is booked from pick-up."""
+    """One-way transport from the elder's district. Without vans the elder comes by their own
+    means and the station is held from their departure; with vans, the van drives this (the k-th
+    draw of the first elder picked) out and back, and the station is held from arrival."""
     vans: Vans | None = None
-    """``None``: transport is not a constraint."""
+    """``None``: elders come by their own means (transport time, no vehicle limit)."""
+
+    def van_hours(self) -> WeeklySchedule:
+        """When vans may start pick-up runs: ``vans.hours``, else the centre's opening hours."""
+        if self.vans is None or self.vans.hours is None:
+            return self.hours
+        return self.vans.hours
 
 
 # --- plugging into the engine ----------------------------------------------------------------
@@ -102,8 +120,8 @@ def pool_specs(scenario: Scenario) -> list[PoolSpec]:
     c = scenario.bathing_centre
     if c is None:
         return []
-    seats = math.inf if c.vans is None else c.vans.count * c.vans.seats
-    return [PoolSpec(POOL, "station", [(c.stations, c.hours, ["centre_bath"])], seats)]
+    # Vans are vehicles run by carecap.sim.engine.vans, not a count of seats: no seat limit here.
+    return [PoolSpec(POOL, "station", [(c.stations, c.hours, ["centre_bath"])], math.inf)]
 
 
 SERVICE = Service("centre_bath", 0, "station", "bath", _pool, _target, _eligible)

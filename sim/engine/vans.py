@@ -1,0 +1,220 @@
+"""The bathing centre's vans as vehicles: pick-up runs, return runs, and the stations they feed.
+
+A van is one vehicle, in one place at a time. When a van is idle at the centre:
+
+1. **Return first.** If elders whose baths have ended wait to go home, the van takes the group of
+   the oldest finished pick-up run home (one return run per pick-up group, left when the last
+   bath of the group ends): it drives the group's transport time out, stops ``per_stop_min`` per
+   elder and drives back. Return runs go whenever baths end, even after van hours.
+2. **Pick-up.** Within van hours (``vans.hours``, default the centre's opening hours), it takes
+   the best waiting centre-bath request (highest tier, earliest within the tier), and with it up
+   to ``seats`` waiting elders of that request's district, best first. It drives that first
+   elder's transport time (the k-th draw of their ``centre_bath.transport`` stream: what is
+   demanded never depends on capacity), stops ``per_stop_min`` per elder, and drives the same time
+   back. The run takes only as many elders as there are stations that can be had at its arrival
+   (free by then and on shift at that time); none: it waits for a station to come free. A run
+   that would arrive after following stops (the horizon, or the drain's end) does not leave.
+
+Each elder's station is held from the van's arrival at the centre to the end of the bath.
+
+Records: a centre bath's ``start_min`` is the arrival at the centre (the station starts),
+``end_min`` = start + bath, and ``travel_min`` stays the elder's drawn one-way transport (what was
+demanded; the van drove the first elder's). So the wait runs until the bath can begin, the van
+ride included. Every
+trip is a row of ``van_trips`` per elder aboard: ``trip_id``, ``van``, ``kind`` (``pickup`` or
+``return``), ``depart_min`` (leaves the centre), ``back_min`` (back at the centre; for a pick-up,
+the elders' arrival), ``request_id``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from carecap.sim.engine.records import IN_SERVICE, SERVED, WAITING
+
+if TYPE_CHECKING:
+    from carecap.sim.engine.kernel import CareSystem
+    from carecap.sim.engine.pools import Pool
+    from carecap.sim.services.centre_bath import BathingCentre
+
+TRIP_KINDS = ("pickup", "return")
+
+
+class Fleet:
+    """The vans of the centre pool ``pool``; waiting centre baths queue here, by district."""
+
+    def __init__(self, system: CareSystem, pool: Pool, centre: BathingCentre, start_weekday: int):
+        vans = centre.vans
+        assert vans is not None
+        self.sys, self.pool = system, pool
+        self.seats, self.stop_min = vans.seats, vans.per_stop_min
+        self.idle_vans = list(range(vans.count - 1, -1, -1))  # van 0 leaves first
+        self.hours = centre.van_hours().intervals(start_weekday, system.end_min)
+        self.hour_starts = [lo for lo, _ in self.hours]
+        self.queues: list[list[tuple]] = [[] for _ in system.district_names]
+        self.free_at = dict.fromkeys(pool.units, float("-inf"))  # when each station comes free
+        self.returns: list[tuple[float, int, list[int], float]] = []  # (ready, trip, riders, drive)
+        self.aboard = 0  # elders picked up, not yet at the centre
+        self.wake_pending = False
+        self.trips: list[tuple[int, int, int, float, float, int]] = []
+        self.n_trips = 0
+
+    # --- entry points (dispatch and the kernel) ------------------------------------------------
+
+    def request(self, rid: int, tier: int, now: float) -> None:
+        """A centre-bath request joins its district's queue."""
+        heapq.heappush(self.queues[self.sys.district_of[self.sys.log.elder[rid]]], (tier, now, rid))
+        self.pool.live += 1
+        self.kick()
+
+    def kick(self, _ev=None) -> None:
+        """Send idle vans out while there is something they can do now."""
+        while self.idle_vans:
+            now = self.sys.env.now
+            if self.returns and self.returns[0][0] <= now:
+                _, _trip, riders, drive = heapq.heappop(self.returns)
+                self._return_run(self.idle_vans.pop(), riders, drive, now)
+                continue
+            if not self._in_hours(now):
+                self._wake_at_opening(now)
+                return
+            if not self._pickup(now):
+                return
+
+    # --- runs -------------------------------------------------------------------------------
+
+    def _in_hours(self, t: float) -> bool:
+        i = bisect_right(self.hour_starts, t) - 1
+        return i >= 0 and t < self.hours[i][1]
+
+    def _wake_at_opening(self, now: float) -> None:
+        i = bisect_right(self.hour_starts, now)
+        if not self.wake_pending and i < len(self.hours) and self.pool.live:
+            self.wake_pending = True
+            self.sys.at(self.hours[i][0], self._woken)
+
+    def _woken(self, _ev) -> None:
+        self.wake_pending = False
+        self.kick()
+
+    def _head(self, queue: list[tuple]) -> tuple | None:
+        """The best entry of a district queue still waiting (stale ones dropped)."""
+        outcome = self.sys.log.outcome
+        while queue and outcome[queue[0][2]] != WAITING:
+            heapq.heappop(queue)
+        return queue[0] if queue else None
+
+    def _pickup(self, now: float) -> bool:
+        """Start one pick-up run now, if there is a run to make; whether one left."""
+        heads = [(h, d) for d, q in enumerate(self.queues) if (h := self._head(q)) is not None]
+        if not heads:
+            return False
+        _, district = min(heads)
+        queue, outcome = self.queues[district], self.sys.log.outcome
+        riders: list[int] = []
+        while queue and len(riders) < self.seats:
+            rid = heapq.heappop(queue)[2]
+            if outcome[rid] == WAITING:
+                riders.append(rid)
+        drive = self.sys.log.travel[riders[0]]  # the first elder's transport draw, one way
+        stations = []
+        while riders:
+            arrival = now + 2 * drive + len(riders) * self.stop_min
+            stations = self._stations_at(arrival)
+            if len(stations) >= len(riders):
+                break
+            rid = riders.pop()
+            heapq.heappush(
+                queue, (self.sys.tier_of[self.sys.log.elder[rid]], self.sys.log.request[rid], rid)
+            )
+        if not riders or arrival >= self.sys.end_min:
+            for rid in riders:
+                heapq.heappush(
+                    queue,
+                    (self.sys.tier_of[self.sys.log.elder[rid]], self.sys.log.request[rid], rid),
+                )
+            return False
+        self._depart(self.idle_vans.pop(), riders, stations, drive, now, arrival)
+        return True
+
+    def _stations_at(self, arrival: float) -> list[int]:
+        """Stations free by ``arrival`` and on shift then, earliest free first."""
+        shift_end = self.sys.shift_end
+        free = [(t, u) for u, t in self.free_at.items() if t <= arrival < shift_end[u]]
+        return [u for _, u in sorted(free)]
+
+    def _depart(self, van, riders, stations, drive, now, arrival) -> None:
+        sys, log = self.sys, self.sys.log
+        trip = self.n_trips
+        self.n_trips += 1
+        self.pool.live -= len(riders)
+        self.aboard += len(riders)
+        last_end = arrival
+        for i, rid in enumerate(riders):
+            unit = stations[i]
+            end = arrival + sys.dur[rid]
+            log.outcome[rid] = IN_SERVICE
+            log.start[rid] = arrival
+            log.end[rid] = end
+            log.unit[rid] = unit
+            self.free_at[unit] = end
+            last_end = max(last_end, end)
+            self.trips.append((trip, van, 0, now, arrival, rid))
+            sys.at(end, lambda _ev, rid=rid, unit=unit: self._bath_done(rid, unit))
+        group = (last_end, trip, riders, drive)
+        sys.at(arrival, lambda _ev: self._arrived(van, len(riders)))
+        sys.at(last_end, lambda _ev: self._group_done(group))
+
+    def _arrived(self, van: int, n: int) -> None:
+        self.aboard -= n
+        self.idle_vans.append(van)
+        self.kick()
+
+    def _bath_done(self, rid: int, unit: int) -> None:
+        self.sys.log.outcome[rid] = SERVED
+        self.sys._after(rid)
+        self.kick()  # the station is free: a van may leave for it
+
+    def _group_done(self, group) -> None:
+        heapq.heappush(self.returns, group)
+        self.kick()
+
+    def _return_run(self, van: int, riders: list[int], drive: float, now: float) -> None:
+        trip = self.n_trips
+        self.n_trips += 1
+        back = now + 2 * drive + len(riders) * self.stop_min
+        self.trips.extend((trip, van, 1, now, back, rid) for rid in riders)
+
+        def home(_ev) -> None:
+            self.idle_vans.append(van)
+            self.kick()
+
+        self.sys.at(back, home)
+
+    # --- records ----------------------------------------------------------------------------
+
+    def frame(self) -> pd.DataFrame:
+        """The ``van_trips`` table: one row per elder aboard each trip."""
+        cols = ["trip_id", "van", "kind", "depart_min", "back_min", "request_id"]
+        df = pd.DataFrame(self.trips, columns=cols)
+        df["kind"] = pd.Categorical([TRIP_KINDS[k] for k in df["kind"]], categories=TRIP_KINDS)
+        return df.astype({"trip_id": "int32", "van": "int16", "request_id": "int32"})
+
+
+def empty_trips() -> pd.DataFrame:
+    """``van_trips`` of a run without vans."""
+    df = pd.DataFrame(
+        {
+            "trip_id": pd.Series([], dtype="int32"),
+            "van": pd.Series([], dtype="int16"),
+            "kind": pd.Categorical([], categories=TRIP_KINDS),
+            "depart_min": pd.Series([], dtype="float64"),
+            "back_min": pd.Series([], dtype="float64"),
+            "request_id": pd.Series([], dtype="int32"),
+        }
+    )
+    return df
