@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -164,10 +165,13 @@ class Fleet:
             self.free_at[unit] = end
             last_end = max(last_end, end)
             self.trips.append((trip, van, 0, now, arrival, rid))
-            sys.at(end, lambda _ev, rid=rid, unit=unit: self._bath_done(rid, unit))
+            sys.at(end, partial(self._bath_done_at, rid, unit))
         group = (last_end, trip, riders, drive)
         sys.at(arrival, lambda _ev: self._arrived(van, len(riders)))
         sys.at(last_end, lambda _ev: self._group_done(group))
+
+    def _bath_done_at(self, rid: int, unit: int, _ev: object) -> None:
+        self._bath_done(rid, unit)
 
     def _arrived(self, van: int, n: int) -> None:
         self.aboard -= n
