@@ -130,6 +130,17 @@ BAD_NUMBERS = {
         ["services.care_visit.target_days"],
     ),
     "nan bath give-up": ("services.bath.give_up_days", NAN, ["services.bath.give_up_days"]),
+    "zero give-up": ("services.alarm.give_up_min", 0, ["services.alarm.give_up_min", "omit"]),
+    "give-up distribution with mean 0": (
+        "services.bath.give_up_days",
+        {"dist": "exponential", "mean": 0},
+        ["services.bath.give_up_days", "positive mean"],
+    ),
+    "give-up distribution with a negative mean": (
+        "services.alarm.give_up_min",
+        {"dist": "exponential", "mean": -5},
+        ["services.alarm.give_up_min.exponential.mean", "at least 0"],
+    ),
     "interval of a millionth of a day": (
         "services.care_visit.by_care_level.disabled.interval_days",
         1e-6,

@@ -50,6 +50,7 @@ class Dispatch:
         pool: Pool,
         rank: int,
         give_up: GiveUpClock | None,
+        k: int = 0,
     ) -> int:
         log = self.log
         rid = log.new(service, elder, now)
@@ -66,11 +67,13 @@ class Dispatch:
             self._wake_on_seat(pool)
         pool.push((rank, self.tier_of[elder], now, rid))
         if give_up is not None:
-            give_up.add(rid, pool)
+            give_up.add(rid, pool, elder, k)
         return rid
 
-    def _clock(self, patience_min: float | None) -> GiveUpClock | None:
-        if not patience_min:
+    def _clock(self, patience_min) -> GiveUpClock | None:
+        """The give-up clock of a demand whose k-th request of an elder gives up after
+        ``patience_min(elder, k)`` minutes (None: its requests never give up)."""
+        if patience_min is None:
             return None
         outcome = self.log.outcome
         return GiveUpClock(

@@ -128,9 +128,26 @@ class CareSystem(Dispatch):
 
         def request(elder: int, k: int, now: float, travel: float, dur: float, _route=0) -> None:
             append_k(k)  # the kernel, not each handler, keeps k aligned with the rows
-            new(sid, elder, now, travel, dur, pools[district_of[elder]], rank, clock)
+            new(sid, elder, now, travel, dur, pools[district_of[elder]], rank, clock, k)
 
         return request
+
+    def _patience(self, demand, draws):
+        """``patience_min(elder, k)`` of a demand's requests, or None if they never give up:
+        a constant, the demand's own per-request draws, or the elder's k-th draw of stream
+        ``<demand>.patience`` (common random numbers: capacity never changes a patience)."""
+        p = demand.patience_min(self.s)
+        if p is None or draws is None:
+            return None
+        fixed = p.fixed_min
+        if fixed is not None:
+            return lambda _elder, _k: fixed
+        if demand.patience_by_index is not None:
+            by_k = demand.patience_by_index(self.plan, draws, p).tolist()
+            return lambda _elder, k: by_k[k]
+        codes = np.zeros(len(self.tier_of), dtype=np.int64)
+        seq, scale = self.plan.seq(f"{demand.name}.patience", codes, {0: p.dist}), p.scale_min
+        return lambda elder, k: seq.get(elder, k) * scale
 
     # --- follow-ups and exits --------------------------------------------------------------
 
@@ -215,7 +232,10 @@ class CareSystem(Dispatch):
 
     def run(self) -> ReplicationRecords:
         t0 = time.perf_counter()
-        self._clocks = [self._clock(d.patience_min(self.s)) for d in DEMANDS]
+        self._clocks = [
+            self._clock(self._patience(d, draws))
+            for d, draws in zip(DEMANDS, self.plan.draws, strict=True)
+        ]
         handlers = [
             None if draws is None else d.bind(self, draws)
             for d, draws in zip(DEMANDS, self.plan.draws, strict=True)

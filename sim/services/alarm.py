@@ -17,9 +17,9 @@ from pydantic import Field
 
 from carecap.sim.scenario import limits
 from carecap.sim.scenario.base import Frozen, Name, PositiveMinutes, Probability, SeasonalFactors
-from carecap.sim.scenario.distributions import DistOrNumber
+from carecap.sim.scenario.distributions import DistOrNumber, PatienceDist
 from carecap.sim.services.caregivers import caregiver_pool, travel_by_district
-from carecap.sim.services.spec import Demand, Handler, Service, TapeRows, Target
+from carecap.sim.services.spec import Demand, Handler, Patience, Service, TapeRows, Target
 from carecap.sim.units import DAY_MIN, MONTH_DAYS
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class AlarmService(Frozen):
     target_min: PositiveMinutes
     target_min_by_district: dict[Name, PositiveMinutes] = Field(default_factory=dict)
     """Districts whose target differs from ``target_min`` (e.g. 60 min in the counties)."""
-    give_up_min: PositiveMinutes | None = None
+    give_up_min: PatienceDist | None = None
     seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
     report_within_min: list[PositiveMinutes] = Field(default_factory=list)
     """Common thresholds (minutes, e.g. ``[15, 30, 60]``) reported as ``within_<threshold>``
@@ -60,6 +60,7 @@ class AlarmDraws:
     duration_min: np.ndarray
     travel_min: np.ndarray
     alarms_total: int  # with the alarms handled remotely
+    patience_min: np.ndarray | None = None  # give-up time of each, if alarms give up
 
 
 def _draws(plan: DemandPlan) -> AlarmDraws | None:
@@ -86,7 +87,12 @@ def _draws(plan: DemandPlan) -> AlarmDraws | None:
         mask = alarm_district == code
         travel[mask] = dist.sample(streams.get("alarm.travel", code), int(mask.sum()))
     keep = needs_visit
-    return AlarmDraws(time_min[keep], elder[keep], duration[keep], travel[keep], len(elder))
+    patience = None
+    if alarm.give_up_min is not None:  # its own stream: adding give-ups shifts no other draw
+        patience = alarm.give_up_min.sample(streams.get("alarm.patience"), len(elder))[keep]
+    return AlarmDraws(
+        time_min[keep], elder[keep], duration[keep], travel[keep], len(elder), patience
+    )
 
 
 def _tape(_plan: DemandPlan, d: AlarmDraws) -> TapeRows:
@@ -108,12 +114,20 @@ def _target(scenario: Scenario) -> Target | None:
     return None if a is None else Target(a.target_min, "min", a.target_min_by_district)
 
 
-def _patience_min(scenario: Scenario) -> float | None:
+def _patience_min(scenario: Scenario) -> Patience | None:
     a = scenario.services.alarm
-    return a.give_up_min * 1.0 if a is not None and a.give_up_min else None
+    return None if a is None or a.give_up_min is None else Patience(a.give_up_min, 1.0)
 
 
 SERVICE = Service(
     "alarm", 0, "caregiver", "alarm", caregiver_pool, _target, wait_includes_travel=True
 )
-DEMAND = Demand("alarm", _draws, _tape, _bind, lambda _d: None, _patience_min)
+DEMAND = Demand(
+    "alarm",
+    _draws,
+    _tape,
+    _bind,
+    lambda _d: None,
+    _patience_min,
+    patience_by_index=lambda _plan, d, _p: d.patience_min,
+)

@@ -23,9 +23,9 @@ from carecap.sim.scenario.base import (
     SeasonalFactors,
     positive_interval,
 )
-from carecap.sim.scenario.distributions import DistOrNumber
+from carecap.sim.scenario.distributions import DistOrNumber, PatienceDist
 from carecap.sim.services import centre_bath, home_bath
-from carecap.sim.services.spec import Demand, Handler, TapeRows
+from carecap.sim.services.spec import Demand, Handler, Patience, TapeRows
 from carecap.sim.units import DAY_MIN
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class BathService(Frozen):
         return self
 
     target_days: PositiveDays
-    give_up_days: PositiveDays | None = None
+    give_up_days: PatienceDist | None = None
     seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
     report_within_days: list[PositiveDays] = Field(default_factory=list)
     """Common thresholds (days, e.g. ``[3, 7, 14]``) reported as ``within_<threshold>``
@@ -174,9 +174,11 @@ def _bind(kernel: CareSystem, d: BathDraws) -> Handler:
     return make
 
 
-def _patience_min(scenario: Scenario) -> float | None:
+def _patience_min(scenario: Scenario) -> Patience | None:
     bath = scenario.services.bath
-    return bath.give_up_days * DAY_MIN if bath is not None and bath.give_up_days else None
+    return (
+        None if bath is None or bath.give_up_days is None else Patience(bath.give_up_days, DAY_MIN)
+    )
 
 
 DEMAND = Demand(
