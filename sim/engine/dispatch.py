@@ -51,6 +51,7 @@ class Dispatch:
         rank: int,
         give_up: GiveUpClock | None,
         k: int = 0,
+        order: int | None = None,
     ) -> int:
         log = self.log
         rid = log.new(service, elder, now)
@@ -65,7 +66,7 @@ class Dispatch:
                 return rid
         elif pool.idle:
             self._wake_on_seat(pool)
-        pool.push((rank, self.tier_of[elder], now, rid))
+        pool.push((rank, self.tier_of[elder] if order is None else order, now, rid))
         if give_up is not None:
             give_up.add(rid, pool, elder, k)
         return rid

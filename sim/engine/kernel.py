@@ -59,6 +59,7 @@ import time
 from array import array
 
 import numpy as np
+import pandas as pd
 import simpy
 
 from carecap.sim.engine.capacity import Capacity
@@ -74,8 +75,22 @@ from carecap.sim.engine.records import (
 )
 from carecap.sim.engine.streams import Streams
 from carecap.sim.scenario.model import Scenario
-from carecap.sim.services.registry import DEMAND_ID, DEMANDS, RANK, SERVICE_ID, SERVICES
+from carecap.sim.services.registry import (
+    DEMAND_ID,
+    DEMANDS,
+    RANK,
+    SERVICE_ID,
+    SERVICES,
+    queue_order,
+)
 from carecap.sim.units import DAY_MIN
+
+
+class _Zeros:
+    """``zeros[k] == 0`` for every k: the queue key of FIFO order."""
+
+    def __getitem__(self, _k: int) -> int:
+        return 0
 
 
 class CareSystem(Dispatch):
@@ -125,12 +140,28 @@ class CareSystem(Dispatch):
         pools, rank = self.capacity.by_service[sid], RANK[service]
         clock = self._clocks[DEMAND_ID[SERVICES[sid].demand]]
         district_of, append_k, new = self.district_of, self.seq_k.append, self._new_request
+        order = self._order(service)
 
         def request(elder: int, k: int, now: float, travel: float, dur: float, _route=0) -> None:
             append_k(k)  # the kernel, not each handler, keeps k aligned with the rows
-            new(sid, elder, now, travel, dur, pools[district_of[elder]], rank, clock, k)
+            sub = None if order is None else order[k]
+            new(sid, elder, now, travel, dur, pools[district_of[elder]], rank, clock, k, sub)
 
         return request
+
+    def _order(self, service: str):
+        """Queue key after the rank, by request k: None = the elder's tier; else a sequence
+        (the request's urgency class, or zeros for FIFO)."""
+        how = queue_order(self.s, service)
+        if how == "tier":
+            return None
+        if how == "fifo":
+            return _Zeros()
+        i = DEMAND_ID[SERVICES[SERVICE_ID[service]].demand]
+        by_index = DEMANDS[i].class_by_index
+        if by_index is None:  # a demand without classes: all of one urgency
+            return _Zeros()
+        return by_index(self.plan.draws[i]).tolist()
 
     def _patience(self, demand, draws):
         """``patience_min(elder, k)`` of a demand's requests, or None if they never give up:
@@ -265,6 +296,22 @@ class CareSystem(Dispatch):
         self.timings["simulate_s"] = time.perf_counter() - t0
         return self._records(followed_until)
 
+    def _classes(self, requests) -> pd.Categorical[str]:
+        """Column ``alarm_class``: each request's urgency class (empty for demands without
+        classes), categories most urgent first."""
+        names: list[str] = []
+        codes = np.full(len(requests), -1, dtype=np.int64)
+        service = np.frombuffer(self.log.service, dtype=np.int8)
+        ks = np.frombuffer(self.seq_k, dtype=np.int32)
+        for i, d in enumerate(DEMANDS):
+            draws = self.plan.draws[i]
+            if d.classes is None or d.class_by_index is None or draws is None:
+                continue
+            mine = np.isin(service, [s for s, sv in enumerate(SERVICES) if sv.demand == d.name])
+            codes[mine] = d.class_by_index(draws)[ks[mine]] + len(names)
+            names += d.classes(self.s)
+        return pd.Categorical.from_codes(codes, categories=pd.Index(names), ordered=True)
+
     def _drain(self) -> float:
         """After the horizon (no new demand: the tape, follow-ups and enrolments stop there),
         run on while any request waits, at most until ``end_min``; return when following
@@ -282,6 +329,7 @@ class CareSystem(Dispatch):
         t0 = time.perf_counter()
         elders = self.elders.frame(self.s)
         requests = self.log.frame(elders, self.s.tiers)
+        requests["alarm_class"] = self._classes(requests)
         units = self.capacity.units_frame()
         shifts = self.capacity.shifts_frame(followed_until, self.horizon_min)
         self.timings["records_s"] = time.perf_counter() - t0

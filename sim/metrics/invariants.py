@@ -12,7 +12,7 @@ import pandas as pd
 
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.scenario.model import Scenario
-from carecap.sim.services.registry import CODES, RANK, pool_of
+from carecap.sim.services.registry import CODES, RANK, pool_of, queue_order
 
 TOL = 1e-9
 
@@ -116,15 +116,23 @@ def _pool_of_requests(rec: ReplicationRecords, scenario: Scenario) -> pd.Series:
 
 def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
     """5. When a unit starts a request, no request of its pool that was already waiting and that
-    the unit may serve (its shift's ``serves``) has a better key (alarm before planned visit,
-    higher tier, earlier request).
+    the unit may serve (its shift's ``serves``) has a better key: alarm before planned work, then
+    the service's own order (``priority``: the more urgent alarm class, the higher tier, or none
+    for ``fifo``), then the earlier request.
 
     Requests made at the very instant of the start are ignored (simultaneous events may be
     handled in either order).
     """
     r = rec.requests.assign(pool=_pool_of_requests(rec, scenario))
     rank = r.service.astype(str).map(RANK).fillna(-1).astype(np.int64).to_numpy()
-    tier = r.tier.cat.codes.to_numpy().astype(np.int64)
+    order = np.zeros(len(r), dtype=np.int64)  # fifo: arrival only
+    service_of = r.service.astype(str).to_numpy()
+    for code in CODES:
+        how, mine = queue_order(scenario, code), service_of == code
+        if how == "tier":
+            order[mine] = r.tier.cat.codes.to_numpy()[mine]
+        elif how == "urgency":
+            order[mine] = r.alarm_class.cat.codes.to_numpy()[mine]
     serves = {
         int(u): set(str(s).split(","))
         for u, s in zip(rec.units.unit_id, rec.units.serves, strict=True)
@@ -135,7 +143,7 @@ def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
         req, start = g.request_min.to_numpy(), g.start_min.to_numpy()
         gone = np.where(g.outcome == "abandoned", g.end_min.to_numpy(), np.inf)
         left = np.where(np.isnan(start), gone, start)  # when each request left the queue
-        key = np.stack([rank[idx], tier[idx], req, g.request_id.to_numpy()], axis=1)
+        key = np.stack([rank[idx], order[idx], req, g.request_id.to_numpy()], axis=1)
         started = np.flatnonzero(~np.isnan(start))
         service = g.service.astype(str).to_numpy()
         unit = g.unit_id.to_numpy()
@@ -150,7 +158,7 @@ def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
                 j = np.flatnonzero(better)[0]
                 out.append(
                     f"pool {pool}: request {int(key[i, 3])} started at {t:.2f} while request "
-                    f"{int(key[j, 3])} (tier {int(key[j, 1])}, requested {req[j]:.2f}) waited"
+                    f"{int(key[j, 3])} (order {int(key[j, 1])}, requested {req[j]:.2f}) waited"
                 )
                 break
     return out

@@ -49,6 +49,9 @@ class BathService(Frozen):
 
     target_days: PositiveDays
     give_up_days: PatienceDist | None = None
+    priority: Literal["tier", "fifo"] = "tier"
+    """Queue order: ``tier`` (welfare tier, then the earliest request) or ``fifo`` (the
+    earliest request)."""
     seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
     report_within_days: list[PositiveDays] = Field(default_factory=list)
     """Common thresholds (days, e.g. ``[3, 7, 14]``) reported as ``within_<threshold>``

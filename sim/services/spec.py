@@ -114,6 +114,11 @@ class Demand:
     patience_by_index: Callable[[DemandPlan, Any, Patience], np.ndarray] | None = None
     """For a demand whose ``k`` numbers its requests (alarms) rather than the elder's: the
     give-up time in minutes of request ``k``, drawn before the run. None: per-elder draws."""
+    classes: Callable[[Scenario], list[str]] | None = None
+    """Urgency classes of its requests, most urgent first (recorded in column ``alarm_class``);
+    None: the demand's requests have no class."""
+    class_by_index: Callable[[Any], np.ndarray] | None = None
+    """Class (index in ``classes``) of request ``k``, drawn before the run."""
 
 
 @dataclass(frozen=True)
