@@ -130,6 +130,16 @@ BAD_NUMBERS = {
         ["services.care_visit.target_days"],
     ),
     "nan bath give-up": ("services.bath.give_up_days", NAN, ["services.bath.give_up_days"]),
+    "visiting hours that end before they start": (
+        "services.care_visit.hours",
+        {"mon": ["18:00-08:00"]},
+        ["services.care_visit.hours", "18:00-08:00"],
+    ),
+    "visiting hours on an unknown day": (
+        "services.care_visit.hours",
+        {"monday": ["08:00-18:00"]},
+        ["services.care_visit.hours", "unknown day"],
+    ),
     "zero give-up": ("services.alarm.give_up_min", 0, ["services.alarm.give_up_min", "omit"]),
     "give-up distribution with mean 0": (
         "services.bath.give_up_days",

@@ -14,7 +14,14 @@ import pandas as pd
 
 from carecap.sim.engine.pools import Pool
 from carecap.sim.scenario.model import Scenario
-from carecap.sim.services.registry import NO_POOL, RANK, SERVICES, pool_of, pool_specs
+from carecap.sim.services.registry import (
+    NO_POOL,
+    RANK,
+    SERVICES,
+    pool_of,
+    pool_specs,
+    service_hours,
+)
 
 
 class Capacity:
@@ -57,6 +64,16 @@ class Capacity:
             for s in SERVICES
         ]
         """``by_service[service id][district code]``: the pool whose queue the request joins."""
+        self.openings: list[tuple[Pool, list[tuple[float, float]]]] = []
+        """Pools with a service whose own hours limit its starts, and those hours' intervals."""
+        for s, pools in zip(SERVICES, self.by_service, strict=True):
+            hours = service_hours(scenario, s.code)
+            if hours is None or hours.always:
+                continue
+            intervals = hours.intervals(start_weekday, end_min)
+            for pool in dict.fromkeys(p for p in pools if p is not self.nowhere):
+                pool.hours[RANK[s.code]] = intervals
+                self.openings.append((pool, intervals))
 
     def waiting(self) -> int:
         """Requests waiting in any queue now."""

@@ -59,7 +59,9 @@ class Dispatch:
         self.dur.append(dur)
         if elder in self.pending:
             self.pending[elder].append(rid)
-        if pool.seat_free(now):
+        if not pool.is_open(rank, now):
+            pass  # outside the service's hours: it waits for the next opening
+        elif pool.seat_free(now):
             unit = pool.take_idle(now, self.busy, rank)
             if unit >= 0:
                 self._start(rid, unit, pool, now)
@@ -126,7 +128,7 @@ class Dispatch:
         """A unit is free: it takes the best waiting request, or waits idle."""
         if self.shift_end[unit] > self.env.now:
             if pool.seat_free(self.env.now):
-                rid = pool.pop_waiting(pool.unit_ranks[unit])
+                rid = pool.pop_waiting(pool.open_ranks(pool.unit_ranks[unit], self.env.now))
                 if rid >= 0:
                     self._start(rid, unit, pool)
                     return

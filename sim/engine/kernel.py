@@ -220,6 +220,18 @@ class CareSystem(Dispatch):
                 if not self.busy[unit]:
                     self._offer(unit, pool_of_unit[unit])
 
+    def _openings(self, pool: Pool, intervals: list[tuple[float, float]]):
+        """At each opening of a service's hours, idle units on shift look for its requests."""
+        env = self.env
+        for on, _off in intervals:
+            if on >= self.end_min:
+                return
+            if on > env.now:
+                yield env.timeout(exact_delay(env.now, on))
+            for unit in list(pool.idle):
+                if self.shift_end[unit] > env.now and not self.busy[unit]:
+                    self._offer(unit, pool)
+
     def _feed(self, tape, handlers) -> None:
         """Make the tape's requests at their times (all before the horizon): one event per
         distinct time, each event scheduling the next."""
@@ -282,6 +294,8 @@ class CareSystem(Dispatch):
         t0 = time.perf_counter()
         for group, intervals in self.capacity.shift_groups:
             self.env.process(self._shifts(group, intervals))
+        for pool, intervals in self.capacity.openings:
+            self.env.process(self._openings(pool, intervals))
         self._feed(tape, handlers)
         if self.pending:
             self.env.process(self._exits())

@@ -17,6 +17,7 @@ import heapq
 import math
 
 from carecap.sim.engine.records import WAITING
+from carecap.sim.scenario.schedule import is_open_at
 from carecap.sim.services.registry import RANKS
 
 ALL_RANKS = RANKS
@@ -26,6 +27,7 @@ ALL_RANKS = RANKS
 class Pool:
     __slots__ = (
         "common_ranks",
+        "hours",
         "idle",
         "in_idle",
         "kind",
@@ -69,6 +71,19 @@ class Pool:
         self.limited_seats = seats != math.inf
         self.seat_returns: list[float] = []  # heap: when each seat in use comes back
         self.seat_wakeup = False  # an event is due at the first seat return
+        self.hours: dict[int, list[tuple[float, float]]] = {}
+        """Ranks that may start only in these intervals (a service's own hours)."""
+
+    def is_open(self, rank: int, now: float) -> bool:
+        """Whether requests of ``rank`` may start now (their service's hours)."""
+        spans = self.hours.get(rank)
+        return spans is None or is_open_at(spans, now)
+
+    def open_ranks(self, ranks: tuple[int, ...], now: float) -> tuple[int, ...]:
+        """The ranks of ``ranks`` whose requests may start now."""
+        if not self.hours:
+            return ranks
+        return tuple(r for r in ranks if self.is_open(r, now))
 
     def seat_free(self, now: float) -> bool:
         """Whether a van seat is free now (seats come back lazily: no event per return)."""

@@ -12,7 +12,8 @@ import pandas as pd
 
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.scenario.model import Scenario
-from carecap.sim.services.registry import CODES, RANK, pool_of, queue_order
+from carecap.sim.scenario.schedule import is_open_at
+from carecap.sim.services.registry import CODES, RANK, pool_of, queue_order, service_hours
 
 TOL = 1e-9
 
@@ -98,6 +99,23 @@ def on_shift(rec: ReplicationRecords) -> list[str]:
     return [f"{bad} service(s) started while the unit was off shift"] if bad else []
 
 
+def service_hours_respected(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
+    """4 (service hours). A request of a service with its own ``hours`` starts only inside
+    them."""
+    r, out = rec.requests, []
+    weekday = scenario.calendar.start_date.weekday()
+    for code in CODES:
+        hours = service_hours(scenario, code)
+        if hours is None or hours.always:
+            continue
+        starts = r.start_min[(r.service == code) & r.start_min.notna()].to_numpy()
+        spans = hours.intervals(weekday, float(rec.observed_end_min) + 1.0)
+        bad = sum(not is_open_at(spans, t) for t in starts)
+        if bad:
+            out.append(f"{bad} {code} request(s) started outside the service's hours")
+    return out
+
+
 def _pool_of_requests(rec: ReplicationRecords, scenario: Scenario) -> pd.Series:
     """The pool whose queue each request joins: the registry's :func:`pool_of` (the engine's
     own answer), as ``kind:name``."""
@@ -181,6 +199,7 @@ def check_all(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
         + capacity(rec)
         + van_seats(rec, scenario)
         + on_shift(rec)
+        + service_hours_respected(rec, scenario)
         + priority(rec, scenario)
     )
 

@@ -25,6 +25,7 @@ from carecap.sim.scenario.base import (
     positive_interval,
 )
 from carecap.sim.scenario.distributions import DistOrNumber, PatienceDist
+from carecap.sim.scenario.schedule import WeeklySchedule
 from carecap.sim.services.caregivers import caregiver_pool, travel_by_district
 from carecap.sim.services.spec import Demand, Handler, Patience, Service, TapeRows, Target
 from carecap.sim.units import DAY_MIN
@@ -57,6 +58,9 @@ class CareVisitService(Frozen):
     target_days: PositiveDays
     give_up_days: PatienceDist | None = None
     priority: Literal["tier", "fifo"] = "tier"
+    hours: WeeklySchedule | None = None
+    """When a visit may be started (visiting hours, separate from the caregivers' shifts; None:
+    whenever a caregiver is on shift). A visit under way at closing time is finished."""
     """Queue order: ``tier`` (welfare tier, then the earliest request) or ``fifo`` (the
     earliest request)."""
     seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)

@@ -64,6 +64,13 @@ def queue_order(scenario: Scenario, service: str) -> str:
     return getattr(config, "priority", "tier")
 
 
+def service_hours(scenario: Scenario, service: str):
+    """When a service's requests may be started (the ``hours`` of its demand's configuration),
+    or None: whenever a unit is on shift. The engine and the invariant checks both ask this."""
+    config = getattr(scenario.services, BY_CODE[service].demand, None)
+    return getattr(config, "hours", None)
+
+
 def pool_specs(scenario: Scenario) -> list[PoolSpec]:
     """Every pool of the scenario, in unit-id order."""
     return [spec for declare in RESOURCES for spec in declare(scenario)]
