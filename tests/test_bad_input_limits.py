@@ -140,6 +140,11 @@ BAD_NUMBERS = {
         {"monday": ["08:00-18:00"]},
         ["services.care_visit.hours", "unknown day"],
     ),
+    "shift group that stops before it starts": (
+        "caregivers.0.shifts.1",
+        {"count": 1, "hours": "always", "from_date": "2022-02-01", "to_date": "2022-01-15"},
+        ["caregivers.0.shifts.1", "must come after from_date"],
+    ),
     "zero give-up": ("services.alarm.give_up_min", 0, ["services.alarm.give_up_min", "omit"]),
     "give-up distribution with mean 0": (
         "services.bath.give_up_days",

@@ -22,6 +22,18 @@ from carecap.sim.services.registry import (
     pool_specs,
     service_hours,
 )
+from carecap.sim.units import DAY_MIN
+
+
+def clip(
+    intervals: list[tuple[float, float]], from_date, to_date, start_date
+) -> list[tuple[float, float]]:
+    """The parts of shift ``intervals`` (minutes) on ``[from_date, to_date)`` (None: unbounded):
+    capacity that opens, or closes, on a date."""
+    lo = -math.inf if from_date is None else (from_date - start_date).days * DAY_MIN
+    hi = math.inf if to_date is None else (to_date - start_date).days * DAY_MIN
+    out = [(max(a, lo), min(b, hi)) for a, b in intervals]
+    return [(a, b) for a, b in out if b > a]
 
 
 class Capacity:
@@ -41,7 +53,7 @@ class Capacity:
         by_key: dict[tuple[str, str], Pool] = {NO_POOL: self.nowhere}
         for spec in pool_specs(scenario):
             units, ranks = [], {}
-            for count, hours, serves in spec.shifts:
+            for g, (count, hours, serves) in enumerate(spec.shifts):
                 group = []
                 for _ in range(count):
                     uid = len(self.shift_end)
@@ -50,6 +62,8 @@ class Capacity:
                     group.append(uid)
                     ranks[uid] = tuple(sorted({RANK[s] for s in serves}))
                 intervals = hours.intervals(start_weekday, end_min)
+                if spec.dates:
+                    intervals = clip(intervals, *spec.dates[g], scenario.calendar.start_date)
                 for uid in group:
                     self.shift_rows.extend((uid, lo, min(hi, end_min)) for lo, hi in intervals)
                 units.extend(group)

@@ -130,3 +130,6 @@ class PoolSpec:
     kind: str
     shifts: list[tuple[int, Any, list[str]]]
     seats: float = float("inf")
+    dates: list[tuple[Any, Any]] = field(default_factory=list)
+    """Per shift group (same order), ``(from_date, to_date)``: the group works only on
+    ``[from_date, to_date)`` (None: unbounded). Empty: every group works throughout."""
