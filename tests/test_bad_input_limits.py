@@ -145,6 +145,11 @@ BAD_NUMBERS = {
         {"count": 1, "hours": "always", "from_date": "2022-02-01", "to_date": "2022-01-15"},
         ["caregivers.0.shifts.1", "must come after from_date"],
     ),
+    "centre opening that is not a date": (
+        "bathing_centre.opens_on",
+        "next spring",
+        ["bathing_centre.opens_on"],
+    ),
     "zero give-up": ("services.alarm.give_up_min", 0, ["services.alarm.give_up_min", "omit"]),
     "give-up distribution with mean 0": (
         "services.bath.give_up_days",

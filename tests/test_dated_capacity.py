@@ -83,7 +83,7 @@ def test_to_date_must_come_after_from_date():
 
 
 def test_shipped_variant_runs_across_the_change():
-    path = Path(__file__).parent.parent / "scenarios" / "taiyuan-2023-teams-from-july.yaml"
+    path = Path(__file__).parent.parent / "scenarios" / "taiyuan-2023-centre-opens.yaml"
     s = load_scenario(path)
     assert s.calendar.start_date == dt.date(2023, 1, 1)
     s = s.with_overrides({"calendar.horizon_days": 240})
@@ -98,3 +98,11 @@ def test_shipped_variant_runs_across_the_change():
     assert added, "the variant adds home-bathing teams from July"
     r = rec.requests
     assert not ((r.unit_id.isin(added)) & (r.start_min < july)).any()
+    # the centre opens on 1 April: no bath is routed there or started there before
+    april = (dt.date(2023, 4, 1) - dt.date(2023, 1, 1)).days * DAY
+    centre = r[r.service == "centre_bath"]
+    assert len(centre) > 0 and centre.start_min.min() >= april
+    assert (centre.request_min >= april).all()
+    assert (r[r.service == "home_bath"].request_min < april).any()
+    stations = set(units.unit_id[units.kind == "station"])
+    assert sh[sh.unit_id.isin(stations)].start_min.min() >= april

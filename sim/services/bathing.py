@@ -147,9 +147,12 @@ def _bind(kernel: CareSystem, d: BathDraws) -> Handler:
     to_home_over = r.overflow_to_home_when_centre_queue_over
     to_centre_over = r.overflow_to_centre_when_home_queue_over
 
-    def to_centre(elder: int, forced: int) -> bool:
+    opens_min = s.bathing_centre.open_min(s.calendar.start_date) if s.bathing_centre else 0.0
+
+    def to_centre(elder: int, forced: int, now: float) -> bool:
         district = district_of[elder]
         centre_ok = has_centre and centre_level[level_of[elder]] and near[district]
+        centre_ok = centre_ok and now >= opens_min  # before the centre opens: home
         home_pool = home_pools[district]
         home_ok = home_pool is not nowhere
         if forced == ROUTE_CENTRE or (forced == ROUTE_ANY and centre_ok and not home_ok):
@@ -165,7 +168,7 @@ def _bind(kernel: CareSystem, d: BathDraws) -> Handler:
     def make(
         elder: int, k: int, now: float, _travel: float = math.nan, _dur: float = math.nan, route=0
     ) -> None:
-        if to_centre(elder, route):
+        if to_centre(elder, route, now):
             centre_request(
                 elder, k, now, centre.transport.get(elder, k), centre.duration.get(elder, k)
             )

@@ -3,6 +3,7 @@ service (its draws, pool and target; requests are made by the bath demand, see `
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
@@ -36,6 +37,16 @@ class BathingCentre(Frozen):
     """One-way transport from the elder's district; the station is booked from pick-up."""
     vans: Vans | None = None
     """``None``: transport is not a constraint."""
+    opens_on: dt.date | None = None
+    """The day the centre opens (None: open from the start). Its stations work from then on;
+    baths made before it are routed home (except the centre's own initial waiting list, which
+    waits for the opening)."""
+
+    def open_min(self, start_date: dt.date) -> float:
+        """Simulation minute at which the centre opens (0 when open from the start)."""
+        if self.opens_on is None:
+            return 0.0
+        return max(0.0, (self.opens_on - start_date).days * DAY_MIN)
 
 
 # --- plugging into the engine ----------------------------------------------------------------
@@ -103,7 +114,8 @@ def pool_specs(scenario: Scenario) -> list[PoolSpec]:
     if c is None:
         return []
     seats = math.inf if c.vans is None else c.vans.count * c.vans.seats
-    return [PoolSpec(POOL, "station", [(c.stations, c.hours, ["centre_bath"])], seats)]
+    shifts = [(c.stations, c.hours, ["centre_bath"])]
+    return [PoolSpec(POOL, "station", shifts, seats, dates=[(c.opens_on, None)])]
 
 
 SERVICE = Service("centre_bath", 0, "station", "bath", _pool, _target, _eligible)
