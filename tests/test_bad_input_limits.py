@@ -150,6 +150,11 @@ BAD_NUMBERS = {
         "next spring",
         ["bathing_centre.opens_on"],
     ),
+    "service opening that is not a date": (
+        "services.care_visit.opens_on",
+        "2022-02-30",
+        ["services.care_visit.opens_on"],
+    ),
     "zero give-up": ("services.alarm.give_up_min", 0, ["services.alarm.give_up_min", "omit"]),
     "give-up distribution with mean 0": (
         "services.bath.give_up_days",

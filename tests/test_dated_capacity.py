@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from test_engine_units import DAY, scenario
 
@@ -106,3 +107,34 @@ def test_shipped_variant_runs_across_the_change():
     assert (r[r.service == "home_bath"].request_min < april).any()
     stations = set(units.unit_id[units.kind == "station"])
     assert sh[sh.unit_id.isin(stations)].start_min.min() >= april
+
+
+def test_a_service_opening_later_makes_no_request_before_and_the_same_after():
+    """care_visit (calendar) opening on 2022-01-17 (day 14): no visit before; the visits from
+    then on are exactly those of the same scenario without an opening (common random numbers).
+    Alarms opening on the same day: none before it, the same ones after."""
+    opens = {
+        "services.care_visit.opens_on": "2022-01-17",
+        "services.alarm.opens_on": "2022-01-17",
+    }
+    base = dated(**{"caregivers.0.shifts.1.count": 0})
+    late = base.with_overrides(opens)
+    r0, r1 = (run_replication(s, 0).requests for s in (base, late))
+    day14 = 14 * DAY
+    assert (r1.request_min >= day14).all() and (r0.request_min < day14).any()
+    key = ["service", "elder_id", "request_min"]
+    after = r0[r0.request_min >= day14][key].sort_values(key, ignore_index=True)
+    pd.testing.assert_frame_equal(after, r1[key].sort_values(key, ignore_index=True))
+
+
+def test_an_after_delivery_service_opening_later_starts_each_chain_at_the_opening():
+    s = dated(
+        **{
+            "services.care_visit.mode": "after_delivery",
+            "services.care_visit.opens_on": "2022-01-17",
+        }
+    )
+    r = run_replication(s, 0).requests
+    visits = r[r.service == "care_visit"]
+    first = visits.groupby("elder_id").request_min.min()
+    assert (first >= 14 * DAY).all() and (first == 14 * DAY).any()

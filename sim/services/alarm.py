@@ -9,6 +9,7 @@ visits).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -67,6 +68,9 @@ class AlarmService(Frozen):
     """Urgency classes, most urgent first (None: one class, ``any``, with the service's target).
     Each alarm's class is drawn from its own draw (common random numbers)."""
     priority: Literal["urgency", "tier", "fifo"] = "urgency"
+    opens_on: dt.date | None = None
+    """The day the service starts (None: from the start): no request of it before that day
+    (see the README, "Capacity that changes on dates")."""
     """Queue order of alarms: ``urgency`` (class in listing order, then arrival), ``tier``
     (welfare tier, then arrival), ``fifo`` (arrival only). Alarms always come before planned
     work of the same caregivers."""

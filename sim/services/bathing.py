@@ -7,6 +7,7 @@ the centre, or travel and set-up + bath + pack-up at home), whatever the route o
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -50,6 +51,9 @@ class BathService(Frozen):
     target_days: PositiveDays
     give_up_days: PatienceDist | None = None
     priority: Literal["tier", "fifo"] = "tier"
+    opens_on: dt.date | None = None
+    """The day the service starts (None: from the start): no request of it before that day
+    (see the README, "Capacity that changes on dates")."""
     """Queue order: ``tier`` (welfare tier, then the earliest request) or ``fifo`` (the
     earliest request)."""
     seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)

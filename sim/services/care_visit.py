@@ -9,6 +9,7 @@ always takes the k-th draws of its travel and duration. Caregiver pools serve it
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -58,6 +59,9 @@ class CareVisitService(Frozen):
     target_days: PositiveDays
     give_up_days: PatienceDist | None = None
     priority: Literal["tier", "fifo"] = "tier"
+    opens_on: dt.date | None = None
+    """The day the service starts (None: from the start): no request of it before that day
+    (see the README, "Capacity that changes on dates")."""
     hours: WeeklySchedule | None = None
     """When a visit may be started (visiting hours, separate from the caregivers' shifts; None:
     whenever a caregiver is on shift). A visit under way at closing time is finished."""
