@@ -130,6 +130,42 @@ BAD_NUMBERS = {
         ["services.care_visit.target_days"],
     ),
     "nan bath give-up": ("services.bath.give_up_days", NAN, ["services.bath.give_up_days"]),
+    "visiting hours that end before they start": (
+        "services.care_visit.hours",
+        {"mon": ["18:00-08:00"]},
+        ["services.care_visit.hours", "18:00-08:00"],
+    ),
+    "visiting hours on an unknown day": (
+        "services.care_visit.hours",
+        {"monday": ["08:00-18:00"]},
+        ["services.care_visit.hours", "unknown day"],
+    ),
+    "shift group that stops before it starts": (
+        "caregivers.0.shifts.1",
+        {"count": 1, "hours": "always", "from_date": "2022-02-01", "to_date": "2022-01-15"},
+        ["caregivers.0.shifts.1", "must come after from_date"],
+    ),
+    "centre opening that is not a date": (
+        "bathing_centre.opens_on",
+        "next spring",
+        ["bathing_centre.opens_on"],
+    ),
+    "service opening that is not a date": (
+        "services.care_visit.opens_on",
+        "2022-02-30",
+        ["services.care_visit.opens_on"],
+    ),
+    "zero give-up": ("services.alarm.give_up_min", 0, ["services.alarm.give_up_min", "omit"]),
+    "give-up distribution with mean 0": (
+        "services.bath.give_up_days",
+        {"dist": "exponential", "mean": 0},
+        ["services.bath.give_up_days", "positive mean"],
+    ),
+    "give-up distribution with a negative mean": (
+        "services.alarm.give_up_min",
+        {"dist": "exponential", "mean": -5},
+        ["services.alarm.give_up_min.exponential.mean", "at least 0"],
+    ),
     "interval of a millionth of a day": (
         "services.care_visit.by_care_level.disabled.interval_days",
         1e-6,

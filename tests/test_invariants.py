@@ -215,11 +215,11 @@ def test_shift_table_follows_the_scenario(data):
 def _patience_min(scenario: Scenario) -> dict[str, float]:
     sv, out = scenario.services, {}
     if sv.care_visit and sv.care_visit.give_up_days:
-        out["care_visit"] = sv.care_visit.give_up_days * DAY_MIN
+        out["care_visit"] = sv.care_visit.give_up_days.value * DAY_MIN  # fixed (strategies)
     if sv.alarm and sv.alarm.give_up_min:
-        out["alarm"] = sv.alarm.give_up_min
+        out["alarm"] = sv.alarm.give_up_min.value
     if sv.bath and sv.bath.give_up_days:
-        out["centre_bath"] = out["home_bath"] = sv.bath.give_up_days * DAY_MIN
+        out["centre_bath"] = out["home_bath"] = sv.bath.give_up_days.value * DAY_MIN
     return out
 
 

@@ -77,7 +77,8 @@ def test_json_carries_every_slice(baseline):
     labels = {by: slice_labels(scenario, by) for by in ("tier", "district", "care_level")}
     data = json.loads(json.dumps(summary_json(summary, labels), ensure_ascii=False))
     alarm = data["scenarios"][scenario.name]["alarm"]
-    assert set(alarm) == {"all", "tier", "district", "care_level"}
+    assert set(alarm) == {"all", "tier", "district", "care_level", "alarm_class"}
+    assert set(alarm["alarm_class"]) == {"urgent", "routine"}
     assert set(alarm["district"]) == set(scenario.districts)
     row = alarm["district"]["loufan"]["within_60min"]
     assert row["unit"] == "share" and row["n"] == 2 and 0 <= row["mean"] <= 1

@@ -14,7 +14,26 @@ import pandas as pd
 
 from carecap.sim.engine.pools import Pool
 from carecap.sim.scenario.model import Scenario
-from carecap.sim.services.registry import NO_POOL, RANK, SERVICES, pool_of, pool_specs
+from carecap.sim.services.registry import (
+    NO_POOL,
+    RANK,
+    SERVICES,
+    pool_of,
+    pool_specs,
+    service_hours,
+)
+from carecap.sim.units import DAY_MIN
+
+
+def clip(
+    intervals: list[tuple[float, float]], from_date, to_date, start_date
+) -> list[tuple[float, float]]:
+    """The parts of shift ``intervals`` (minutes) on ``[from_date, to_date)`` (None: unbounded):
+    capacity that opens, or closes, on a date."""
+    lo = -math.inf if from_date is None else (from_date - start_date).days * DAY_MIN
+    hi = math.inf if to_date is None else (to_date - start_date).days * DAY_MIN
+    out = [(max(a, lo), min(b, hi)) for a, b in intervals]
+    return [(a, b) for a, b in out if b > a]
 
 
 class Capacity:
@@ -34,7 +53,7 @@ class Capacity:
         by_key: dict[tuple[str, str], Pool] = {NO_POOL: self.nowhere}
         for spec in pool_specs(scenario):
             units, ranks = [], {}
-            for count, hours, serves in spec.shifts:
+            for g, (count, hours, serves) in enumerate(spec.shifts):
                 group = []
                 for _ in range(count):
                     uid = len(self.shift_end)
@@ -43,6 +62,8 @@ class Capacity:
                     group.append(uid)
                     ranks[uid] = tuple(sorted({RANK[s] for s in serves}))
                 intervals = hours.intervals(start_weekday, end_min)
+                if spec.dates:
+                    intervals = clip(intervals, *spec.dates[g], scenario.calendar.start_date)
                 for uid in group:
                     self.shift_rows.extend((uid, lo, min(hi, end_min)) for lo, hi in intervals)
                 units.extend(group)
@@ -57,6 +78,16 @@ class Capacity:
             for s in SERVICES
         ]
         """``by_service[service id][district code]``: the pool whose queue the request joins."""
+        self.openings: list[tuple[Pool, list[tuple[float, float]]]] = []
+        """Pools with a service whose own hours limit its starts, and those hours' intervals."""
+        for s, pools in zip(SERVICES, self.by_service, strict=True):
+            hours = service_hours(scenario, s.code)
+            if hours is None or hours.always:
+                continue
+            intervals = hours.intervals(start_weekday, end_min)
+            for pool in dict.fromkeys(p for p in pools if p is not self.nowhere):
+                pool.hours[RANK[s.code]] = intervals
+                self.openings.append((pool, intervals))
 
     def waiting(self) -> int:
         """Requests waiting in any queue now (or aboard a van on the way to the centre)."""

@@ -13,7 +13,7 @@ each delivery, using the same per-elder sequences.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,7 @@ from carecap.sim.engine.timewarp import TimeWarp
 from carecap.sim.scenario.distributions import Dist
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.services.registry import DEMAND_ID, DEMANDS, SERVICES
+from carecap.sim.services.spec import TapeRows
 from carecap.sim.units import DAY_MIN
 
 __all__ = ["DemandPlan", "ElderSequence", "Sequences", "SumSequence", "Tape"]
@@ -215,6 +216,36 @@ class DemandPlan:
         ok = np.flatnonzero(np.isfinite(seq.first_tau_min) & (first_t < self.end_min))
         return first_t[ok], ok.astype(np.int64), np.zeros(len(ok), dtype=np.int64)
 
+    def _from_opening(self, demand, draws, rows: TapeRows) -> TapeRows:
+        """A demand whose service ``opens_on`` a later day makes no request before it: planned
+        (calendar) and Poisson requests before the opening are dropped; the first requests of an
+        ``after_delivery`` demand fall due at the opening instead (each elder's chain starts
+        there). Dropping keeps every other request's draws (common random numbers)."""
+        config = getattr(self.s.services, demand.name, None)
+        opens_on = getattr(config, "opens_on", None)
+        if opens_on is None:
+            return rows
+        open_min = (opens_on - self.s.calendar.start_date).days * DAY_MIN
+        time = np.asarray(rows.time_min, dtype=np.float64)
+        early = time < open_min
+        if not early.any():
+            return rows
+        if demand.follow_up(draws) is not None:
+            return replace(rows, time_min=np.where(early, float(open_min), time))
+        keep = ~early
+
+        def cut(a):
+            return None if a is None else np.asarray(a)[keep]
+
+        return TapeRows(
+            time[keep],
+            np.asarray(rows.elder)[keep],
+            np.asarray(rows.index)[keep],
+            cut(rows.route),
+            cut(rows.travel_min),
+            cut(rows.dur_min),
+        )
+
     def tape(self) -> Tape:
         """Every demand's requests known in advance, sorted by (time, kind, elder, index)."""
         parts = []  # (time, kind, elder, index, route, travel, duration)
@@ -222,6 +253,7 @@ class DemandPlan:
             rows = None if draws is None else demand.tape(self, draws)
             if rows is None:
                 continue
+            rows = self._from_opening(demand, draws, rows)
             n = len(rows.time_min)
             nan = np.full(n, np.nan)
             parts.append(

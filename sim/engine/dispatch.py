@@ -65,6 +65,8 @@ class Dispatch:
         pool: Pool,
         rank: int,
         give_up: GiveUpClock | None,
+        k: int = 0,
+        order: int | None = None,
     ) -> int:
         log = self.log
         rid = log.new(service, elder, now)
@@ -74,23 +76,27 @@ class Dispatch:
             self.pending[elder].append(rid)
         if pool.fleet is not None:  # the centre's vans decide who goes when (engine.vans)
             if give_up is not None:
-                give_up.add(rid, pool)
-            pool.fleet.request(rid, self.tier_of[elder], now)
+                give_up.add(rid, pool, elder, k)
+            pool.fleet.request(rid, self.tier_of[elder] if order is None else order, now)
             return rid
-        if pool.seat_free(now):
+        if not pool.is_open(rank, now):
+            pass  # outside the service's hours: it waits for the next opening
+        elif pool.seat_free(now):
             unit = pool.take_idle(now, self.busy, rank)
             if unit >= 0:
                 self._start(rid, unit, pool, now)
                 return rid
         elif pool.idle:
             self._wake_on_seat(pool)
-        pool.push((rank, self.tier_of[elder], now, rid))
+        pool.push((rank, self.tier_of[elder] if order is None else order, now, rid))
         if give_up is not None:
-            give_up.add(rid, pool)
+            give_up.add(rid, pool, elder, k)
         return rid
 
-    def _clock(self, patience_min: float | None) -> GiveUpClock | None:
-        if not patience_min:
+    def _clock(self, patience_min) -> GiveUpClock | None:
+        """The give-up clock of a demand whose k-th request of an elder gives up after
+        ``patience_min(elder, k)`` minutes (None: its requests never give up)."""
+        if patience_min is None:
             return None
         outcome = self.log.outcome
         return GiveUpClock(
@@ -145,7 +151,7 @@ class Dispatch:
             return
         if self.shift_end[unit] > self.env.now:
             if pool.seat_free(self.env.now):
-                rid = pool.pop_waiting(pool.unit_ranks[unit])
+                rid = pool.pop_waiting(pool.open_ranks(pool.unit_ranks[unit], self.env.now))
                 if rid >= 0:
                     self._start(rid, unit, pool)
                     return

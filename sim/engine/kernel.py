@@ -59,6 +59,7 @@ import time
 from array import array
 
 import numpy as np
+import pandas as pd
 import simpy
 
 from carecap.sim.engine.capacity import Capacity
@@ -75,9 +76,23 @@ from carecap.sim.engine.records import (
 from carecap.sim.engine.streams import Streams
 from carecap.sim.engine.vans import Fleet, empty_trips
 from carecap.sim.scenario.model import Scenario
-from carecap.sim.services.registry import DEMAND_ID, DEMANDS, RANK, SERVICE_ID, SERVICES
+from carecap.sim.services.registry import (
+    DEMAND_ID,
+    DEMANDS,
+    RANK,
+    SERVICE_ID,
+    SERVICES,
+    queue_order,
+)
 from carecap.sim.services.spec import Handler
 from carecap.sim.units import DAY_MIN
+
+
+class _Zeros:
+    """``zeros[k] == 0`` for every k: the queue key of FIFO order."""
+
+    def __getitem__(self, _k: int) -> int:
+        return 0
 
 
 class CareSystem(Dispatch):
@@ -132,12 +147,45 @@ class CareSystem(Dispatch):
         pools, rank = self.capacity.by_service[sid], RANK[service]
         clock = self._clocks[DEMAND_ID[SERVICES[sid].demand]]
         district_of, append_k, new = self.district_of, self.seq_k.append, self._new_request
+        order = self._order(service)
 
         def request(elder: int, k: int, now: float, travel: float, dur: float, _route=0) -> None:
             append_k(k)  # the kernel, not each handler, keeps k aligned with the rows
-            new(sid, elder, now, travel, dur, pools[district_of[elder]], rank, clock)
+            sub = None if order is None else order[k]
+            new(sid, elder, now, travel, dur, pools[district_of[elder]], rank, clock, k, sub)
 
         return request
+
+    def _order(self, service: str):
+        """Queue key after the rank, by request k: None = the elder's tier; else a sequence
+        (the request's urgency class, or zeros for FIFO)."""
+        how = queue_order(self.s, service)
+        if how == "tier":
+            return None
+        if how == "fifo":
+            return _Zeros()
+        i = DEMAND_ID[SERVICES[SERVICE_ID[service]].demand]
+        by_index = DEMANDS[i].class_by_index
+        if by_index is None:  # a demand without classes: all of one urgency
+            return _Zeros()
+        return by_index(self.plan.draws[i]).tolist()
+
+    def _patience(self, demand, draws):
+        """``patience_min(elder, k)`` of a demand's requests, or None if they never give up:
+        a constant, the demand's own per-request draws, or the elder's k-th draw of stream
+        ``<demand>.patience`` (common random numbers: capacity never changes a patience)."""
+        p = demand.patience_min(self.s)
+        if p is None or draws is None:
+            return None
+        fixed = p.fixed_min
+        if fixed is not None:
+            return lambda _elder, _k: fixed
+        if demand.patience_by_index is not None:
+            by_k = demand.patience_by_index(self.plan, draws, p).tolist()
+            return lambda _elder, k: by_k[k]
+        codes = np.zeros(len(self.tier_of), dtype=np.int64)
+        seq, scale = self.plan.seq(f"{demand.name}.patience", codes, {0: p.dist}), p.scale_min
+        return lambda elder, k: seq.get(elder, k) * scale
 
     # --- follow-ups and exits --------------------------------------------------------------
 
@@ -178,6 +226,18 @@ class CareSystem(Dispatch):
                 self.shift_end[unit] = off
                 if not self.busy[unit]:
                     self._offer(unit, pool_of_unit[unit])
+
+    def _openings(self, pool: Pool, intervals: list[tuple[float, float]]):
+        """At each opening of a service's hours, idle units on shift look for its requests."""
+        env = self.env
+        for on, _off in intervals:
+            if on >= self.end_min:
+                return
+            if on > env.now:
+                yield env.timeout(exact_delay(env.now, on))
+            for unit in list(pool.idle):
+                if self.shift_end[unit] > env.now and not self.busy[unit]:
+                    self._offer(unit, pool)
 
     def _feed(self, tape, handlers) -> None:
         """Make the tape's requests at their times (all before the horizon): one event per
@@ -222,7 +282,10 @@ class CareSystem(Dispatch):
 
     def run(self) -> ReplicationRecords:
         t0 = time.perf_counter()
-        self._clocks = [self._clock(d.patience_min(self.s)) for d in DEMANDS]
+        self._clocks = [
+            self._clock(self._patience(d, draws))
+            for d, draws in zip(DEMANDS, self.plan.draws, strict=True)
+        ]
         handlers = [
             None if draws is None else d.bind(self, draws)
             for d, draws in zip(DEMANDS, self.plan.draws, strict=True)
@@ -240,6 +303,8 @@ class CareSystem(Dispatch):
         t0 = time.perf_counter()
         for group, intervals in self.capacity.shift_groups:
             self.env.process(self._shifts(group, intervals))
+        for pool, intervals in self.capacity.openings:
+            self.env.process(self._openings(pool, intervals))
         self._feed(tape, handlers)
         if self.pending:
             self.env.process(self._exits())
@@ -253,6 +318,22 @@ class CareSystem(Dispatch):
                 gc.enable()
         self.timings["simulate_s"] = time.perf_counter() - t0
         return self._records(followed_until)
+
+    def _classes(self, requests) -> pd.Categorical[str]:
+        """Column ``alarm_class``: each request's urgency class (empty for demands without
+        classes), categories most urgent first."""
+        names: list[str] = []
+        codes = np.full(len(requests), -1, dtype=np.int64)
+        service = np.frombuffer(self.log.service, dtype=np.int8)
+        ks = np.frombuffer(self.seq_k, dtype=np.int32)
+        for i, d in enumerate(DEMANDS):
+            draws = self.plan.draws[i]
+            if d.classes is None or d.class_by_index is None or draws is None:
+                continue
+            mine = np.isin(service, [s for s, sv in enumerate(SERVICES) if sv.demand == d.name])
+            codes[mine] = d.class_by_index(draws)[ks[mine]] + len(names)
+            names += d.classes(self.s)
+        return pd.Categorical.from_codes(codes, categories=pd.Index(names), ordered=True)
 
     def _drain(self) -> float:
         """After the horizon (no new demand: the tape, follow-ups and enrolments stop there),
@@ -271,6 +352,7 @@ class CareSystem(Dispatch):
         t0 = time.perf_counter()
         elders = self.elders.frame(self.s)
         requests = self.log.frame(elders, self.s.tiers)
+        requests["alarm_class"] = self._classes(requests)
         units = self.capacity.units_frame()
         shifts = self.capacity.shifts_frame(followed_until, self.horizon_min)
         self.timings["records_s"] = time.perf_counter() - t0

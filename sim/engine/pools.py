@@ -18,6 +18,7 @@ import math
 from typing import TYPE_CHECKING
 
 from carecap.sim.engine.records import WAITING
+from carecap.sim.scenario.schedule import is_open_at
 from carecap.sim.services.registry import RANKS
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class Pool:
     __slots__ = (
         "common_ranks",
         "fleet",
+        "hours",
         "idle",
         "in_idle",
         "kind",
@@ -77,6 +79,19 @@ class Pool:
         self.fleet: Fleet | None = (
             None  # the centre's vans (engine.vans.Fleet), which start its requests
         )
+        self.hours: dict[int, list[tuple[float, float]]] = {}
+        """Ranks that may start only in these intervals (a service's own hours)."""
+
+    def is_open(self, rank: int, now: float) -> bool:
+        """Whether requests of ``rank`` may start now (their service's hours)."""
+        spans = self.hours.get(rank)
+        return spans is None or is_open_at(spans, now)
+
+    def open_ranks(self, ranks: tuple[int, ...], now: float) -> tuple[int, ...]:
+        """The ranks of ``ranks`` whose requests may start now."""
+        if not self.hours:
+            return ranks
+        return tuple(r for r in ranks if self.is_open(r, now))
 
     def seat_free(self, now: float) -> bool:
         """Whether a van seat is free now (seats come back lazily: no event per return)."""

@@ -17,11 +17,23 @@ from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.scenario.model import ALL, SERVICES, Scenario
 from carecap.sim.units import DAY_MIN
 
-__all__ = ["ALL", "COLUMNS", "DAY_MIN", "SLICE_KINDS", "STARTED", "ServiceTarget", "Window"]
+__all__ = [
+    "ALL",
+    "CLASS_SLICE",
+    "COLUMNS",
+    "DAY_MIN",
+    "SLICE_KINDS",
+    "STARTED",
+    "ServiceTarget",
+    "Window",
+]
 
 SLICE_KINDS = ("tier", "district", "care_level")
 """Slices of requests and elders, besides ``all``; each is a column of ``requests`` and
 ``elders``."""
+CLASS_SLICE = "alarm_class"
+"""Slice of requests only (a column of ``requests``): the urgency class of services that have
+classes (:attr:`ServiceTarget.by_class`)."""
 STARTED = ("served", "in_service")
 """Outcomes of requests whose service started (the resource was seized) before the horizon."""
 COLUMNS = ["service", "slice", "slice_value", "metric", "value", "unit"]
@@ -64,6 +76,13 @@ class ServiceTarget:
     """Targets that differ by the elder's district (minutes), e.g. for counties."""
     within: tuple[float, ...] = ()
     """Common thresholds (in the reporting unit) reported as ``within_<threshold>`` shares."""
+    by_class: Mapping[str, tuple[float, Mapping[str, float]]] = field(default_factory=dict)
+    """Urgency classes (column ``alarm_class``), each with its own target (minutes) and district
+    targets; empty: the service has no classes."""
+
+    def slice_kinds(self) -> tuple[str, ...]:
+        """The slices reported for this service, besides ``all``."""
+        return (*SLICE_KINDS, CLASS_SLICE) if self.by_class else SLICE_KINDS
 
     @property
     def unit_min(self) -> float:
@@ -93,7 +112,16 @@ def service_targets(records: ReplicationRecords, scenario: Scenario) -> list[Ser
     if sv.alarm is not None:
         al = sv.alarm
         within = _thresholds(al.report_within_min)
-        out.append(ServiceTarget("alarm", al.target_min, "min", al.target_min_by_district, within))
+        by_class = (
+            {n: (c.target_min, c.target_min_by_district or {}) for n, c in al.class_list()}
+            if al.classes is not None
+            else {}
+        )
+        out.append(
+            ServiceTarget(
+                "alarm", al.target_min, "min", al.target_min_by_district, within, by_class
+            )
+        )
     if sv.bath is not None:
         target = sv.bath.target_days * DAY_MIN
         within = _thresholds(sv.bath.report_within_days)
@@ -115,6 +143,9 @@ def slice_values(scenario: Scenario, frame: pd.DataFrame, kind: str) -> list[str
         "tier": list(scenario.tiers),
         "district": list(scenario.districts),
         "care_level": list(scenario.care_levels),
+        CLASS_SLICE: [n for n, _ in scenario.services.alarm.class_list()]
+        if scenario.services.alarm is not None
+        else [],
     }[kind]
     found = {str(v) for v in frame[kind].dropna().unique()}
     return declared + sorted(found - set(declared))

@@ -12,7 +12,8 @@ import pandas as pd
 
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.scenario.model import Scenario
-from carecap.sim.services.registry import CODES, RANK, pool_of
+from carecap.sim.scenario.schedule import is_open_at
+from carecap.sim.services.registry import CODES, RANK, pool_of, queue_order, service_hours
 
 TOL = 1e-9
 
@@ -98,6 +99,23 @@ def on_shift(rec: ReplicationRecords) -> list[str]:
     return [f"{bad} service(s) started while the unit was off shift"] if bad else []
 
 
+def service_hours_respected(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
+    """4 (service hours). A request of a service with its own ``hours`` starts only inside
+    them."""
+    r, out = rec.requests, []
+    weekday = scenario.calendar.start_date.weekday()
+    for code in CODES:
+        hours = service_hours(scenario, code)
+        if hours is None or hours.always:
+            continue
+        starts = r.start_min[(r.service == code) & r.start_min.notna()].to_numpy()
+        spans = hours.intervals(weekday, float(rec.observed_end_min) + 1.0)
+        bad = sum(not is_open_at(spans, t) for t in starts)
+        if bad:
+            out.append(f"{bad} {code} request(s) started outside the service's hours")
+    return out
+
+
 def _pool_of_requests(rec: ReplicationRecords, scenario: Scenario) -> pd.Series:
     """The pool whose queue each request joins: the registry's :func:`pool_of` (the engine's
     own answer), as ``kind:name``."""
@@ -116,15 +134,23 @@ def _pool_of_requests(rec: ReplicationRecords, scenario: Scenario) -> pd.Series:
 
 def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
     """5. When a unit starts a request, no request of its pool that was already waiting and that
-    the unit may serve (its shift's ``serves``) has a better key (alarm before planned visit,
-    higher tier, earlier request).
+    the unit may serve (its shift's ``serves``) has a better key: alarm before planned work, then
+    the service's own order (``priority``: the more urgent alarm class, the higher tier, or none
+    for ``fifo``), then the earlier request.
 
     Requests made at the very instant of the start are ignored (simultaneous events may be
     handled in either order).
     """
     r = rec.requests.assign(pool=_pool_of_requests(rec, scenario))
     rank = r.service.astype(str).map(RANK).fillna(-1).astype(np.int64).to_numpy()
-    tier = r.tier.cat.codes.to_numpy().astype(np.int64)
+    order = np.zeros(len(r), dtype=np.int64)  # fifo: arrival only
+    service_of = r.service.astype(str).to_numpy()
+    for code in CODES:
+        how, mine = queue_order(scenario, code), service_of == code
+        if how == "tier":
+            order[mine] = r.tier.cat.codes.to_numpy()[mine]
+        elif how == "urgency":
+            order[mine] = r.alarm_class.cat.codes.to_numpy()[mine]
     serves = {
         int(u): set(str(s).split(","))
         for u, s in zip(rec.units.unit_id, rec.units.serves, strict=True)
@@ -137,7 +163,7 @@ def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
         req, start = g.request_min.to_numpy(), g.start_min.to_numpy()
         gone = np.where(g.outcome == "abandoned", g.end_min.to_numpy(), np.inf)
         left = np.where(np.isnan(start), gone, start)  # when each request left the queue
-        key = np.stack([rank[idx], tier[idx], req, g.request_id.to_numpy()], axis=1)
+        key = np.stack([rank[idx], order[idx], req, g.request_id.to_numpy()], axis=1)
         started = np.flatnonzero(~np.isnan(start))
         service = g.service.astype(str).to_numpy()
         unit = g.unit_id.to_numpy()
@@ -152,7 +178,7 @@ def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
                 j = np.flatnonzero(better)[0]
                 out.append(
                     f"pool {pool}: request {int(key[i, 3])} started at {t:.2f} while request "
-                    f"{int(key[j, 3])} (tier {int(key[j, 1])}, requested {req[j]:.2f}) waited"
+                    f"{int(key[j, 3])} (order {int(key[j, 1])}, requested {req[j]:.2f}) waited"
                 )
                 break
     return out
@@ -175,6 +201,7 @@ def check_all(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
         + capacity(rec)
         + vans(rec, scenario)
         + on_shift(rec)
+        + service_hours_respected(rec, scenario)
         + priority(rec, scenario)
     )
 

@@ -17,7 +17,8 @@ right-censored: its wait is at least its wait so far. Waits are estimated with K
 (:mod:`carecap.sim.metrics.waits`).
 
 Request-level metrics, per service (``care_visit``, ``alarm``, ``centre_bath``, ``home_bath``)
-and slice (``all``; ``tier``, ``district``, ``care_level`` of the elder):
+and slice (``all``; ``tier``, ``district``, ``care_level`` of the elder; ``alarm_class`` for
+alarms when the scenario lists classes, each class judged against its own target):
 
 ===================  ========  ==================================================================
 metric               unit      meaning (over requests made in the window)
@@ -69,7 +70,6 @@ from carecap.sim.engine.records import OUTCOMES, ReplicationRecords
 from carecap.sim.metrics.backlog import backlog_metrics, backlog_series, occupancy_series
 from carecap.sim.metrics.common import (
     ALL,
-    SLICE_KINDS,
     ServiceTarget,
     Window,
     as_codes,
@@ -170,7 +170,7 @@ def request_metrics(
         f = {name: column[mine] for name, column in flags.items()}
         names = metric_names(target)
         units = [_UNITS.get(m, target.unit if m.startswith("wait_") else "share") for m in names]
-        for kind in (ALL, *SLICE_KINDS):
+        for kind in (ALL, *target.slice_kinds()):
             values = [ALL] if kind == ALL else slice_values(scenario, req, kind)
             if kind == ALL:
                 group = np.zeros(len(mine), np.int64)
@@ -218,6 +218,13 @@ def request_flags(
     for code, t in enumerate(targets):
         for name, minutes in t.by_district_min.items():
             target_min[(svc == code) & (district == name)] = minutes
+        if t.by_class:  # each urgency class has its own targets
+            cls = req["alarm_class"].astype(str).to_numpy()[keep]
+            for name, (minutes, by_district) in t.by_class.items():
+                mine = (svc == code) & (cls == name)
+                target_min[mine] = minutes
+                for place, place_minutes in by_district.items():
+                    target_min[mine & (district == place)] = place_minutes
     followed_min = float(records.observed_end_min) - request
 
     started = (outcome == _SERVED) | (outcome == _IN_SERVICE)

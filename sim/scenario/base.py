@@ -3,10 +3,11 @@ configuration models: the frozen base class, names, probabilities, seasonal fact
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Annotated, Final
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from carecap.sim.scenario import limits
 from carecap.sim.scenario.schedule import WeeklySchedule
@@ -75,3 +76,17 @@ class Shift(Frozen):
     (``caregivers.cg_xiaodian.shifts.day.count``)."""
     count: UnitCount
     hours: WeeklySchedule
+    from_date: dt.date | None = None
+    """First day the group works (capacity exists on ``[from_date, to_date)``); None: from the
+    start."""
+    to_date: dt.date | None = None
+    """Day the group stops (exclusive); None: to the end."""
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.from_date and self.to_date and self.to_date <= self.from_date:
+            raise ValueError(
+                f"to_date ({self.to_date}) must come after from_date ({self.from_date}): the "
+                "group works on [from_date, to_date)"
+            )
+        return self

@@ -17,7 +17,7 @@ import math
 from typing import Annotated, Any, Literal, Union
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from scipy import special, stats
 
 from carecap.sim.scenario.limits import MAX_DIST_VALUE
@@ -329,3 +329,16 @@ def coerce_number(value: Any) -> Any:
 
 DistOrNumber = Annotated[Dist, BeforeValidator(coerce_number)]
 """A distribution field that also accepts a bare number as a fixed value."""
+
+
+def _positive_mean(dist: Any) -> Any:
+    if dist.mean() <= 0:
+        raise ValueError(
+            "a give-up time must have a positive mean (a patience of 0 gives up at once); omit "
+            "the field for requests that never give up"
+        )
+    return dist
+
+
+PatienceDist = Annotated[Dist, BeforeValidator(coerce_number), AfterValidator(_positive_mean)]
+"""A give-up time (patience): a distribution with a positive mean, or a bare positive number."""

@@ -7,6 +7,7 @@ the centre, or travel and set-up + bath + pack-up at home), whatever the route o
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -23,9 +24,9 @@ from carecap.sim.scenario.base import (
     SeasonalFactors,
     positive_interval,
 )
-from carecap.sim.scenario.distributions import DistOrNumber
+from carecap.sim.scenario.distributions import DistOrNumber, PatienceDist
 from carecap.sim.services import centre_bath, home_bath
-from carecap.sim.services.spec import Demand, Handler, TapeRows
+from carecap.sim.services.spec import Demand, Handler, Patience, TapeRows
 from carecap.sim.units import DAY_MIN
 
 if TYPE_CHECKING:
@@ -48,7 +49,13 @@ class BathService(Frozen):
         return self
 
     target_days: PositiveDays
-    give_up_days: PositiveDays | None = None
+    give_up_days: PatienceDist | None = None
+    priority: Literal["tier", "fifo"] = "tier"
+    opens_on: dt.date | None = None
+    """The day the service starts (None: from the start): no request of it before that day
+    (see the README, "Capacity that changes on dates")."""
+    """Queue order: ``tier`` (welfare tier, then the earliest request) or ``fifo`` (the
+    earliest request)."""
     seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
     report_within_days: list[PositiveDays] = Field(default_factory=list)
     """Common thresholds (days, e.g. ``[3, 7, 14]``) reported as ``within_<threshold>``
@@ -144,9 +151,12 @@ def _bind(kernel: CareSystem, d: BathDraws) -> Handler:
     to_home_over = r.overflow_to_home_when_centre_queue_over
     to_centre_over = r.overflow_to_centre_when_home_queue_over
 
-    def to_centre(elder: int, forced: int) -> bool:
+    opens_min = s.bathing_centre.open_min(s.calendar.start_date) if s.bathing_centre else 0.0
+
+    def to_centre(elder: int, forced: int, now: float) -> bool:
         district = district_of[elder]
         centre_ok = has_centre and centre_level[level_of[elder]] and near[district]
+        centre_ok = centre_ok and now >= opens_min  # before the centre opens: home
         home_pool = home_pools[district]
         home_ok = home_pool is not nowhere
         if forced == ROUTE_CENTRE or (forced == ROUTE_ANY and centre_ok and not home_ok):
@@ -163,7 +173,7 @@ def _bind(kernel: CareSystem, d: BathDraws) -> Handler:
     def make(
         elder: int, k: int, now: float, _travel: float = math.nan, _dur: float = math.nan, route=0
     ) -> None:
-        if to_centre(elder, route):
+        if to_centre(elder, route, now):
             assert centre is not None  # to_centre holds only with a bathing centre, hence draws
             centre_request(
                 elder, k, now, centre.transport.get(elder, k), centre.duration.get(elder, k)
@@ -176,9 +186,11 @@ def _bind(kernel: CareSystem, d: BathDraws) -> Handler:
     return make
 
 
-def _patience_min(scenario: Scenario) -> float | None:
+def _patience_min(scenario: Scenario) -> Patience | None:
     bath = scenario.services.bath
-    return bath.give_up_days * DAY_MIN if bath is not None and bath.give_up_days else None
+    return (
+        None if bath is None or bath.give_up_days is None else Patience(bath.give_up_days, DAY_MIN)
+    )
 
 
 DEMAND = Demand(

@@ -9,6 +9,7 @@ always takes the k-th draws of its travel and duration. Caregiver pools serve it
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -24,9 +25,10 @@ from carecap.sim.scenario.base import (
     SeasonalFactors,
     positive_interval,
 )
-from carecap.sim.scenario.distributions import DistOrNumber
+from carecap.sim.scenario.distributions import DistOrNumber, PatienceDist
+from carecap.sim.scenario.schedule import WeeklySchedule
 from carecap.sim.services.caregivers import caregiver_pool, travel_by_district
-from carecap.sim.services.spec import Demand, Handler, Service, TapeRows, Target
+from carecap.sim.services.spec import Demand, Handler, Patience, Service, TapeRows, Target
 from carecap.sim.units import DAY_MIN
 
 if TYPE_CHECKING:
@@ -55,7 +57,16 @@ class CareVisitService(Frozen):
     by_care_level: dict[Name, LevelVisitPlan]
     """Levels not listed have no care-plan visits."""
     target_days: PositiveDays
-    give_up_days: PositiveDays | None = None
+    give_up_days: PatienceDist | None = None
+    priority: Literal["tier", "fifo"] = "tier"
+    opens_on: dt.date | None = None
+    """The day the service starts (None: from the start): no request of it before that day
+    (see the README, "Capacity that changes on dates")."""
+    hours: WeeklySchedule | None = None
+    """When a visit may be started (visiting hours, separate from the caregivers' shifts; None:
+    whenever a caregiver is on shift). A visit under way at closing time is finished."""
+    """Queue order: ``tier`` (welfare tier, then the earliest request) or ``fifo`` (the
+    earliest request)."""
     seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
     report_within_days: list[PositiveDays] = Field(default_factory=list)
     """Common thresholds (days, e.g. ``[3, 7, 14]``) reported as ``within_<threshold>``
@@ -135,9 +146,9 @@ def _target(scenario: Scenario) -> Target | None:
     return None if cv is None else Target(cv.target_days * DAY_MIN, "days")
 
 
-def _patience_min(scenario: Scenario) -> float | None:
+def _patience_min(scenario: Scenario) -> Patience | None:
     cv = scenario.services.care_visit
-    return cv.give_up_days * DAY_MIN if cv is not None and cv.give_up_days else None
+    return None if cv is None or cv.give_up_days is None else Patience(cv.give_up_days, DAY_MIN)
 
 
 SERVICE = Service("care_visit", 1, "caregiver", "care_visit", caregiver_pool, _target, _eligible)

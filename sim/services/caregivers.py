@@ -60,6 +60,11 @@ def travel_by_district(plan: DemandPlan) -> dict[int, DistOrNumber]:
 
 def pool_specs(scenario: Scenario) -> list[PoolSpec]:
     return [
-        PoolSpec(p.name, "caregiver", [(x.count, x.hours, x.serves) for x in p.shifts])
+        PoolSpec(
+            p.name,
+            "caregiver",
+            [(x.count, x.hours, x.serves) for x in p.shifts],
+            dates=[(x.from_date, x.to_date) for x in p.shifts],
+        )
         for p in scenario.caregivers
     ]

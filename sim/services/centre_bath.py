@@ -3,6 +3,7 @@ service (its draws, pool and target; requests are made by the bath demand, see `
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
@@ -48,12 +49,22 @@ class BathingCentre(Frozen):
     draw of the first elder picked) out and back, and the station is held from arrival."""
     vans: Vans | None = None
     """``None``: elders come by their own means (transport time, no vehicle limit)."""
+    opens_on: dt.date | None = None
+    """The day the centre opens (None: open from the start). Its stations work from then on;
+    baths made before it are routed home (except the centre's own initial waiting list, which
+    waits for the opening)."""
 
     def van_hours(self) -> WeeklySchedule:
         """When vans may start pick-up runs: ``vans.hours``, else the centre's opening hours."""
         if self.vans is None or self.vans.hours is None:
             return self.hours
         return self.vans.hours
+
+    def open_min(self, start_date: dt.date) -> float:
+        """Simulation minute at which the centre opens (0 when open from the start)."""
+        if self.opens_on is None:
+            return 0.0
+        return max(0.0, (self.opens_on - start_date).days * DAY_MIN)
 
 
 # --- plugging into the engine ----------------------------------------------------------------
@@ -121,7 +132,15 @@ def pool_specs(scenario: Scenario) -> list[PoolSpec]:
     if c is None:
         return []
     # Vans are vehicles run by carecap.sim.engine.vans, not a count of seats: no seat limit here.
-    return [PoolSpec(POOL, "station", [(c.stations, c.hours, ["centre_bath"])], math.inf)]
+    return [
+        PoolSpec(
+            POOL,
+            "station",
+            [(c.stations, c.hours, ["centre_bath"])],
+            math.inf,
+            dates=[(c.opens_on, None)],
+        )
+    ]
 
 
 SERVICE = Service("centre_bath", 0, "station", "bath", _pool, _target, _eligible)

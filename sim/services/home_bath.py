@@ -79,7 +79,12 @@ def _target(scenario: Scenario) -> Target | None:
 def pool_specs(scenario: Scenario) -> list[PoolSpec]:
     teams = scenario.home_bathing.teams if scenario.home_bathing else []
     return [
-        PoolSpec(t.name, "team", [(x.count, x.hours, ["home_bath"]) for x in t.shifts])
+        PoolSpec(
+            t.name,
+            "team",
+            [(x.count, x.hours, ["home_bath"]) for x in t.shifts],
+            dates=[(x.from_date, x.to_date) for x in t.shifts],
+        )
         for t in teams
     ]
 

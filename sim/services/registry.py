@@ -55,6 +55,22 @@ def pool_of(scenario: Scenario, service: str, district: str) -> tuple[str, str]:
     return NO_POOL if name is None else (spec.unit_kind, name)
 
 
+def queue_order(scenario: Scenario, service: str) -> str:
+    """How a service's requests are ordered within their queue rank: ``tier`` (welfare tier),
+    ``urgency`` (the request's class, most urgent first) or ``fifo`` (none), then the earliest
+    request. Read from the ``priority`` field of the service's demand configuration (default
+    ``tier``). The engine and the invariant checks both ask this function."""
+    config = getattr(scenario.services, BY_CODE[service].demand, None)
+    return getattr(config, "priority", "tier")
+
+
+def service_hours(scenario: Scenario, service: str):
+    """When a service's requests may be started (the ``hours`` of its demand's configuration),
+    or None: whenever a unit is on shift. The engine and the invariant checks both ask this."""
+    config = getattr(scenario.services, BY_CODE[service].demand, None)
+    return getattr(config, "hours", None)
+
+
 def pool_specs(scenario: Scenario) -> list[PoolSpec]:
     """Every pool of the scenario, in unit-id order."""
     return [spec for declare in RESOURCES for spec in declare(scenario)]

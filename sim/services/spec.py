@@ -43,6 +43,19 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Patience:
+    """A demand's give-up time: ``dist`` (in the unit of its field) times ``scale_min``."""
+
+    dist: Any
+    scale_min: float = 1.0
+
+    @property
+    def fixed_min(self) -> float | None:
+        """The give-up time in minutes when it is the same for every request, else None."""
+        return self.dist.value * self.scale_min if self.dist.dist == "fixed" else None
+
+
+@dataclass(frozen=True)
 class TapeRows:
     """Requests of one demand known before the run (arrays of equal length). ``travel_min`` and
     ``dur_min`` are None when the handler draws them when the request is made."""
@@ -93,10 +106,19 @@ class Demand:
     follow_up: Callable[[Any], Sequences | None]
     """Interval sequence of an ``after_delivery`` demand: its next request falls due an
     interval after each one closes. None: no follow-ups (calendar mode, Poisson times)."""
-    patience_min: Callable[[Scenario], float | None]
-    """Give-up time of its requests (None: they never give up)."""
+    patience_min: Callable[[Scenario], Patience | None]
+    """Give-up time of its requests (None: they never give up). The k-th request of an elder
+    gives up after the elder's k-th draw of stream ``<name>.patience`` (common random numbers)."""
     eligible: Callable[[DemandPlan], np.ndarray] | None = None
     """Elders who may make its requests (a boolean mask; None: all)."""
+    patience_by_index: Callable[[DemandPlan, Any, Patience], np.ndarray] | None = None
+    """For a demand whose ``k`` numbers its requests (alarms) rather than the elder's: the
+    give-up time in minutes of request ``k``, drawn before the run. None: per-elder draws."""
+    classes: Callable[[Scenario], list[str]] | None = None
+    """Urgency classes of its requests, most urgent first (recorded in column ``alarm_class``);
+    None: the demand's requests have no class."""
+    class_by_index: Callable[[Any], np.ndarray] | None = None
+    """Class (index in ``classes``) of request ``k``, drawn before the run."""
 
 
 @dataclass(frozen=True)
@@ -108,3 +130,6 @@ class PoolSpec:
     kind: str
     shifts: list[tuple[int, Any, Sequence[str]]]
     seats: float = float("inf")
+    dates: list[tuple[Any, Any]] = field(default_factory=list)
+    """Per shift group (same order), ``(from_date, to_date)``: the group works only on
+    ``[from_date, to_date)`` (None: unbounded). Empty: every group works throughout."""
