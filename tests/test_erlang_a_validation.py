@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from theory_checks import assert_in_interval
 
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.metrics.replication import replication_metrics
@@ -75,17 +76,6 @@ CASES = {  # (λ per min, mean service min, servers, mean patience min)
     "overloaded c=4 rho=1.1 patience 5": (1.0, 4.4, 4, 5.0),
     "busy c=2 rho=0.9 patience 3": (1.0, 1.8, 2, 3.0),
 }
-
-
-def t_interval(values, confidence=0.95):
-    x = np.asarray(values, dtype=float)
-    half = stats.t.ppf(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
-    return x.mean() - half, x.mean() + half
-
-
-def assert_in_interval(theory, values, what):
-    lo, hi = t_interval(values)
-    assert lo <= theory <= hi, f"{what}: theory {theory:.4f} outside 95% CI [{lo:.4f}, {hi:.4f}]"
 
 
 @pytest.mark.parametrize("case", list(CASES))

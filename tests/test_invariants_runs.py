@@ -122,7 +122,7 @@ def _draws(rec: ReplicationRecords) -> pd.DataFrame:
     return out
 
 
-def _same_draws(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, int]:
+def assert_same_draws(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, int]:
     """For every (service, elder, k) in both runs: identical travel, and identical duration when
     served in both. Returns how many durations were compared, by service."""
     m = a.merge(b, on=["service", "elder_id", "k"], suffixes=("_a", "_b"))
@@ -134,7 +134,7 @@ def _same_draws(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, int]:
     return m[both].groupby("service").size().to_dict()
 
 
-def _same_demand(a: pd.DataFrame, b: pd.DataFrame, demands: list[str]) -> None:
+def assert_same_demand(a: pd.DataFrame, b: pd.DataFrame, demands: list[str]) -> None:
     """Demands whose times do not depend on capacity (calendar mode, alarms): the same requests
     (demand, elder, k) at the same times in both runs."""
     key = ["demand", "elder_id", "k", "request_min"]
@@ -161,8 +161,8 @@ def test_capacity_leaves_calendar_demand_unchanged(data):
     variant = data.draw(routing_variant(data.draw(capacity_variant(base))))
     ra, rb = simulate(base), simulate(variant)
     a, b = _draws(ra), _draws(rb)
-    _same_demand(a, b, ["care_visit", "alarm", "bath"])
-    _same_draws(a, b)
+    assert_same_demand(a, b, ["care_visit", "alarm", "bath"])
+    assert_same_draws(a, b)
 
 
 @PROPERTY
@@ -178,8 +178,8 @@ def test_capacity_and_routing_leave_every_kth_draw_unchanged(data):
     ra, rb = simulate(base), simulate(variant)
     assert_frame_equal(ra.elders, rb.elders)
     a, b = _draws(ra), _draws(rb)
-    _same_demand(a, b, _fixed_demands(base))
-    _same_draws(a, b)
+    assert_same_demand(a, b, _fixed_demands(base))
+    assert_same_draws(a, b)
 
 
 def _expected_draws(scenario: Scenario, replication: int, d: pd.DataFrame) -> pd.DataFrame:
@@ -261,8 +261,8 @@ def test_every_service_keeps_its_kth_draws_when_capacity_and_routing_change(
     a = _draws(simulate(_busy_and_idle(1, 1, "centre")))
     b = _draws(simulate(_busy_and_idle(n_units, stations, prefer)))
     assert not np.array_equal(a.request_min, b.request_min)  # the runs do differ
-    _same_demand(a, b, ["alarm"])
-    compared = _same_draws(a, b)
+    assert_same_demand(a, b, ["alarm"])
+    compared = assert_same_draws(a, b)
     for service in CODES:
         assert compared.get(service, 0) >= 20, compared
 

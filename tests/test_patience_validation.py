@@ -16,24 +16,13 @@ import heapq
 
 import numpy as np
 import pytest
-from scipy import stats
+from theory_checks import assert_in_interval
 
 from carecap.analysis import queueing_theory as qt
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.metrics.replication import replication_metrics
 from carecap.sim.units import DAY_MIN
 from carecap.sim.validation.mmc import mmc_scenario
-
-
-def t_interval(values, confidence=0.95):
-    x = np.asarray(values, dtype=float)
-    half = stats.t.ppf(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
-    return x.mean() - half, x.mean() + half
-
-
-def assert_in_interval(theory, values, what):
-    lo, hi = t_interval(values)
-    assert lo <= theory <= hi, f"{what}: theory {theory:.4f} outside 95% CI [{lo:.4f}, {hi:.4f}]"
 
 
 def brute_force(lam, mu, c, patience, n, rng):

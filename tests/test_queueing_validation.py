@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from scipy import stats
+from theory_checks import assert_in_interval
 
 from carecap.analysis import queueing_theory as qt
 from carecap.sim.engine.kernel import run_replication
@@ -74,17 +74,6 @@ def replicate(
         replications=reps,
     )
     return [estimate(run_replication(scenario, rep), servers) for rep in range(reps)]
-
-
-def t_interval(values: list[float], confidence: float = 0.95) -> tuple[float, float]:
-    x = np.asarray(values, dtype=float)
-    half = stats.t.ppf(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
-    return x.mean() - half, x.mean() + half
-
-
-def assert_in_interval(theory: float, values: list[float], what: str) -> None:
-    lo, hi = t_interval(values)
-    assert lo <= theory <= hi, f"{what}: theory {theory:.4f} outside 95% CI [{lo:.4f}, {hi:.4f}]"
 
 
 MMC = {  # name: (mean service minutes, servers)
