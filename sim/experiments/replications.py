@@ -31,7 +31,7 @@ from carecap.sim.experiments.executors import LocalExecutor
 from carecap.sim.metrics.replication import replication_metrics
 from carecap.sim.scenario.model import Scenario
 
-RECORD_TABLES = ("requests", "elders", "units", "shifts")
+RECORD_TABLES = ("requests", "elders", "units", "shifts", "van_trips")
 
 
 @dataclass(frozen=True)
