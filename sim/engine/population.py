@@ -100,7 +100,8 @@ def draw_elders(scenario: Scenario, streams: Streams) -> Elders:
 
     rng_exit = streams.get("population.exit")
     if pop.exit_rate_per_year > 0:
-        stay = rng_exit.exponential(YEAR_DAYS * DAY_MIN / pop.exit_rate_per_year, n)
+        with np.errstate(over="ignore"):  # a vanishing rate: stays beyond any float are inf
+            stay = rng_exit.exponential(YEAR_DAYS * DAY_MIN / pop.exit_rate_per_year, n)
         exit_min = enrol + stay
         exit_min[exit_min >= followed_min] = math.inf
     else:
