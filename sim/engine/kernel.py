@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from carecap.sim.engine.booking import Book
 from carecap.sim.engine.capacity import Capacity
 from carecap.sim.engine.demand import DemandPlan, Sequences
 from carecap.sim.engine.dispatch import Dispatch, exact_delay
@@ -124,6 +125,19 @@ class CareSystem(Dispatch):
         self.nowhere = self.capacity.nowhere
         self.busy = [False] * len(self.shift_end)
         self.fleet: Fleet | None = None
+        home = scenario.home_bathing
+        if home is not None and home.booking is not None:
+            spans: dict[int, list[tuple[float, float]]] = {}
+            for uid, lo, hi in self.capacity.shift_rows:
+                spans.setdefault(uid, []).append((lo, hi))
+            for pool in self.capacity.pools:
+                if pool.kind == "team":
+                    pool.book = Book(
+                        pool.units,
+                        spans,
+                        home.booking.slot_min,
+                        home.booking.book_ahead_days * DAY_MIN,
+                    )
         centre = scenario.bathing_centre
         if centre is not None and centre.vans is not None:
             pool = next(p for p in self.capacity.pools if p.kind == "station")
