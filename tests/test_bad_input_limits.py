@@ -207,6 +207,16 @@ BAD_NUMBERS = {
         {"slot_min": 30, "book_ahead_days": 14, "slots_min": 30},
         ["home_bathing.booking.slots_min"],
     ),
+    "centre booking with vans": (
+        "bathing_centre.booking",
+        {"slot_min": 30, "book_ahead_days": 14},
+        ["bathing_centre", "not supported together with vans", "remove `vans`"],
+    ),
+    "centre booking slot of one minute": (
+        "bathing_centre.booking",
+        {"slot_min": 1, "book_ahead_days": 14},
+        ["bathing_centre.booking.slot_min", "at least 5"],
+    ),
     # distribution parameters
     "inf fixed duration": ("services.alarm.duration_min", INF, ["services.alarm.duration_min"]),
     "inf exponential mean": (

@@ -136,3 +136,46 @@ def test_booking_keeps_every_request_paired():
     ra = a.requests[a.requests.request_min == 7 * DAY]
     rb = b.requests[b.requests.request_min == 7 * DAY]
     assert sorted(ra.elder_id) == sorted(rb.elder_id)
+
+
+def centre_bunching(booking: dict | None = None) -> Scenario:
+    """The bunching case at the centre: 150 elders who may go there, two stations open Monday to
+    Friday 08:00-17:00, elders coming by their own means (no vans)."""
+    centre: dict = {
+        "district": "a",
+        "stations": 2,
+        "hours": {"mon-fri": ["08:00-17:00"]},
+        "bath_duration_min": {"dist": "uniform", "low": 50, "high": 70},
+        "transport_min": {"a": 20},
+    }
+    if booking is not None:
+        centre["booking"] = booking
+    base = bunching().model_dump(mode="json", exclude_none=True)
+    base["care_levels"] = {"bed": {"can_go_to_centre": True}}
+    base["home_bathing"] = None
+    base["bathing_centre"] = centre
+    return Scenario.model_validate({k: v for k, v in base.items() if v is not None})
+
+
+def test_centre_booking_flattens_the_weekday_profile_paired_on_the_same_seed():
+    queued, booked = centre_bunching(), centre_bunching(BOOKING)
+    for rep in range(2):
+        a, b = run_replication(queued, rep), run_replication(booked, rep)
+        assert (b.requests.service == "centre_bath").all()
+        assert check_all(b, booked) == []
+        assert weekday_cv(b.requests) < weekday_cv(a.requests)
+        started = b.requests[b.requests.start_min.notna()]
+        assert (started.start_min >= started.request_min).all()
+
+
+def test_invariants_hold_with_centre_and_home_booking_in_the_small_scenario():
+    s = load_scenario(SMALL).with_overrides(
+        {
+            "home_bathing.booking": BOOKING,
+            "bathing_centre.vans": None,
+            "bathing_centre.booking": {"slot_min": 60, "book_ahead_days": 7},
+        }
+    )
+    for rep in range(3):
+        rec = run_replication(s, rep)
+        assert check_all(rec, s) == []

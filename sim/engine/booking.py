@@ -1,4 +1,5 @@
-"""Booked slots for home bathing (``home_bathing.booking``).
+"""Booked slots for home bathing (``home_bathing.booking``) and for the centre's stations
+(``bathing_centre.booking``, not yet with vans: a scenario error).
 
 Design. When a home bath falls due it is booked, not queued: of its pool's teams, the earliest
 slot at or after the due time and at most ``book_ahead_days`` after it in which one team is free
@@ -18,6 +19,10 @@ booking (it may give up there). Queued work and booked work never overlap on a t
 takes the best waiting request only if that visit ends by the team's next booking; otherwise it
 stays idle (it does not skip to a lower request) and looks again when it next becomes free or its
 next shift starts. A booked request whose elder leaves before the slot frees the slot.
+
+At the centre the same holds with stations for teams and the centre's opening spans for shifts;
+the visit is the elder's transport + bath (the station is held from departure, as without
+booking).
 
 Booked requests count as waiting (``Pool.live``) until they start, so the drain follows them.
 """

@@ -162,6 +162,8 @@ def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
         # booked baths start at their slots, booked in queue order when they fall due
         # (engine.booking); the queue rule does not apply to a slot's start
         r = r[r.service != "home_bath"]
+    if scenario.bathing_centre is not None and scenario.bathing_centre.booking is not None:
+        r = r[r.service != "centre_bath"]  # the same for the centre's booked stations
     for pool, g in r.groupby("pool"):
         idx = g.index.to_numpy()
         req, start = g.request_min.to_numpy(), g.start_min.to_numpy()
