@@ -176,6 +176,47 @@ BAD_NUMBERS = {
         {"dist": "exponential", "mean": 0.001},
         ["services.bath.interval_days_by_level.semi_disabled", "at least 0.01 days"],
     ),
+    # booked slots for home bathing
+    "booking slot of one minute": (
+        "home_bathing.booking",
+        {"slot_min": 1, "book_ahead_days": 14},
+        ["home_bathing.booking.slot_min", "at least 5"],
+    ),
+    "nan booking slot": (
+        "home_bathing.booking",
+        {"slot_min": NAN, "book_ahead_days": 14},
+        ["home_bathing.booking.slot_min", FINITE],
+    ),
+    "booking ten years ahead": (
+        "home_bathing.booking",
+        {"slot_min": 30, "book_ahead_days": 3650},
+        ["home_bathing.booking.book_ahead_days", "at most 366"],
+    ),
+    "booking zero days ahead": (
+        "home_bathing.booking",
+        {"slot_min": 30, "book_ahead_days": 0},
+        ["home_bathing.booking.book_ahead_days", "greater than 0"],
+    ),
+    "booking without a window": (
+        "home_bathing.booking",
+        {"slot_min": 30},
+        ["home_bathing.booking.book_ahead_days"],
+    ),
+    "booking with an unknown key": (
+        "home_bathing.booking",
+        {"slot_min": 30, "book_ahead_days": 14, "slots_min": 30},
+        ["home_bathing.booking.slots_min"],
+    ),
+    "centre booking with vans": (
+        "bathing_centre.booking",
+        {"slot_min": 30, "book_ahead_days": 14},
+        ["bathing_centre", "not supported together with vans", "remove `vans`"],
+    ),
+    "centre booking slot of one minute": (
+        "bathing_centre.booking",
+        {"slot_min": 1, "book_ahead_days": 14},
+        ["bathing_centre.booking.slot_min", "at least 5"],
+    ),
     # distribution parameters
     "inf fixed duration": ("services.alarm.duration_min", INF, ["services.alarm.duration_min"]),
     "inf exponential mean": (

@@ -15,6 +15,7 @@ import heapq
 import math
 from array import array
 from collections.abc import Callable
+from functools import partial
 
 import simpy
 
@@ -79,6 +80,12 @@ class Dispatch:
                 give_up.add(rid, pool, elder, k)
             pool.fleet.request(rid, self.tier_of[elder] if order is None else order, now)
             return rid
+        if pool.book is not None:  # booked slots (engine.booking): book with those due now
+            if not pool.book.batch:
+                self.at(now, lambda _ev: self._book_batch(pool))
+            key = (rank, self.tier_of[elder] if order is None else order, now, rid)
+            pool.book.batch.append((key, elder, k, give_up))
+            return rid
         if not pool.is_open(rank, now):
             pass  # outside the service's hours: it waits for the next opening
         elif pool.seat_free(now):
@@ -92,6 +99,48 @@ class Dispatch:
         if give_up is not None:
             give_up.add(rid, pool, elder, k)
         return rid
+
+    def _book_batch(self, pool: Pool) -> None:
+        """Book the requests that fell due now, in queue order; those without a free slot in
+        the window queue (see :mod:`carecap.sim.engine.booking`)."""
+        book = pool.book
+        assert book is not None
+        batch, book.batch = sorted(book.batch, key=lambda x: x[0]), []
+        log, queued = self.log, False
+        for key, elder, k, give_up in batch:
+            rank, rid, due = key[0], key[-1], key[2]
+            if log.outcome[rid] != WAITING:
+                continue
+            length = log.travel[rid] + self.dur[rid]
+            slot = book.find(due, length, partial(pool.is_open, rank))
+            if slot is None:
+                pool.push(key)
+                if give_up is not None:
+                    give_up.add(rid, pool, elder, k)
+                queued = True
+                continue
+            t, unit = slot
+            book.add(unit, t, t + length)
+            pool.live += 1  # booked: waiting for its slot
+            self.at(t, partial(self._booked, rid, unit, t, t + length, pool))
+        if queued:
+            now = self.env.now
+            for unit in list(pool.idle):
+                if self.shift_end[unit] > now and not self.busy[unit]:
+                    self._offer(unit, pool)
+
+    def _booked(
+        self, rid: int, unit: int, start: float, end: float, pool: Pool, _ev: simpy.Event
+    ) -> None:
+        """A booked slot begins: the request starts (unless its elder has left)."""
+        if self.log.outcome[rid] != WAITING:  # withdrawn: the slot is free again
+            assert pool.book is not None
+            pool.book.remove(unit, start, end)
+            if not self.busy[unit]:
+                self._offer(unit, pool)
+            return
+        pool.live -= 1
+        self._start(rid, unit, pool, start)
 
     def _clock(self, patience_min) -> GiveUpClock | None:
         """The give-up clock of a demand whose k-th request of an elder gives up after
@@ -149,6 +198,9 @@ class Dispatch:
         if pool.fleet is not None:
             pool.fleet.kick()
             return
+        if pool.book is not None:
+            self._offer_booked(unit, pool)
+            return
         if self.shift_end[unit] > self.env.now:
             if pool.seat_free(self.env.now):
                 rid = pool.pop_waiting(pool.open_ranks(pool.unit_ranks[unit], self.env.now))
@@ -158,6 +210,25 @@ class Dispatch:
             elif pool.live:
                 self._wake_on_seat(pool)
             pool.park(unit)
+
+    def _offer_booked(self, unit: int, pool: Pool) -> None:
+        """A unit of a booking pool is free: it takes the best waiting request if that visit
+        ends by its next booking, else waits idle (it never skips to a lower request)."""
+        now = self.env.now
+        book = pool.book
+        assert book is not None
+        if self.shift_end[unit] <= now:
+            return
+        key = pool.peek_waiting(pool.open_ranks(pool.unit_ranks[unit], now))
+        if key is not None:
+            rid = key[-1]
+            end = now + self.log.travel[rid] + self.dur[rid]
+            if book.fits(unit, now, end):
+                pool.pop_waiting((key[0],))
+                book.busy_until[unit] = end
+                self._start(rid, unit, pool)
+                return
+        pool.park(unit)
 
     def _wake_on_seat(self, pool: Pool) -> None:
         """Requests wait for a van seat while a station is idle: look again when one returns."""

@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from carecap.sim.engine.booking import Book
 from carecap.sim.engine.capacity import Capacity
 from carecap.sim.engine.demand import DemandPlan, Sequences
 from carecap.sim.engine.dispatch import Dispatch, exact_delay
@@ -124,6 +125,7 @@ class CareSystem(Dispatch):
         self.nowhere = self.capacity.nowhere
         self.busy = [False] * len(self.shift_end)
         self.fleet: Fleet | None = None
+        self._set_up_booking(scenario)
         centre = scenario.bathing_centre
         if centre is not None and centre.vans is not None:
             pool = next(p for p in self.capacity.pools if p.kind == "station")
@@ -133,6 +135,23 @@ class CareSystem(Dispatch):
         self.pending: dict[int, list[int]] = {
             int(e): [] for e in np.flatnonzero(np.isfinite(exits))
         }
+
+    def _set_up_booking(self, scenario: Scenario) -> None:
+        """Booked slots (engine.booking) for home teams and the centre's stations, if asked."""
+        home, centre = scenario.home_bathing, scenario.bathing_centre
+        booking = {
+            "team": None if home is None else home.booking,
+            "station": None if centre is None else centre.booking,
+        }
+        if not any(booking.values()):
+            return
+        spans: dict[int, list[tuple[float, float]]] = {}
+        for uid, lo, hi in self.capacity.shift_rows:
+            spans.setdefault(uid, []).append((lo, hi))
+        for pool in self.capacity.pools:
+            b = booking.get(pool.kind)
+            if b is not None:
+                pool.book = Book(pool.units, spans, b.slot_min, b.book_ahead_days * DAY_MIN)
 
     # --- what service modules call ----------------------------------------------------------
 

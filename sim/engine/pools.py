@@ -22,6 +22,7 @@ from carecap.sim.scenario.schedule import is_open_at
 from carecap.sim.services.registry import RANKS
 
 if TYPE_CHECKING:
+    from carecap.sim.engine.booking import Book
     from carecap.sim.engine.vans import Fleet
 
 ALL_RANKS = RANKS
@@ -30,6 +31,7 @@ ALL_RANKS = RANKS
 
 class Pool:
     __slots__ = (
+        "book",
         "common_ranks",
         "fleet",
         "hours",
@@ -79,6 +81,7 @@ class Pool:
         self.fleet: Fleet | None = (
             None  # the centre's vans (engine.vans.Fleet), which start its requests
         )
+        self.book: Book | None = None  # booked slots (engine.booking), home teams only
         self.hours: dict[int, list[tuple[float, float]]] = {}
         """Ranks that may start only in these intervals (a service's own hours)."""
 
@@ -101,6 +104,17 @@ class Pool:
         while returns and returns[0] <= now:
             heapq.heappop(returns)
         return len(returns) < self.seats
+
+    def peek_waiting(self, ranks: tuple[int, ...] = ALL_RANKS) -> tuple | None:
+        """Key of the best waiting request of the given ranks (left in the queue), or None."""
+        outcome = self.outcome
+        for rank in ranks:
+            queue = self.queues[rank]
+            while queue:
+                if outcome[queue[0][-1]] == WAITING:
+                    return queue[0]
+                heapq.heappop(queue)
+        return None
 
     def push(self, key: tuple) -> None:
         heapq.heappush(self.queues[key[0]], key)

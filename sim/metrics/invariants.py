@@ -158,6 +158,12 @@ def priority(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
     out = []
     if scenario.bathing_centre is not None and scenario.bathing_centre.vans is not None:
         r = r[r.service != "centre_bath"]  # the vans choose who goes to the centre: see vans()
+    if scenario.home_bathing is not None and scenario.home_bathing.booking is not None:
+        # booked baths start at their slots, booked in queue order when they fall due
+        # (engine.booking); the queue rule does not apply to a slot's start
+        r = r[r.service != "home_bath"]
+    if scenario.bathing_centre is not None and scenario.bathing_centre.booking is not None:
+        r = r[r.service != "centre_bath"]  # the same for the centre's booked stations
     for pool, g in r.groupby("pool"):
         idx = g.index.to_numpy()
         req, start = g.request_min.to_numpy(), g.start_min.to_numpy()

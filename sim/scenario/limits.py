@@ -108,3 +108,13 @@ documents would exhaust Python's recursion limit in the parser and validator."""
 
 MAX_EXTENDS = 32
 """Files in one ``extends:`` chain."""
+
+# --- booking ----------------------------------------------------------------------------------
+
+MIN_SLOT_MIN = 5.0
+"""Booking slots start at least 5 minutes apart: finer grids buy nothing for visits of an hour and
+multiply the slots the engine searches for each booking."""
+
+MAX_BOOK_AHEAD_DAYS = 366.0
+"""Booking looks at most a year ahead of a bath's due date: no service books further, and each
+booking searches every slot in the window."""

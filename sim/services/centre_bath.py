@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from carecap.sim.scenario import limits
 from carecap.sim.scenario.base import Frozen, Name, UnitCount
 from carecap.sim.scenario.distributions import DistOrNumber
 from carecap.sim.scenario.schedule import WeeklySchedule
+from carecap.sim.services.home_bath import Booking
 from carecap.sim.services.spec import PoolSpec, Service, Target
 from carecap.sim.units import DAY_MIN
 
@@ -53,6 +54,19 @@ class BathingCentre(Frozen):
     """The day the centre opens (None: open from the start). Its stations work from then on;
     baths made before it are routed home (except the centre's own initial waiting list, which
     waits for the opening)."""
+
+    booking: Booking | None = None
+    """Book each centre bath into a station slot when it falls due (absent: it queues); not yet
+    with ``vans`` (see :mod:`carecap.sim.engine.booking`)."""
+
+    @model_validator(mode="after")
+    def _booking_without_vans(self):
+        if self.booking is not None and self.vans is not None:
+            raise ValueError(
+                "booking is not supported together with vans yet: remove `vans` (elders come by "
+                "their own means) or remove `booking` (baths queue)"
+            )
+        return self
 
     def van_hours(self) -> WeeklySchedule:
         """When vans may start pick-up runs: ``vans.hours``, else the centre's opening hours."""

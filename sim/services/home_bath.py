@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from carecap.sim.scenario import limits
 from carecap.sim.scenario.base import ALL, Frozen, Name, Shift
 from carecap.sim.scenario.distributions import DistOrNumber
 from carecap.sim.services.spec import PoolSpec, Service, Target
@@ -26,11 +27,22 @@ class BathTeamPool(Frozen):
     travel_min: dict[Name, DistOrNumber]
 
 
+class Booking(Frozen):
+    """Booked slots (see :mod:`carecap.sim.engine.booking`)."""
+
+    slot_min: float = Field(ge=limits.MIN_SLOT_MIN, le=limits.MAX_MIN, allow_inf_nan=False)
+    """Slots start every this many minutes from the start of each shift of a team."""
+    book_ahead_days: float = Field(gt=0, le=limits.MAX_BOOK_AHEAD_DAYS, allow_inf_nan=False)
+    """A slot is searched from the due time to this many days after it; none free: it queues."""
+
+
 class HomeBathing(Frozen):
     teams: list[BathTeamPool] = Field(min_length=1)
     setup_min: DistOrNumber
     bath_min: DistOrNumber
     packup_min: DistOrNumber
+    booking: Booking | None = None
+    """Book each bath into a slot when it falls due (absent: it queues)."""
 
 
 # --- plugging into the engine ----------------------------------------------------------------
