@@ -207,3 +207,54 @@ def test_drain_zero_is_the_run_without_a_drain():
     assert (zero.shifts.end_min <= zero.horizon_min).all()
     assert np.isinf(zero.elders.exit_min[zero.elders.exit_min >= zero.horizon_min]).all()
     assert pd.isna(zero.requests.start_min[zero.requests.outcome == "waiting"]).all()
+
+
+def test_work_started_at_the_horizon_itself_lies_on_a_recorded_shift():
+    """A team whose shift begins exactly at the horizon serves, during the drain, a bath that
+    waited over the closed days, in zero time: following stops at the horizon itself, and the
+    shift span it started on must still be in the records (found by hypothesis)."""
+    data = {
+        "name": "edge",
+        "calendar": {"start_date": "2021-01-01", "horizon_days": 5.0, "drain_days": 0.5},
+        "tiers": ["t0"],
+        "care_levels": {"lv0": {"can_go_to_centre": False}},
+        "districts": {"d0": {}},
+        "population": {
+            "elders_by_district": {"d0": 2},
+            "care_level_shares": {"lv0": 1.0},
+            "tier_shares": {"t0": 1.0},
+        },
+        "services": {
+            "bath": {
+                "mode": "calendar",
+                "interval_days_by_level": {"lv0": 4.0},
+                "target_days": 1.0,
+            }
+        },
+        "home_bathing": {
+            "teams": [
+                {
+                    "name": "team0",
+                    "base_district": "d0",
+                    # Friday start: the horizon is Wednesday 00:00, when this shift begins
+                    "shifts": [
+                        {"count": 1, "hours": {"mon": ["00:00-00:30"], "wed": ["00:00-00:30"]}}
+                    ],
+                    "travel_min": {"d0": 0},
+                }
+            ],
+            "setup_min": 0,
+            "bath_min": 0,
+            "packup_min": 0,
+        },
+    }
+    scenario = Scenario.model_validate(data)
+    found = False
+    for rep in range(20):
+        rec = run_replication(scenario, rep, 0)
+        found |= bool(
+            (rec.requests["start_min"] == rec.horizon_min).any()
+            and rec.followed_until_min == rec.horizon_min
+        )
+        assert check_all(rec, scenario) == []
+    assert found, "no replication started work at the horizon itself: the case is not exercised"

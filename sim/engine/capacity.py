@@ -100,13 +100,16 @@ class Capacity:
             {"unit_id": np.int16, "pool": "category", "kind": "category", "serves": "category"}
         )
 
-    def shifts_frame(self, followed_until_min: float, horizon_min: float) -> pd.DataFrame:
-        """The spans in which units may start work. Without a drain (following stopped at the
-        horizon) they are clipped to the horizon; with one, spans run to the drain's end and
-        those starting after following stopped are dropped (a unit may start work at the very
-        instant following stops: the start that emptied the last queue)."""
+    def shifts_frame(
+        self, followed_until_min: float, horizon_min: float, drained: bool
+    ) -> pd.DataFrame:
+        """The spans in which units may start work. Without a drain, or when the drain handled
+        no event (nothing waited at the horizon), they are clipped to the horizon; with one,
+        spans run to the drain's end and those starting after following stopped are dropped (a
+        unit may start work at the very instant following stops: the start that emptied the
+        last queue, possibly at the horizon itself)."""
         shifts = pd.DataFrame(self.shift_rows, columns=["unit_id", "start_min", "end_min"])
-        if followed_until_min <= horizon_min < self.end_min:
+        if not drained and horizon_min < self.end_min:
             shifts["end_min"] = shifts.end_min.clip(upper=horizon_min)
             keep = shifts.start_min < horizon_min
         else:

@@ -329,6 +329,7 @@ class CareSystem(Dispatch):
             self.env.process(self._exits())
         gc_was_enabled = gc.isenabled()
         gc.disable()  # the run allocates many short-lived closures and no reference cycles
+        self.drained = False
         try:
             self.env.run(until=self.horizon_min)
             followed_until = self._drain()
@@ -364,6 +365,7 @@ class CareSystem(Dispatch):
         while capacity.waiting():
             if env.peek() >= end:  # (inf: nothing will ever happen again)
                 return end
+            self.drained = True  # work may start from here on, even at the horizon itself
             env.step()
         return env.now
 
@@ -373,7 +375,7 @@ class CareSystem(Dispatch):
         requests = self.log.frame(elders, self.s.tiers)
         requests["alarm_class"] = self._classes(requests)
         units = self.capacity.units_frame()
-        shifts = self.capacity.shifts_frame(followed_until, self.horizon_min)
+        shifts = self.capacity.shifts_frame(followed_until, self.horizon_min, self.drained)
         self.timings["records_s"] = time.perf_counter() - t0
         return ReplicationRecords(
             scenario=self.s.name,
