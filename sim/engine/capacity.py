@@ -68,7 +68,7 @@ class Capacity:
                     self.shift_rows.extend((uid, lo, min(hi, end_min)) for lo, hi in intervals)
                 units.extend(group)
                 self.shift_groups.append((group, intervals))
-            pool = Pool(spec.name, spec.kind, units, self.shift_end, outcome, spec.seats, ranks)
+            pool = Pool(spec.name, spec.kind, units, self.shift_end, outcome, ranks)
             self.pools.append(pool)
             by_key[(spec.kind, spec.name)] = pool
         self.pool_of_unit = {u: p for p in self.pools for u in p.units}

@@ -11,7 +11,6 @@ when a request closes.
 
 from __future__ import annotations
 
-import heapq
 import math
 from array import array
 from collections.abc import Callable
@@ -86,15 +85,11 @@ class Dispatch:
             key = (rank, self.tier_of[elder] if order is None else order, now, rid)
             pool.book.batch.append((key, elder, k, give_up))
             return rid
-        if not pool.is_open(rank, now):
-            pass  # outside the service's hours: it waits for the next opening
-        elif pool.seat_free(now):
+        if pool.is_open(rank, now):  # (outside its service's hours it waits for the opening)
             unit = pool.take_idle(now, self.busy, rank)
             if unit >= 0:
                 self._start(rid, unit, pool, now)
                 return rid
-        elif pool.idle:
-            self._wake_on_seat(pool)
         pool.push((rank, self.tier_of[elder] if order is None else order, now, rid))
         if give_up is not None:
             give_up.add(rid, pool, elder, k)
@@ -184,8 +179,6 @@ class Dispatch:
         elif clock + delay < end:
             delay = exact_delay(clock, end)
         self._timeout(delay).callbacks.append(lambda _ev: self._finish(rid, unit, pool))
-        if pool.limited_seats:
-            heapq.heappush(pool.seat_returns, end + travel)  # the van takes the elder home
 
     def _finish(self, rid: int, unit: int, pool: Pool) -> None:
         self.log.outcome[rid] = SERVED
@@ -202,13 +195,10 @@ class Dispatch:
             self._offer_booked(unit, pool)
             return
         if self.shift_end[unit] > self.env.now:
-            if pool.seat_free(self.env.now):
-                rid = pool.pop_waiting(pool.open_ranks(pool.unit_ranks[unit], self.env.now))
-                if rid >= 0:
-                    self._start(rid, unit, pool)
-                    return
-            elif pool.live:
-                self._wake_on_seat(pool)
+            rid = pool.pop_waiting(pool.open_ranks(pool.unit_ranks[unit], self.env.now))
+            if rid >= 0:
+                self._start(rid, unit, pool)
+                return
             pool.park(unit)
 
     def _offer_booked(self, unit: int, pool: Pool) -> None:
@@ -229,23 +219,6 @@ class Dispatch:
                 self._start(rid, unit, pool)
                 return
         pool.park(unit)
-
-    def _wake_on_seat(self, pool: Pool) -> None:
-        """Requests wait for a van seat while a station is idle: look again when one returns."""
-        if not pool.seat_wakeup and pool.seat_returns:  # (no seat at all: nothing to wait for)
-            pool.seat_wakeup = True
-            self.at(pool.seat_returns[0], lambda _ev: self._seat_back(pool))
-
-    def _seat_back(self, pool: Pool) -> None:
-        pool.seat_wakeup = False
-        now = self.env.now
-        while pool.live and pool.seat_free(now):
-            unit = pool.take_idle(now, self.busy)
-            if unit < 0:
-                return
-            self._start(pool.pop_waiting(), unit, pool)
-        if pool.live and pool.idle:
-            self._wake_on_seat(pool)
 
     def at(self, time_min: float, fn: Callable[[simpy.Event], None]) -> None:
         """Call ``fn(event)`` at simulation time ``time_min`` exactly (now, if it is past)."""

@@ -14,7 +14,6 @@ shift ended while it was idle is dropped from the stack when met.
 from __future__ import annotations
 
 import heapq
-import math
 from typing import TYPE_CHECKING
 
 from carecap.sim.engine.records import WAITING
@@ -38,15 +37,11 @@ class Pool:
         "idle",
         "in_idle",
         "kind",
-        "limited_seats",
         "live",
         "name",
         "outcome",
         "queues",
         "restricted",
-        "seat_returns",
-        "seat_wakeup",
-        "seats",
         "shift_end",
         "unit_ranks",
         "units",
@@ -59,7 +54,6 @@ class Pool:
         units: list[int],
         shift_end: list[float],
         outcome,
-        seats: float = math.inf,
         unit_ranks: dict[int, tuple[int, ...]] | None = None,
     ):
         self.name, self.kind, self.units = name, kind, units
@@ -74,10 +68,6 @@ class Pool:
         self.idle: list[int] = []
         self.in_idle: set[int] = set()
         self.live = 0
-        self.seats = seats  # van seats, when transport is limited (else inf)
-        self.limited_seats = seats != math.inf
-        self.seat_returns: list[float] = []  # heap: when each seat in use comes back
-        self.seat_wakeup = False  # an event is due at the first seat return
         self.fleet: Fleet | None = (
             None  # the centre's vans (engine.vans.Fleet), which start its requests
         )
@@ -95,15 +85,6 @@ class Pool:
         if not self.hours:
             return ranks
         return tuple(r for r in ranks if self.is_open(r, now))
-
-    def seat_free(self, now: float) -> bool:
-        """Whether a van seat is free now (seats come back lazily: no event per return)."""
-        if not self.limited_seats:
-            return True
-        returns = self.seat_returns
-        while returns and returns[0] <= now:
-            heapq.heappop(returns)
-        return len(returns) < self.seats
 
     def peek_waiting(self, ranks: tuple[int, ...] = ALL_RANKS) -> tuple | None:
         """Key of the best waiting request of the given ranks (left in the queue), or None."""

@@ -4,7 +4,7 @@ service (its draws, pool and target; requests are made by the bath demand, see `
 from __future__ import annotations
 
 import datetime as dt
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
@@ -145,16 +145,11 @@ def pool_specs(scenario: Scenario) -> list[PoolSpec]:
     c = scenario.bathing_centre
     if c is None:
         return []
-    # Vans are vehicles run by carecap.sim.engine.vans, not a count of seats: no seat limit here.
-    return [
-        PoolSpec(
-            POOL,
-            "station",
-            [(c.stations, c.hours, ["centre_bath"])],
-            math.inf,
-            dates=[(c.opens_on, None)],
-        )
+    # Vans are vehicles run by carecap.sim.engine.vans, not a limit on this pool.
+    shifts: list[tuple[int, WeeklySchedule, Sequence[str]]] = [
+        (c.stations, c.hours, ["centre_bath"])
     ]
+    return [PoolSpec(POOL, "station", shifts, dates=[(c.opens_on, None)])]
 
 
 SERVICE = Service("centre_bath", 0, "station", "bath", _pool, _target, _eligible)

@@ -124,12 +124,12 @@ class Demand:
 @dataclass(frozen=True)
 class PoolSpec:
     """A pool of units declared by a resource module: its shift groups ``(count, hours,
-    services the shift may start)`` and, for transport-limited pools, the seats."""
+    services the shift may start)`` (the centre's vans are vehicles of their own:
+    :mod:`carecap.sim.engine.vans`)."""
 
     name: str
     kind: str
     shifts: list[tuple[int, Any, Sequence[str]]]
-    seats: float = float("inf")
     dates: list[tuple[Any, Any]] = field(default_factory=list)
     """Per shift group (same order), ``(from_date, to_date)``: the group works only on
     ``[from_date, to_date)`` (None: unbounded). Empty: every group works throughout."""
