@@ -133,14 +133,14 @@ def format_report(report: ValidationReport) -> str:
     pct = f"{100 * report.confidence:.2f} %"
     head = (
         f"{'configuration':<16}{'check':<30}{'theory':>10}{'simulated':>11}"
-        f"  {pct + ' interval':<22}{'tol':>7}  result"
+        f"  {pct + ' interval':<24}{'tol':>9}  result"
     )
     lines = [head, "-" * len(head)]
     for c in report.checks:
         interval = f"[{_num(c.ci_low)}, {_num(c.ci_high)}]"
         lines.append(
             f"{c.configuration:<16}{c.check:<30}{_num(c.theory):>10}{_num(c.mean):>11}"
-            f"  {interval:<22}{_num(c.tolerance):>7}  {'pass' if c.passed else 'FAIL'}"
+            f"  {interval:<24}{_num(c.tolerance):>9}  {'pass' if c.passed else 'FAIL'}"
         )
     failed = sum(not c.passed for c in report.checks)
     mode = "quick" if report.quick else "full"
