@@ -32,6 +32,8 @@ class Configuration:
 
 
 def metric_value(m: pd.DataFrame, metric: str, slice_: str = "all", value: str = "all") -> float:
+    """The one value of ``metric`` for ``slice_ = value`` in one replication's metrics (the
+    service's row, not service ``all``)."""
     row = m[
         (m["metric"] == metric)
         & (m["slice"] == slice_)
@@ -44,8 +46,10 @@ def metric_value(m: pd.DataFrame, metric: str, slice_: str = "all", value: str =
 
 
 def window_min(scenario: Scenario) -> float:
+    """Minutes of the observation window [warm-up, horizon)."""
     return (scenario.calendar.horizon_days - scenario.calendar.warmup_days) * DAY_MIN
 
 
 def pool_utilisation(m: pd.DataFrame) -> float:
+    """Utilisation of the configurations' one caregiver pool (named ``servers``)."""
     return metric_value(m, "utilisation", "pool", "servers")

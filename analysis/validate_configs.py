@@ -4,6 +4,8 @@ one core) or full mode (longer runs, more replications, narrower intervals).
 
 from __future__ import annotations
 
+import dataclasses
+
 from carecap.analysis.validate_base import Configuration
 from carecap.analysis.validate_queues import (
     erlang_a_configuration,
@@ -14,8 +16,6 @@ from carecap.analysis.validate_queues import (
 from carecap.analysis.validate_shifts import shift_configuration
 from carecap.sim.validation.configurations import RunLength
 
-# --- the list ------------------------------------------------------------------------------
-
 QUICK = {"short": RunLength(11, 1, replications=20), "shifts": RunLength(61, 1, replications=20)}
 FULL = {"short": RunLength(21, 1, replications=40), "shifts": RunLength(201, 1, replications=40)}
 
@@ -25,7 +25,7 @@ def configurations(quick: bool, replications: int | None = None) -> list[Configu
     overrides the mode's number."""
     lengths = QUICK if quick else FULL
     if replications is not None:
-        lengths = {k: _with_reps(v, replications) for k, v in lengths.items()}
+        lengths = {k: dataclasses.replace(v, replications=replications) for k, v in lengths.items()}
     short = lengths["short"]
     finite = _with_days(short, 4)  # the machine-repair queue is 1/4 as busy: 4x the days
     return [
@@ -37,10 +37,6 @@ def configurations(quick: bool, replications: int | None = None) -> list[Configu
     ]
 
 
-def _with_reps(length: RunLength, replications: int) -> RunLength:
-    return RunLength(length.horizon_days, length.warmup_days, length.drain_days, replications)
-
-
 def _with_days(length: RunLength, factor: int) -> RunLength:
     horizon = length.warmup_days + (length.horizon_days - length.warmup_days) * factor
-    return RunLength(horizon, length.warmup_days, length.drain_days, length.replications)
+    return dataclasses.replace(length, horizon_days=horizon)

@@ -126,7 +126,8 @@ ERLANG_A = {"lam": 1.0, "service_min": 4.4, "servers": 4, "patience_min": 5.0, "
 
 
 def erlang_a_configuration(length: RunLength) -> Configuration:
-    lam, mu, c, t = ERLANG_A["lam"], 1 / ERLANG_A["service_min"], 4, ERLANG_A["target_min"]
+    lam, mu, t = ERLANG_A["lam"], 1 / ERLANG_A["service_min"], ERLANG_A["target_min"]
+    c = int(ERLANG_A["servers"])
     q = qt.erlang_a(lam, mu, c, 1 / ERLANG_A["patience_min"])
     theory = {
         "wait_mean all (min)": (q.wait_mean_all, "min"),
