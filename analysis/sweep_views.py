@@ -43,6 +43,8 @@ _LEAF_WORDS = {
     "horizon_days": "horizon (days)",
     "warmup_days": "warm-up (days)",
 }
+_KEYED = ("travel_min", "transport_min", "shares", "tier_shares", "care_level_shares")
+"""Mappings whose keys (districts, tiers, levels) name an entry, not a field."""
 _UNIT_SUFFIXES = {
     "_min": "min",
     "_days": "days",
@@ -61,11 +63,16 @@ def field_label(path: str, scenario_data: Mapping[str, Any] | None = None) -> st
     """A readable name for the field at dotted ``path``: its last word in plain words with its
     unit, and the named items on the way (pools, teams, shifts) in brackets, e.g.
     ``caregivers.0.shifts.0.count`` -> ``units on shift (cg_xiaodian, shift 0)``,
-    ``bathing_centre.stations`` -> ``bathing stations``."""
+    ``bathing_centre.stations`` -> ``bathing stations``,
+    ``services.alarm.target_min_by_district.loufan`` -> ``alarm target (min) (loufan)``."""
     if path == "variant":
         return "variant"
     shown = named_path(scenario_data, path) if scenario_data is not None else path
     parts = shown.split(".")
+    key = None
+    mapping = len(parts) > 1 and ("_by_" in parts[-2] or parts[-2] in _KEYED)
+    if mapping:  # a key of a mapping: target_min_by_district.x, travel_min.x
+        key, parts = parts[-1], [*parts[:-2], parts[-2].split("_by_")[0]]
     leaf = parts[-1]
     words = _LEAF_WORDS.get(leaf)
     if words is None:
@@ -76,14 +83,14 @@ def field_label(path: str, scenario_data: Mapping[str, Any] | None = None) -> st
         words = "bathing teams on shift"
     if parts[0] == "bathing_centre" and parts[-2:] == ["vans", "count"]:
         words = "vans"
+    if parts[0] == "services" and len(parts) > 2:
+        words = f"{parts[1].replace('_', ' ')} {words}"
     context = []
     for i, part in enumerate(parts[1:-1], start=1):
-        if parts[i - 1] in ("caregivers", "teams", "classes", "services") or (
-            parts[i - 1] == "shifts"
-        ):
+        if parts[i - 1] in ("caregivers", "teams", "classes") or parts[i - 1] == "shifts":
             context.append(f"shift {part}" if parts[i - 1] == "shifts" else part)
-        elif parts[i - 1].endswith("_by_district") or parts[i - 1].endswith("_by_level"):
-            context.append(part)
+    if key is not None:
+        context.append(key)
     return words + (f" ({', '.join(context)})" if context else "")
 
 
