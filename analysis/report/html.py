@@ -75,14 +75,9 @@ def table(
 
 
 def png_data_uri(figure: Any, dpi: int = 110) -> str:
-    """A matplotlib Figure as a PNG data URI (the figure is closed afterwards)."""
-    import matplotlib.pyplot as plt
-
+    """A matplotlib Figure as a PNG data URI."""
     buffer = io.BytesIO()
-    try:
-        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    finally:
-        plt.close(figure)
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from carecap.sim.cli.args import add_replication_options
+from carecap.sim.cli.export_command import add_export_command
+from carecap.sim.cli.report_command import add_report_command
 from carecap.sim.cli.stats_commands import add_precision_arguments, add_stats_commands
 from carecap.sim.cli.sweep_commands import add_sweep_commands
 from carecap.sim.errors import (
@@ -156,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(command="run", handler=_run)
     add_stats_commands(sub)
     add_sweep_commands(sub)
+    add_report_command(sub)
+    add_export_command(sub)
     return parser
 
 
