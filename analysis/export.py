@@ -10,7 +10,9 @@ The tables (:func:`export_tables`), one sheet or CSV file each, are the rows of
   ``service.metric (unit)`` columns.
 
 Each metric gives three columns: ``metric (unit)`` (the mean across replications) and
-``metric 95% CI low (unit)``, ``metric 95% CI high (unit)``; ``n`` is the number of replications.
+``metric 95% CI low (unit)``, ``metric 95% CI high (unit)``; ``n (replications)`` is the number
+of replications, and a metric that is undefined in some of them (a slice with no request) has
+its own ``metric (unit) n`` column (the replications it is defined in).
 The same metric in two units (alarm waits in minutes, the other services' in days) gets two
 columns, so a column never mixes units. Numbers are copied from ``summary.parquet``, not
 recomputed.
@@ -46,12 +48,25 @@ def _wide(rows: pd.DataFrame, keys: list[str], column_of: Any) -> pd.DataFrame:
         wide = rows.set_index([*keys, "_column"])[stat].unstack("_column")
         wide.columns = [_with_suffix(c, suffix) for c in wide.columns]
         parts.append(wide)
-    n = rows.groupby(keys, sort=False)["n"].max().rename("n (replications)")
+    n = rows.groupby(keys)["n"].max().rename("n (replications)")
+    # a metric undefined in some replications (no request in a slice) has a smaller n: its own
+    # count then follows its three columns
+    counts = rows.set_index([*keys, "_column"])["n"].unstack("_column")
+    fewer = [c for c in order if counts[c].fillna(0).ne(n.reindex(counts.index)).any()]
+    parts += [counts[c].rename(_count_column(c)) for c in fewer]
+    table = pd.concat([*parts, n], axis=1)
+    columns = []
+    for c in order:
+        columns += [_with_suffix(c, s) for _, s in _STATS]
+        columns += [_count_column(c)] if c in fewer else []
     # unstack sorts the rows; put them back in the summary's order
     first_seen = rows.drop_duplicates(keys).set_index(keys).index
-    table = pd.concat([*parts, n], axis=1)
-    columns = [_with_suffix(c, s) for c in order for _, s in _STATS]
     return table.loc[first_seen, [*columns, "n (replications)"]].reset_index()
+
+
+def _count_column(column: str) -> str:
+    """``wait_mean (days)`` -> ``wait_mean (days) n``: that column's replications."""
+    return f"{column} n"
 
 
 def _with_suffix(column: str, suffix: str) -> str:

@@ -48,7 +48,7 @@ def cell(row: Any) -> Markup:
     if int(get("n")) >= 2 and not any(v is None or math.isnan(v) for v in (low, high)):
         interval = f"[{fmt(low, unit)} – {fmt(high, unit)}]".replace(" %", "").replace(" d", "")
         interval = interval.replace(" min", "")
-        parts.append(tag("span", interval, class_="ci"))
+        parts += [" ", tag("span", interval, class_="ci")]
     return join(parts)
 
 
