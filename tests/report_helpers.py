@@ -1,10 +1,38 @@
-"""Reading a report back for the report tests: its sections, tables and every URL, parsed with
+"""Shared by the report and export tests: the results folders (session fixtures), the
+bad-input check, and reading a report back — its sections, tables and every URL, parsed with
 the standard library's HTML parser (no regular expressions over markup)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+import pytest
+from results_helpers import small_run_folder, small_sweep_folder
+
+from carecap.sim.cli.main import main
+
+
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory):
+    """A small real run folder (districts labelled in Chinese), made once per session."""
+    return small_run_folder(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def small_sweep(tmp_path_factory):
+    """A small real sweep folder (3 x 2 points, with records), made once per session."""
+    return small_sweep_folder(tmp_path_factory)
+
+
+def bad(argv: list[str], capsys, *fragments: str) -> str:
+    """``carecap ARGV`` fails with exit 2 and one paragraph holding every fragment."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("carecap: error:") and "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err, err
+    return err
 
 
 @dataclass

@@ -9,21 +9,14 @@ import math
 import openpyxl
 import pandas as pd
 import pytest
-from results_helpers import small_run_folder, small_sweep_folder
+import report_helpers
+from report_helpers import bad
 
 from carecap.sim.cli.main import main
 
+small_run = report_helpers.small_run  # session fixtures
+small_sweep = report_helpers.small_sweep
 SHEET_OF = {"all": "summary", "district": "district", "tier": "tier", "pool": "pools"}
-
-
-@pytest.fixture(scope="session")
-def small_run(tmp_path_factory):
-    return small_run_folder(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def small_sweep(tmp_path_factory):
-    return small_sweep_folder(tmp_path_factory)
 
 
 def sheets(path) -> dict[str, list[dict]]:
@@ -106,14 +99,6 @@ def test_sweep_export_has_a_row_per_point(small_sweep, tmp_path):
     for r in summary[summary["slice"] == "all"].itertuples(index=False):
         row = next(x for x in book["sweep_points"] if x["point_id"] == r.point_id)
         assert same(row[f"{r.service}.{r.metric} ({r.unit})"], r.mean)
-
-
-def bad(argv, capsys, *fragments):
-    assert main(argv) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("carecap: error:") and "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in err, err
 
 
 def test_bad_input(small_run, tmp_path, capsys):

@@ -8,24 +8,16 @@ import re
 
 import pandas as pd
 import pytest
-from report_helpers import parse_report
-from results_helpers import small_run_folder, small_sweep_folder
+import report_helpers
+from report_helpers import bad, parse_report
 
 from carecap.sim.cli.main import main
 
 RUN_SECTIONS = ["scenario", "key-figures", "equity", "figures", "method", "glossary"]
 SWEEP_SECTIONS = ["scenario", "key-figures", "equity", "options", "method", "glossary"]
+small_run = report_helpers.small_run  # session fixtures
+small_sweep = report_helpers.small_sweep
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture(scope="session")
-def small_run(tmp_path_factory):
-    return small_run_folder(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def small_sweep(tmp_path_factory):
-    return small_sweep_folder(tmp_path_factory)
 
 
 def report(folder, out, *options) -> str:
@@ -153,15 +145,6 @@ def test_sweep_report_options_meeting_every_target_come_first(small_sweep, tmp_p
     meets = {p for p in ontime.index if ontime.loc[p, "ci_low"] >= threshold}
     assert verdicts.count("meets") == len(meets) > 0
     assert verdicts[: len(meets)] == ["meets"] * len(meets)
-
-
-def bad(argv, capsys, *fragments):
-    assert main(argv) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("carecap: error:") and "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in err, err
-    return err
 
 
 def test_bad_input_is_one_paragraph_naming_what_to_change(small_run, tmp_path, capsys):
