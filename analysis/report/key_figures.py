@@ -35,9 +35,11 @@ def target_text(scenario: dict[str, Any], service: str) -> str:
     services = scenario.get("services") or {}
     if service == "alarm" and services.get("alarm"):
         alarm = services["alarm"]
-        extra = sorted(set((alarm.get("target_min_by_district") or {}).values()))
-        more = f" ({', '.join(d.number(x) for x in extra)} in some districts)" if extra else ""
-        return f"≤ {d.number(alarm['target_min'])} min{more}"
+        # with urgency classes, each alarm is on time against its own class's target
+        classes = alarm.get("classes") or {"": alarm}
+        parts = [f"{name} ≤ {d.number(c['target_min'])} min".strip() for name, c in classes.items()]
+        longer = any(c.get("target_min_by_district") for c in classes.values())
+        return ", ".join(parts) + (" (longer in some districts)" if longer else "")
     key = "care_visit" if service == "care_visit" else "bath"
     if services.get(key):
         return f"≤ {d.number(services[key]['target_days'])} days"

@@ -57,11 +57,13 @@ code { font-size: 0.85em; background: var(--band); padding: 0 0.2rem; border-rad
   h2.first { break-before: auto; page-break-before: auto; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   .table-wrap { overflow: visible; }
-  table { width: 100%; font-size: 8.5pt; }
+  table { max-width: 100%; font-size: 8.5pt; }
+  table.scenario { width: 100%; }
   thead { display: table-header-group; }
   tr, figure, dl.glossary dt, dl.glossary dd { break-inside: avoid; page-break-inside: avoid; }
   td, th { word-break: break-word; }
   td.num { white-space: normal; }
+  td.num .ci { white-space: nowrap; }
   figure img { max-height: 22cm; border: none; }
   a { color: inherit; text-decoration: none; }
 }
