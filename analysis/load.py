@@ -173,7 +173,7 @@ class Results:
             ResultsError: not a sweep, no such point, or the base file is gone or has changed
                 since the sweep ran (the rebuilt scenario's hash differs).
         """
-        point = self._point(point_id)
+        point = self.point(point_id)
         base_files = self.manifest.get("base_files") or []
         if not base_files:
             raise ResultsError(self.folder, f"{SWEEP_JSON} names no base scenario file")
@@ -198,7 +198,9 @@ class Results:
             )
         return scenario
 
-    def _point(self, point_id: str | None) -> dict[str, Any]:
+    def point(self, point_id: str | None) -> dict[str, Any]:
+        """A sweep point's entry of ``sweep.json`` (``point_id``, ``label``, ``parameters``,
+        ``overrides``, ``scenario_hash``); ResultsError for a run or an unknown point."""
         if self.kind == RUN:
             raise ResultsError(self.folder, "a run folder has no sweep points")
         for p in self.manifest["points"]:
@@ -339,7 +341,7 @@ class Results:
         if self.kind == SWEEP:
             if point_id is None:
                 raise ResultsError(self.folder, "a sweep folder: name the point (point_id=...)")
-            self._point(point_id)
+            self.point(point_id)
             scenario = self.point_scenario(point_id)
         else:
             scenario = self.scenario

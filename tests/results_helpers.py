@@ -25,11 +25,16 @@ DISTRICT_LABELS = {"a": "万柏林区 Wanbailin", "b": "清徐县 Qingxu"}
 
 
 def small_scenario(folder: Path) -> Path:
-    """tests/data/small.yaml over 42 days (7 of warm-up), districts labelled in Chinese."""
+    """tests/data/small.yaml over 42 days (7 of warm-up), districts labelled in Chinese, a
+    district target for alarms in b, and common thresholds (``report_within_*``)."""
     data = yaml.safe_load((DATA / "small.yaml").read_text(encoding="utf-8"))
     data["calendar"].update(horizon_days=RUN_HORIZON_DAYS, warmup_days=RUN_WARMUP_DAYS)
     for name, label in DISTRICT_LABELS.items():
         data["districts"][name] = {"label": label}
+    services = data["services"]
+    services["alarm"].update(target_min_by_district={"b": 60}, report_within_min=[30, 60])
+    services["care_visit"]["report_within_days"] = [2, 7]
+    services["bath"]["report_within_days"] = [7, 14]
     path = folder / "small-labelled.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
