@@ -14,7 +14,7 @@ from report_helpers import bad, parse_report
 from carecap.sim.cli.main import main
 
 RUN_SECTIONS = ["scenario", "key-figures", "equity", "figures", "method", "glossary"]
-SWEEP_SECTIONS = ["scenario", "key-figures", "equity", "options", "method", "glossary"]
+SWEEP_SECTIONS = ["scenario", "key-figures", "equity", "figures", "options", "method", "glossary"]
 small_run = report_helpers.small_run  # session fixtures
 small_sweep = report_helpers.small_sweep
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -25,8 +25,18 @@ def report(folder, out, *options) -> str:
     return out.read_text(encoding="utf-8")
 
 
-def test_run_report_has_every_section_in_order(small_run, tmp_path):
-    parsed = parse_report(report(small_run, tmp_path / "r.html"))
+@pytest.fixture(scope="module")
+def run_reports(small_run, tmp_path_factory) -> dict[str, str]:
+    """The small run's report in each language (made once: figures take seconds)."""
+    folder = tmp_path_factory.mktemp("reports")
+    return {
+        lang: report(small_run, folder / f"{lang}.html", "--lang", lang)
+        for lang in ("zh", "en", "both")
+    }
+
+
+def test_run_report_has_every_section_in_order(run_reports):
+    parsed = parse_report(run_reports["both"])
     assert parsed.section_ids == RUN_SECTIONS
     headings = " | ".join(parsed.headings)
     for part in (
@@ -44,8 +54,8 @@ def test_run_report_has_every_section_in_order(small_run, tmp_path):
     assert "img" in parsed.tags
 
 
-def test_no_external_url_no_script_and_a_print_stylesheet(small_run, tmp_path):
-    text = report(small_run, tmp_path / "r.html")
+def test_no_external_url_no_script_and_a_print_stylesheet(run_reports):
+    text = run_reports["both"]
     parsed = parse_report(text)
     assert parsed.urls, "the contents and the figure have a link and a source"
     for url in parsed.urls:
@@ -59,8 +69,8 @@ def _number(cell: str) -> float:
     return float(cell.split()[0].replace(",", ""))
 
 
-def test_key_figures_are_the_summary_rows(small_run, tmp_path):
-    parsed = parse_report(report(small_run, tmp_path / "r.html", "--lang", "en"))
+def test_key_figures_are_the_summary_rows(small_run, run_reports):
+    parsed = parse_report(run_reports["en"])
     rows = parsed.table("key-figures").rows
     head = rows[0]
     summary = pd.read_parquet(small_run / "summary.parquet")
@@ -87,10 +97,8 @@ def test_key_figures_are_the_summary_rows(small_run, tmp_path):
             assert got == pytest.approx(expected, abs=rounding + 1e-9)
 
 
-def test_languages_and_the_scenarios_chinese_labels(small_run, tmp_path):
-    zh = parse_report(report(small_run, tmp_path / "zh.html", "--lang", "zh"))
-    en = parse_report(report(small_run, tmp_path / "en.html", "--lang", "en"))
-    both = parse_report(report(small_run, tmp_path / "both.html"))
+def test_languages_and_the_scenarios_chinese_labels(run_reports):
+    zh, en, both = (parse_report(run_reports[k]) for k in ("zh", "en", "both"))
     assert "关键数字" in zh.headings and "Key figures" not in " ".join(zh.headings)
     assert "Key figures" in en.headings and not any(CJK.search(h) for h in en.headings)
     assert any("关键数字" in h and "Key figures" in h for h in both.headings)

@@ -76,7 +76,8 @@ def report_input(results: Any, targets: list[Target], with_figures: bool = True)
             detail_label=f"{label} ({point_id})",
         )
     if with_figures:
-        data.figures, _ = report_figures(results)
+        point = data.detail_label.rsplit("(", 1)[-1].rstrip(")") if data.kind == "sweep" else None
+        data.figures, data.figure_notes = report_figures(results, point)
     return data
 
 

@@ -42,7 +42,8 @@ class ReportInput:
     sweep_summary: pd.DataFrame | None = None  # every option of a sweep
     parameters: list[str] = field(default_factory=list)
     detail_label: str = ""  # which sweep option the detailed sections show
-    figures: list[tuple[Any, str, str]] = field(default_factory=list)  # (Figure, alt, caption)
+    figures: list[tuple[Any, str, str]] = field(default_factory=list)  # (Figure, zh, en caption)
+    figure_notes: list[str] = field(default_factory=list)  # figures left out, and why
     stale_sources: bool = False  # the scenario file no longer gives the scenario that was run
 
 
@@ -75,9 +76,9 @@ def report_html(data: ReportInput, lang: Lang, targets: list[Target] | None = No
     sections.append(("key_figures", "key-figures", key))
     sections.append(("equity", "equity", [*detail, *equity_section(data.summary, s, lang)]))
     if data.figures:
-        sections.append(
-            ("figures", "figures", [figure(f, alt, caption) for f, alt, caption in data.figures])
-        )
+        shown = [figure(f, en, lang.pair(zh, en)) for f, zh, en in data.figures]
+        notes = [tag("p", n, class_="note") for n in data.figure_notes]
+        sections.append(("figures", "figures", [*shown, *notes]))
     if data.kind == "sweep" and data.sweep_summary is not None:
         sections.append(
             (

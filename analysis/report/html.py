@@ -74,10 +74,11 @@ def table(
     return tag("div", tag("table", inner, class_=class_), class_="table-wrap")
 
 
-def png_data_uri(figure: Any, dpi: int = 110) -> str:
-    """A matplotlib Figure as a PNG data URI."""
+def png_data_uri(figure: Any, dpi: int = 100) -> str:
+    """A matplotlib Figure as a PNG data URI (the figures lay themselves out: no second,
+    "tight" drawing pass)."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=dpi)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
