@@ -52,6 +52,20 @@ def _section(key: str, anchor: str, lang: Lang, body: list[Markup], first: bool 
     return tag("section", [heading, *body], class_=f"section-{anchor}")
 
 
+def _subtitle(data: ReportInput, lang: Lang) -> str:
+    """What was run and when, in words: ``3 replications · run on 2026-11-30 · carecap``."""
+    m = data.manifest
+    day = str(m.get("created", ""))[:10]
+    if data.kind == "sweep":
+        n_options, reps = len(m.get("points", [])), m.get("replications", "?")
+        zh = f"{n_options}个方案，每个{reps}次重复 · {day}"
+        en = f"sweep of {n_options} options, {reps} replications each · run on {day}"
+    else:
+        reps = len(m.get("replications_finished") or [])
+        zh, en = f"{reps}次重复 · {day}", f"{reps} replications · run on {day}"
+    return lang.pair(zh, en) + " · carecap"
+
+
 def report_html(data: ReportInput, lang: Lang, targets: list[Target] | None = None) -> str:
     """The whole report page."""
     s = data.scenario
@@ -99,11 +113,7 @@ def report_html(data: ReportInput, lang: Lang, targets: list[Target] | None = No
         ],
         class_="toc",
     )
-    created = data.manifest.get("created", "")
-    header = tag(
-        "header",
-        [tag("h1", title), tag("p", f"{data.kind} · {created} · carecap", class_="subtitle")],
-    )
+    header = tag("header", [tag("h1", title), tag("p", _subtitle(data, lang), class_="subtitle")])
     body = [header, toc]
     body += [_section(k, a, lang, b, first=(i == 0)) for i, (k, a, b) in enumerate(sections)]
     return page(title, lang.html_lang, body)

@@ -23,14 +23,15 @@ FigureSpec = tuple[Any, str, str]
 
 _RUN: tuple[tuple[str, str, Callable[..., Any]], ...] = (
     (
-        "各服务按优先级的等待时间分布（含未服务的请求，虚线为时限）",
-        "Waits of all requests made, by service and priority tier (unserved requests censored; "
-        "dashed: the targets)",
+        "各服务按优先级的等待时间分布（计入所有请求，虚线为时限）",
+        "Share of requests whose wait had ended, by wait, service and priority tier: every "
+        "request made counted; a curve below 100 % ends where requests were still waiting "
+        "(dashed: the target)",
         lambda r, p: f.waits_figure(r, "tier", p),
     ),
     (
-        "每日等待中的请求（各次重复的均值与区间，灰色为预热期）",
-        "Requests waiting, daily, across replications (band: their range; shaded: warm-up)",
+        "每日等待中的请求（各次重复的均值与95%区间，阴影为预热期）",
+        "Requests waiting, daily mean across replications with its 95 % interval (shaded: warm-up)",
         lambda r, p: f.backlog_figure(r, p),
     ),
     (

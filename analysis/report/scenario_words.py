@@ -9,6 +9,7 @@ point are marked as such.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from carecap.analysis.report.html import Markup, esc, join, table, tag
@@ -29,9 +30,8 @@ def _note_cell(note: Note | None, setting: bool, lang: Lang, shown: set[str]) ->
     if note.where in shown:  # the same comment as a row above: say so instead of repeating it
         return join([badge, " ", tag("span", f"see above ({where})", class_="source")])
     shown.add(note.where)
-    return join(
-        [badge, " ", tag("span", note.text), " ", tag("span", f"({where})", class_="source")]
-    )
+    text = re.sub(r"^ASSUMPTION\b[:,]?\s*", "", note.text)  # the badge says it already
+    return join([badge, " ", tag("span", text), " ", tag("span", f"({where})", class_="source")])
 
 
 def scenario_section(
