@@ -186,3 +186,17 @@ def test_bad_input_is_one_paragraph_naming_what_to_change(small_run, tmp_path, c
         "--target",
         "no slice district=zz",
     )
+
+
+def test_method_appendix_reads_the_manifest(small_run, run_reports):
+    manifest = json.loads((small_run / "manifest.json").read_text())
+    parsed = parse_report(run_reports["en"])
+    method = {r[0]: r[1] for r in parsed.tables[-1].rows[1:]}  # the experimentation table
+    assert method["Root seed"] == str(manifest["seed"])
+    assert method["Replications"].startswith(f"{len(manifest['replications_finished'])} ")
+    warmup = manifest["scenario"]["calendar"]["warmup_days"]
+    assert method["Warm-up (excluded)"].startswith(f"{warmup:g} days")
+    text = run_reports["en"]
+    for package, version in manifest["versions"].items():
+        assert f"{package} {version}" in text
+    assert "SeedSequence" in text and "common random numbers" in text

@@ -19,6 +19,7 @@ from carecap.analysis.report.text import Lang
 from carecap.sim.errors import CarecapError
 from carecap.sim.experiments.atomic import write_atomic
 from carecap.sim.experiments.manifest import scenario_hash
+from carecap.sim.experiments.sweep_store import store_at
 from carecap.sim.scenario.loader import load_scenario
 
 _POINT_COLUMNS = ("point_id", "label")
@@ -38,6 +39,12 @@ def _sources_changed(files: list[str], settings: dict[str, Any], expected: str |
     except (CarecapError, ValueError, OSError):
         return True
     return scenario_hash(now) != expected
+
+
+def _sweep_timings(folder: Path) -> dict[str, Any]:
+    """The sweep's finished runs and the sum of their own run times (its manifest rows)."""
+    rows = [r for r in store_at(folder).rows() if r.get("status") == "ok"]
+    return {"runs": len(rows), "runs_s": sum(float(r.get("duration_s") or 0) for r in rows)}
 
 
 def report_input(results: Any, targets: list[Target], with_figures: bool = True) -> ReportInput:
@@ -68,7 +75,7 @@ def report_input(results: Any, targets: list[Target], with_figures: bool = True)
             "sweep",
             detail.reset_index(drop=True),
             _plain(results.point_scenario(point_id)),
-            manifest,
+            {**manifest, "timings": _sweep_timings(results.folder)},
             list(manifest.get("base_files") or []),
             dict(point.get("overrides") or {}),
             sweep_summary=sweep,

@@ -41,7 +41,20 @@ def _run_facts(m: dict[str, Any]) -> list[tuple[str, str]]:
     if "carecap_sweep" in m:
         n_points = len(m.get("points", []))
         params = ", ".join(m.get("parameters", [])) or "-"
+        timings = m.get("timings") or {}
+        run_time = (
+            [
+                (
+                    "Run time",
+                    f"{timings['runs_s']:.1f} s of computing over {timings['runs']} finished runs "
+                    "(the sum of each run's own time; worker processes ran them side by side)",
+                )
+            ]
+            if timings.get("runs")
+            else []
+        )
         return [
+            *run_time,
             ("Sweep", f"{m.get('name')}: {n_points} options (points), parameters {params}"),
             ("Replications per option", d.number(m.get("replications"))),
             ("Root seed", str(m.get("seed"))),
