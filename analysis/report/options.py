@@ -17,7 +17,7 @@ import pandas as pd
 
 from carecap.analysis.report.html import Markup, esc, join, table, tag
 from carecap.analysis.report.key_figures import SERVICES
-from carecap.analysis.report.numbers import cell
+from carecap.analysis.report.numbers import cell, fmt
 from carecap.analysis.report.targets import Target
 from carecap.analysis.report.text import Lang
 
@@ -53,6 +53,18 @@ def ranked_options(
     return [r[1:] for r in ranked]
 
 
+def _target_label(t: Target, summary: pd.DataFrame, lang: Lang, with_threshold: bool) -> str:
+    """``Centre baths: on time ≥ 90 %`` (the threshold in the metric's unit, shares in %)."""
+    name = f"{lang.word(t.service)}: {lang.word(t.metric)}"
+    if t.slice != "all":
+        name += f" ({t.slice} {t.slice_value})"
+    if not with_threshold:
+        return name
+    units = summary.loc[(summary["service"] == t.service) & (summary["metric"] == t.metric), "unit"]
+    unit = str(units.iloc[0]) if len(units) else ""
+    return f"{name} {'≥' if t.op == '>=' else '≤'} {fmt(t.threshold, unit)}"
+
+
 def options_section(
     summary: pd.DataFrame, parameters: list[str], targets: list[Target], lang: Lang
 ) -> list[Markup]:
@@ -83,9 +95,7 @@ def options_section(
         if s in set(summary["service"])
     ]
     heads = [lang.word("rank"), lang.word("option"), lang.word("cost_per_year")]
-    heads += [
-        t.text if targets else f"{lang.word(t.service)}: {lang.word('on_time_rate')}" for t in shown
-    ]
+    heads += [_target_label(t, summary, lang, bool(targets)) for t in shown]
     if targets:
         heads.append(lang.pair("结论", "verdict"))
     rows = []
