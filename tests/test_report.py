@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pandas as pd
 import pytest
@@ -200,3 +201,22 @@ def test_method_appendix_reads_the_manifest(small_run, run_reports):
     for package, version in manifest["versions"].items():
         assert f"{package} {version}" in text
     assert "SeedSequence" in text and "common random numbers" in text
+
+
+def test_an_interrupted_run_is_flagged(small_run, tmp_path):
+    from carecap.analysis import load
+    from carecap.analysis.report.build import report_input
+    from carecap.analysis.report.document import report_html
+    from carecap.analysis.report.text import Lang
+
+    folder = tmp_path / "run"
+    shutil.copytree(small_run, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    complete = report_html(report_input(load(folder), [], with_figures=False), Lang("en"))
+    assert "This run is" not in complete
+    manifest["status"] = "interrupted"
+    manifest["replications_requested"] = [*manifest["replications_finished"], 99]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    html = report_html(report_input(load(folder), [], with_figures=False), Lang("en"))
+    n = len(manifest["replications_finished"])
+    assert f"This run is interrupted: {n} of {n + 1} replications finished" in html

@@ -81,6 +81,7 @@ def report_input(results: Any, targets: list[Target], with_figures: bool = True)
             sweep_summary=sweep,
             parameters=list(results.parameters),
             detail_label=f"{label} ({point_id})",
+            status=results.status,
         )
     if with_figures:
         point = data.detail_label.rsplit("(", 1)[-1].rstrip(")") if data.kind == "sweep" else None

@@ -45,11 +45,29 @@ class ReportInput:
     figures: list[tuple[Any, str, str]] = field(default_factory=list)  # (Figure, zh, en caption)
     figure_notes: list[str] = field(default_factory=list)  # figures left out, and why
     stale_sources: bool = False  # the scenario file no longer gives the scenario that was run
+    status: str = "complete"  # a sweep's: complete, or partial while runs are pending
 
 
 def _section(key: str, anchor: str, lang: Lang, body: list[Markup], first: bool = False) -> Markup:
     heading = tag("h2", lang.head(key), id=anchor, class_="first" if first else None)
     return tag("section", [heading, *body], class_=f"section-{anchor}")
+
+
+def _status_note(data: ReportInput) -> list[Markup]:
+    """A warning when the results are not those of a finished run or sweep."""
+    status = data.manifest.get("status", "complete") if data.kind == "run" else data.status
+    if status == "complete":
+        return []
+    if data.kind == "run":
+        done = data.manifest.get("replications_finished") or []
+        asked = data.manifest.get("replications_requested") or []
+        text = (
+            f"This run is {status}: {len(done)} of {len(asked)} replications finished, and the "
+            "figures below are over those only."
+        )
+    else:
+        text = "This sweep is not finished: the figures are over the runs done so far."
+    return [tag("p", text, class_="note warning")]
 
 
 def _subtitle(data: ReportInput, lang: Lang) -> str:
@@ -83,7 +101,7 @@ def report_html(data: ReportInput, lang: Lang, targets: list[Target] | None = No
         if data.detail_label
         else []
     )
-    key = [*detail, key_figures_table(data.summary, s, lang)]
+    key = [*detail, *_status_note(data), key_figures_table(data.summary, s, lang)]
     resources = resources_table(data.summary, lang)
     if resources is not None:
         key += [tag("h3", lang.head("resources")), resources]

@@ -17,6 +17,7 @@ h3 { font-size: 1.05rem; margin: 1.4rem 0 0.4rem; }
 p, li { max-width: 52rem; }
 .subtitle, .note, figcaption, caption { color: var(--muted); }
 .note { font-size: 0.9rem; }
+.note.warning { color: var(--bad); font-weight: 600; }
 nav.toc ol { columns: 2; padding-left: 1.2rem; }
 nav.toc a { color: var(--accent); text-decoration: none; }
 .table-wrap { overflow-x: auto; margin: 0.4rem 0 1rem; }
