@@ -39,6 +39,7 @@ from carecap.analysis.sweep_views import (
 )
 from carecap.analysis.wait_curves import wait_curves, wait_targets
 from carecap.sim.engine.records import ReplicationRecords
+from carecap.sim.errors import ResultsError
 
 SERVICE_ORDER = ("care_visit", "alarm", "centre_bath", "home_bath")
 METRIC_WORDS = {
@@ -213,7 +214,10 @@ def sweep_figure(
     except SweepViewError as exc:
         option = "--metric" if "no metric" in str(exc) else "--where"
         raise FigureError(option, str(exc)) from None
-    data = results.scenario.model_dump(mode="json", by_alias=True)
+    try:  # the scenario names list items (pools, teams) in the axis labels
+        data = results.scenario.model_dump(mode="json", by_alias=True)
+    except ResultsError:  # the base scenario file moved or changed: label by the paths
+        data = None
     fixed = ", ".join(f"{field_label(k, data)} = {v}" for k, v in where.items())
     title = _scenario_title(results, metric_label(service, name) + (f" ({fixed})" if fixed else ""))
     return plot_sweep_response(

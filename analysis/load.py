@@ -15,7 +15,6 @@ README, "Analysis in Python and plots").
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,23 +23,27 @@ from typing import Any
 
 import pandas as pd
 
+from carecap.analysis.load_files import (
+    concat_keeping_categories,
+    followed_until,
+    read_parquet,
+    read_run_manifest,
+)
+from carecap.analysis.load_sweep import rebuild_point_scenario, sweep_metrics, sweep_summary
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.errors import ResultsError, ScenarioError
-from carecap.sim.experiments.manifest import scenario_hash
 from carecap.sim.experiments.replications import RECORD_TABLES, record_path
-from carecap.sim.experiments.run_target import MANIFEST, MARKER
+from carecap.sim.experiments.run_target import MANIFEST
 from carecap.sim.experiments.sweep_files import (
     SUMMARY,
     SWEEP_JSON,
     metrics_relpath,
-    parquet_ok,
     records_relpath,
     with_point_columns,
 )
-from carecap.sim.experiments.sweep_results import point_summary, read_point_metrics
 from carecap.sim.experiments.sweep_store import load_info, store_at
-from carecap.sim.scenario.loader import load_scenario_with_sources, validate_scenario_data
-from carecap.sim.scenario.model import Scenario, apply_overrides
+from carecap.sim.scenario.loader import validate_scenario_data
+from carecap.sim.scenario.model import Scenario
 from carecap.sim.units import DAY_MIN
 
 RUN, SWEEP = "run", "sweep"
@@ -61,7 +64,7 @@ def load(path: str | os.PathLike[str]) -> Results:
     if not folder.is_dir():
         raise ResultsError(folder, "it is a file, not a results folder")
     if (folder / MANIFEST).exists():
-        return Results(folder, RUN, _read_run_manifest(folder))
+        return Results(folder, RUN, read_run_manifest(folder))
     if (folder / SWEEP_JSON).exists():
         return Results(folder, SWEEP, load_info(folder))  # ResultsError when damaged
     raise ResultsError(
@@ -69,24 +72,6 @@ def load(path: str | os.PathLike[str]) -> Results:
         f"not a carecap results folder: it holds neither {MANIFEST} (written by carecap run) "
         f"nor {SWEEP_JSON} (written by carecap sweep); give the folder a run or sweep wrote",
     )
-
-
-def _read_run_manifest(folder: Path) -> dict[str, Any]:
-    path = folder / MANIFEST
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ResultsError(
-            folder, f"{MANIFEST} is damaged or unreadable ({exc}); rerun carecap run into it"
-        ) from None
-    if not isinstance(manifest, dict) or MARKER not in manifest:
-        raise ResultsError(
-            folder, f"{MANIFEST} was not written by carecap run (no {MARKER!r} key in it)"
-        )
-    for key in ("scenario", "seed", "replications_finished"):
-        if key not in manifest:
-            raise ResultsError(folder, f"{MANIFEST} is damaged: it lacks {key!r}")
-    return manifest
 
 
 @dataclass
@@ -173,30 +158,7 @@ class Results:
             ResultsError: not a sweep, no such point, or the base file is gone or has changed
                 since the sweep ran (the rebuilt scenario's hash differs).
         """
-        point = self.point(point_id)
-        base_files = self.manifest.get("base_files") or []
-        if not base_files:
-            raise ResultsError(self.folder, f"{SWEEP_JSON} names no base scenario file")
-        base_file = Path(base_files[0])
-        try:
-            base, _ = load_scenario_with_sources(base_file)
-        except ScenarioError as exc:
-            raise ResultsError(
-                self.folder,
-                f"cannot rebuild the scenario of point {point_id}: its base scenario "
-                f"{base_file} cannot be read now ({exc})",
-            ) from None
-        data = base.model_dump(mode="json", by_alias=True)
-        apply_overrides(data, point["overrides"])
-        scenario = validate_scenario_data(data, f"{base_file} point {point_id}")
-        if point.get("scenario_hash") and scenario_hash(scenario) != point["scenario_hash"]:
-            raise ResultsError(
-                self.folder,
-                f"cannot rebuild the scenario of point {point_id}: its base scenario "
-                f"{base_file} has changed since the sweep ran (scenario hash differs); "
-                "restore the file as it was, or rerun the sweep",
-            )
-        return scenario
+        return rebuild_point_scenario(self.folder, self.manifest, self.point(point_id))
 
     def point(self, point_id: str | None) -> dict[str, Any]:
         """A sweep point's entry of ``sweep.json`` (``point_id``, ``label``, ``parameters``,
@@ -221,18 +183,7 @@ class Results:
         finished runs only)."""
         if self.kind == RUN:
             return self._parquet(self.folder / "metrics.parquet")
-        frames = []
-        for pid in self.point_ids:
-            try:
-                frames.append(read_point_metrics(self.folder, pid))
-            except (OSError, ValueError) as exc:
-                raise ResultsError(
-                    self.folder, f"cannot read point {pid}'s metrics: {exc}"
-                ) from None
-        frames = [f for f in frames if len(f)]
-        if not frames:
-            raise ResultsError(self.folder, "no run of this sweep has finished yet")
-        return pd.concat(frames, ignore_index=True)
+        return sweep_metrics(self.folder, self.point_ids)
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -242,27 +193,10 @@ class Results:
         path = self.folder / SUMMARY
         if self.kind == RUN or path.exists():
             return self._parquet(path)
-        parts = []
-        antithetic = bool(self.manifest.get("antithetic"))
-        for p in self.manifest["points"]:
-            part = point_summary(self.folder, p["point_id"], antithetic)
-            if len(part):
-                part = with_point_columns(part, p["point_id"], p["parameters"])
-                part.insert(1, "label", p["label"])
-                parts.append(part)
-        if not parts:
-            raise ResultsError(self.folder, "no run of this sweep has finished yet")
-        return pd.concat(parts, ignore_index=True)
+        return sweep_summary(self.folder, self.manifest)
 
     def _parquet(self, path: Path) -> pd.DataFrame:
-        if not parquet_ok(path):
-            what = "missing" if not path.exists() else "empty or truncated"
-            raise ResultsError(
-                self.folder,
-                f"{path.relative_to(self.folder)} is {what}: the folder is damaged or was "
-                "copied in part; rerun the command that wrote it",
-            )
-        return pd.read_parquet(path)
+        return read_parquet(self.folder, path)
 
     # --- records -----------------------------------------------------------------------------
 
@@ -374,36 +308,3 @@ class Results:
             ),
             van_trips=tables["van_trips"],
         )
-
-
-def followed_until(requests: pd.DataFrame, horizon_min: float, drain_min: float) -> float:
-    """When a run stopped following its requests, from its records (see
-    :meth:`Results.records`)."""
-    if drain_min <= 0:
-        return horizon_min
-    if (requests["outcome"] == "waiting").any():
-        return horizon_min + drain_min
-    start = requests["start_min"].to_numpy()
-    dropped = requests["end_min"].where(requests["outcome"] == "abandoned").to_numpy()
-    times = pd.Series([*start, *dropped]).dropna()
-    times = times[(times >= horizon_min) & (times <= horizon_min + drain_min)]
-    return float(max(horizon_min, times.max())) if len(times) else horizon_min
-
-
-def concat_keeping_categories(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """``pd.concat`` that keeps categorical columns categorical (their categories united, in
-    order of first appearance; ordered ones, e.g. ``tier``, stay ordered) even when the
-    replications saw different categories."""
-    if not frames:
-        return pd.DataFrame()
-    for column in frames[0].columns:
-        first = frames[0][column]
-        if not isinstance(first.dtype, pd.CategoricalDtype):
-            continue
-        cats: dict[Any, None] = {}
-        for frame in frames:
-            if column in frame.columns and isinstance(frame[column].dtype, pd.CategoricalDtype):
-                cats.update(dict.fromkeys(frame[column].cat.categories))
-        dtype = pd.CategoricalDtype(list(cats), ordered=first.cat.ordered)
-        frames = [f.astype({column: dtype}) if column in f.columns else f for f in frames]
-    return pd.concat(frames, ignore_index=True)

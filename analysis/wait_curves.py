@@ -110,11 +110,15 @@ def wait_curves(
 
 def wait_targets(records: ReplicationRecords, scenario: Scenario) -> pd.DataFrame:
     """The services' target waits, in their reporting unit: one row for the service's target
-    (``where`` = ``""``) and one per district target that differs (``where`` = the district)."""
+    (``where`` = ``""``) and one per other value of the district targets (``where`` = those
+    districts, comma-separated)."""
     rows = []
     for t in service_targets(records, scenario):
         rows.append((t.service, t.target_min / t.unit_min, t.unit, ""))
+        others: dict[float, list[str]] = {}
         for district, minutes in t.by_district_min.items():
             if minutes != t.target_min:
-                rows.append((t.service, minutes / t.unit_min, t.unit, district))
+                others.setdefault(minutes, []).append(district)
+        for minutes, districts in others.items():
+            rows.append((t.service, minutes / t.unit_min, t.unit, ",".join(districts)))
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)

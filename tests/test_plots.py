@@ -58,12 +58,8 @@ def test_waits_figure_shows_requests_still_waiting(small_run):
         (res.metrics["metric"] == "wait_censored") & (res.metrics["slice"] == "all")
     ]
     fig = figures.waits_figure(res, by="all")
-    marked = sum(
-        int(t.get_text().split()[0])
-        for ax in fig.axes
-        for t in ax.texts
-        if "still waiting" in t.get_text()
-    )
+    notes = [t.get_text() for ax in fig.axes for t in ax.texts if "still waiting" in t.get_text()]
+    marked = sum(int(line.rsplit(": ", 1)[1]) for note in notes for line in note.splitlines()[1:])
     assert marked == int(censored["value"].sum())
 
 
@@ -100,6 +96,8 @@ def test_utilisation_figure_week_grid_per_pool(small_run):
         ]  # fmt: skip
         grid = ax.get_images()[0].get_array()
         assert grid.shape == (7, 24)
+    (bar,) = [ax for ax in fig.axes if not ax.get_images()]  # one colour scale for all pools
+    assert all(t.get_text().endswith("%") for t in bar.get_xticklabels() if t.get_text())
     centre = panels[2].get_images()[0].get_array()
     assert centre.mask[5:].all()  # the centre is closed at weekends: no one on shift
     assert not centre.mask[0, 10]  # Monday 10:00 it is open

@@ -3,6 +3,8 @@ real sweep through the loader."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -96,3 +98,13 @@ def test_sweep_figures_refuse_a_run_folder_and_run_figures_need_a_point(small_ru
     assert info.value.option == "--point"
     fig = figures.backlog_figure(load(small_sweep), point_id="p0002")
     assert "point p0002" in texts(fig)[0] or any("p0002" in t for t in texts(fig))
+
+
+def test_sweep_figure_without_the_base_scenario_labels_by_path(small_sweep, tmp_path):
+    folder = tmp_path / "moved"
+    shutil.copytree(small_sweep, folder)
+    info = json.loads((folder / "sweep.json").read_text())
+    info["base_files"] = [str(tmp_path / "gone.yaml")]
+    (folder / "sweep.json").write_text(json.dumps(info))
+    fig = figures.sweep_figure(load(folder), x=X)
+    assert fig.axes[0].get_xlabel() == "units on shift (0, shift 0)"

@@ -29,6 +29,16 @@ def _interval(
     low = np.where(np.isnan(low := rows[f"{prefix}_low"].to_numpy(np.float64)), mean, low)
     high = np.where(np.isnan(high := rows[f"{prefix}_high"].to_numpy(np.float64)), mean, high)
     low, high = np.clip(low, 0, top), np.clip(high, 0, top)
+    for yi in y[np.isnan(mean)]:  # e.g. no centre baths from a county that bathes at home
+        ax.annotate(
+            "no requests",
+            (0, yi),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize="x-small",
+            color="#7f7f7f",
+        )
     ax.errorbar(mean, y, xerr=[mean - low, high - mean], fmt="o", color=colour, capsize=3, ms=5)
 
 

@@ -30,7 +30,8 @@ def plot_utilisation_heatmap(hours: pd.DataFrame, title: str | None = None) -> F
     )
     cmap = colormaps["viridis"].with_extremes(bad="#eeeeee")
     with styled():
-        fig, axes = panels(len(pools), columns=2 if len(pools) > 1 else 1, height=2.6)
+        columns = 1 if len(pools) == 1 else 2 if len(pools) <= 6 else 3
+        fig, axes = panels(len(pools), columns=columns, height=2.4, width=4.6)
         image = None
         for ax, pool in zip(axes, pools, strict=False):
             one = hours[hours["pool"] == pool]
@@ -51,6 +52,13 @@ def plot_utilisation_heatmap(hours: pd.DataFrame, title: str | None = None) -> F
             ax.set_title(f"{display_label(str(pool))} ({kind})", loc="left")
             ax.set_xlabel("hour of day")
         if image is not None:
-            bar = fig.colorbar(image, ax=axes, shrink=0.9, label="utilisation (busy / on shift)")
-            bar.ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+            bar = fig.colorbar(
+                image,
+                ax=axes,
+                location="bottom",
+                shrink=0.5,
+                aspect=40,
+                label="utilisation: busy unit-hours / on-shift unit-hours",
+            )
+            bar.ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
         return finish(fig, title or "Utilisation by hour of the week (grey: no one on shift)")

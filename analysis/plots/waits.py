@@ -24,6 +24,16 @@ from carecap.analysis.plots.style import (
 )
 
 
+def _districts(where: str, labels: Mapping[str, str]) -> str:
+    """`` (清徐 qingxu)`` for one or two districts, `` (4 districts)`` for more."""
+    names = [n for n in where.split(",") if n]
+    if not names:
+        return ""
+    if len(names) > 2:
+        return f" ({len(names)} districts)"
+    return f" ({', '.join(display_label(labels.get(n, n)) for n in names)})"
+
+
 def plot_wait_ecdf(
     curves: pd.DataFrame,
     counts: pd.DataFrame,
@@ -43,6 +53,7 @@ def plot_wait_ecdf(
         for ax, service in zip(axes, services, strict=False):
             mine = curves[curves["service"] == service]
             unit = mine["unit"].iloc[0]
+            waiting = []
             for i, group in enumerate(groups):
                 one = mine[mine["group"] == group]
                 if one.empty:
@@ -53,18 +64,21 @@ def plot_wait_ecdf(
                 if n["still_waiting"] > 0:
                     end = one.iloc[-1]
                     ax.plot(end["wait"], end["share"], marker=">", color=colour(i), ms=6)
-                    ax.annotate(
-                        f"{n['still_waiting']} still waiting",
-                        (end["wait"], end["share"]),
-                        textcoords="offset points",
-                        xytext=(0, 6 + 9 * i),
-                        ha="right",
-                        fontsize="x-small",
-                        color=colour(i),
-                    )
+                    waiting.append(f"{name}: {n['still_waiting']:,}")
+            if waiting:  # lower right: the curves rise on the left
+                ax.text(
+                    0.97,
+                    0.3,
+                    "still waiting at the end (▸):\n" + "\n".join(waiting),
+                    transform=ax.transAxes,
+                    ha="right",
+                    va="bottom",
+                    fontsize="x-small",
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+                )
             if targets is not None:
                 for t in targets[targets["service"] == service].itertuples(index=False):
-                    where = f" ({display_label(labels.get(t.where, t.where))})" if t.where else ""
+                    where = _districts(t.where, labels)
                     ax.axvline(
                         t.target,
                         color=TARGET_COLOUR,
@@ -93,7 +107,7 @@ def plot_wait_ecdf(
             )
             ax.set_xlabel(f"wait ({unit})")
             ax.set_ylabel("wait ended (started or gave up)")
-            ax.set_ylim(0, 1.12)
+            ax.set_ylim(0, 1.03)
             ax.set_xlim(left=0)
             as_percent(ax)
             ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
