@@ -76,12 +76,12 @@ def _subtitle(data: ReportInput, lang: Lang) -> str:
     day = str(m.get("created", ""))[:10]
     if data.kind == "sweep":
         n_options, reps = len(m.get("points", [])), m.get("replications", "?")
-        zh = f"{n_options}个方案，每个{reps}次重复 · {day}"
-        en = f"sweep of {n_options} options, {reps} replications each · run on {day}"
+        zh = f"{n_options}个方案，每个{reps}次重复"
+        en = f"sweep of {n_options} options, {reps} replications each"
     else:
         reps = len(m.get("replications_finished") or [])
-        zh, en = f"{reps}次重复 · {day}", f"{reps} replications · run on {day}"
-    return lang.pair(zh, en) + " · carecap"
+        zh, en = f"{reps}次重复", f"{reps} replications"
+    return f"{lang.pair(zh, en)} · {day} · carecap"
 
 
 def report_html(data: ReportInput, lang: Lang, targets: list[Target] | None = None) -> str:

@@ -54,7 +54,9 @@ def _service_rows(s: dict[str, Any], lang: Lang, labels: dict[str, str]) -> Iter
             "services.alarm.rate_per_bed_month",
         )
         by_district = alarm.get("target_min_by_district") or {}
-        extra = f"; {d.mapping(by_district, lambda v: f'{d.number(v)} min')}" if by_district else ""
+        districts = {k: slice_label(s, "district", k, lang) for k in by_district}
+        minutes = d.mapping(by_district, lambda v: f"{d.number(v)} min", districts)
+        extra = f"; {minutes}" if by_district else ""
         yield (
             "报警响应时限",
             "Alarm target (caregiver on site)",
