@@ -220,3 +220,21 @@ def test_an_interrupted_run_is_flagged(small_run, tmp_path):
     html = report_html(report_input(load(folder), [], with_figures=False), Lang("en"))
     n = len(manifest["replications_finished"])
     assert f"This run is interrupted: {n} of {n + 1} replications finished" in html
+
+
+def test_a_runs_targets_are_judged_on_their_intervals(small_run, tmp_path):
+    summary = pd.read_parquet(small_run / "summary.parquet")
+    row = summary[
+        (summary["service"] == "alarm")
+        & (summary["slice"] == "all")
+        & (summary["metric"] == "on_time_rate")
+    ].iloc[0]
+    assert row["ci_low"] < row["ci_high"]
+    below, above = row["ci_low"] - 0.001, row["ci_high"] + 0.001
+    middle = (row["ci_low"] + row["ci_high"]) / 2
+    targets = [f"alarm.on_time_rate>={x}" for x in (below, above, middle)]
+    targets.append(f"alarm.on_time_rate<={above}")
+    argv = [arg for t in targets for arg in ("--target", t)]
+    parsed = parse_report(report(small_run, tmp_path / "t.html", "--lang", "en", *argv))
+    verdicts = [r[-1] for r in parsed.table("targets").rows[1:]]
+    assert verdicts == ["meets", "fails", "undecided", "meets"]

@@ -18,7 +18,7 @@ from carecap.analysis.report.glossary import glossary_section
 from carecap.analysis.report.html import Markup, figure, page, tag
 from carecap.analysis.report.key_figures import key_figures_table, resources_table
 from carecap.analysis.report.method import method_section
-from carecap.analysis.report.options import options_section
+from carecap.analysis.report.options import options_section, targets_table
 from carecap.analysis.report.scenario_words import scenario_section
 from carecap.analysis.report.sources import read_sources
 from carecap.analysis.report.targets import Target
@@ -102,6 +102,8 @@ def report_html(data: ReportInput, lang: Lang, targets: list[Target] | None = No
         else []
     )
     key = [*detail, *_status_note(data), key_figures_table(data.summary, s, lang)]
+    if targets and data.kind == "run":
+        key += [tag("h3", lang.pair("目标", "Targets")), targets_table(data.summary, targets, lang)]
     resources = resources_table(data.summary, lang)
     if resources is not None:
         key += [tag("h3", lang.head("resources")), resources]

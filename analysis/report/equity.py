@@ -22,7 +22,7 @@ from carecap.analysis.summary_table import _within_key  # the thresholds' order,
 BASE = ("requests", "wait_mean", "on_time_rate")
 
 
-def _within_label(metric: str, lang: Lang) -> str:
+def within_label(metric: str, lang: Lang) -> str:
     x = metric.removeprefix("within_")
     if x.endswith("min"):
         return lang.pair(f"{x[:-3]}分钟内", f"within {x[:-3]} min")
@@ -45,7 +45,7 @@ def equity_tables(
         within = sorted({m for m in mine["metric"] if m.startswith("within_")}, key=_within_key)
         metrics = [*BASE, *within]
         heads = [lang.word(by)] + [
-            _within_label(m, lang) if m.startswith("within_") else lang.word(m) for m in metrics
+            within_label(m, lang) if m.startswith("within_") else lang.word(m) for m in metrics
         ]
         rows = [
             [slice_label(scenario, by, v, lang)]

@@ -15,9 +15,10 @@ from typing import Any
 
 import pandas as pd
 
+from carecap.analysis.report.equity import within_label
 from carecap.analysis.report.html import Markup, esc, join, table, tag
 from carecap.analysis.report.key_figures import SERVICES
-from carecap.analysis.report.numbers import cell, fmt
+from carecap.analysis.report.numbers import cell, fmt, lookup
 from carecap.analysis.report.targets import Target
 from carecap.analysis.report.text import Lang
 
@@ -55,7 +56,8 @@ def ranked_options(
 
 def _target_label(t: Target, summary: pd.DataFrame, lang: Lang, with_threshold: bool) -> str:
     """``Centre baths: on time ≥ 90 %`` (the threshold in the metric's unit, shares in %)."""
-    name = f"{lang.word(t.service)}: {lang.word(t.metric)}"
+    metric = within_label(t.metric, lang) if t.metric.startswith("within_") else lang.word(t.metric)
+    name = f"{lang.word(t.service)}: {metric}"
     if t.slice != "all":
         name += f" ({t.slice} {t.slice_value})"
     if not with_threshold:
@@ -63,6 +65,19 @@ def _target_label(t: Target, summary: pd.DataFrame, lang: Lang, with_threshold: 
     units = summary.loc[(summary["service"] == t.service) & (summary["metric"] == t.metric), "unit"]
     unit = str(units.iloc[0]) if len(units) else ""
     return f"{name} {'≥' if t.op == '>=' else '≤'} {fmt(t.threshold, unit)}"
+
+
+def targets_table(summary: pd.DataFrame, targets: list[Target], lang: Lang) -> Markup:
+    """A run's targets: each one's value with its interval and whether it is met."""
+    rows_by = lookup(summary)
+    rows = []
+    for t in targets:
+        r = rows_by.get((t.service, t.slice, t.slice_value, t.metric))
+        verdict = t.judge(r)
+        mark = tag("span", lang.word(verdict), class_=verdict if verdict != "unsure" else None)
+        rows.append([_target_label(t, summary, lang, True), cell(r), mark])
+    heads = [lang.pair("目标", "Target"), lang.word("value"), lang.pair("结论", "Verdict")]
+    return table(heads, rows, numeric=[False, True, False], class_="targets")
 
 
 def options_section(
@@ -75,7 +90,7 @@ def options_section(
             tag(
                 "p",
                 "Targets (an option meets one when its whole 95 % interval is on the right "
-                "side; 'not shown' means more replications are needed to tell):",
+                "side; 'undecided' means more replications are needed to tell):",
             ),
             tag("ul", items),
         ]
@@ -97,7 +112,7 @@ def options_section(
     heads = [lang.word("rank"), lang.word("option"), lang.word("cost_per_year")]
     heads += [_target_label(t, summary, lang, bool(targets)) for t in shown]
     if targets:
-        heads.append(lang.pair("结论", "verdict"))
+        heads.append(lang.pair("结论", "Verdict"))
     rows = []
     for rank, (point, label, cost, judged, overall) in enumerate(ranked_options(summary, shown), 1):
         cells: list[Any] = [str(rank), f"{label} ({point})", cell(cost)]

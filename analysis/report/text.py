@@ -61,7 +61,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "setting": ("命令行设定", "set for this run"),
     "meets": ("达标", "meets"),
     "fails": ("未达标", "fails"),
-    "unsure": ("不确定", "not shown"),
+    "unsure": ("尚不确定", "undecided"),
 }
 
 TIER_ZH = {"tekun": "特困", "dibao": "低保", "other": "其他"}
