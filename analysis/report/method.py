@@ -37,6 +37,25 @@ STREAMS = (
 )
 
 
+FACT_ZH = {
+    "Start date": "开始日期",
+    "Run length": "模拟时长",
+    "Warm-up (excluded)": "预热期（不计入）",
+    "Status": "状态",
+    "Replications": "重复次数",
+    "Replications per option": "每方案重复次数",
+    "Root seed": "随机数种子",
+    "Scenario hash (SHA-256)": "情景哈希",
+    "Scenario files": "情景文件",
+    "Created": "运行时间",
+    "Run time": "计算用时",
+    "Sweep": "参数扫描",
+    "Antithetic pairs": "对偶抽样",
+    "Estimation": "估计方法",
+}
+"""Chinese names of the experimentation table's rows."""
+
+
 def _run_facts(m: dict[str, Any]) -> list[tuple[str, str]]:
     if "carecap_sweep" in m:
         n_points = len(m.get("points", []))
@@ -138,20 +157,23 @@ def method_section(manifest: dict[str, Any], scenario: dict[str, Any], lang: Lan
         table(
             [lang.word("item"), lang.word("value")],
             [
-                ["Start date", str(cal.get("start_date", ""))],
-                ["Run length", f"{d.number(cal.get('horizon_days'))} days{drain}"],
-                [
-                    "Warm-up (excluded)",
-                    f"{d.number(cal.get('warmup_days'))} days: statistics over "
-                    f"the {d.number(window)}-day window after it "
-                    "(check with carecap warmup, MSER-5)",
-                ],
-                *_run_facts(manifest),
-                [
-                    "Estimation",
-                    "per-replication metrics; 95 % Student-t intervals across "
-                    "replications; comparisons paired under common random numbers",
-                ],
+                [lang.pair(FACT_ZH.get(str(label), ""), str(label)), value]
+                for label, value in [
+                    ["Start date", str(cal.get("start_date", ""))],
+                    ["Run length", f"{d.number(cal.get('horizon_days'))} days{drain}"],
+                    [
+                        "Warm-up (excluded)",
+                        f"{d.number(cal.get('warmup_days'))} days: statistics over "
+                        f"the {d.number(window)}-day window after it "
+                        "(check with carecap warmup, MSER-5)",
+                    ],
+                    *_run_facts(manifest),
+                    [
+                        "Estimation",
+                        "per-replication metrics; 95 % Student-t intervals across "
+                        "replications; comparisons paired under common random numbers",
+                    ],
+                ]
             ],
         ),
     )
