@@ -4,7 +4,9 @@ the same tables, units are in the headers, and bad input is one paragraph."""
 
 from __future__ import annotations
 
+import json
 import math
+import shutil
 
 import openpyxl
 import pandas as pd
@@ -119,3 +121,15 @@ def test_bad_input(small_run, tmp_path, capsys):
         "is a file, not a folder",
     )
     assert not list(tmp_path.glob("*.xlsx"))
+
+
+def test_a_sweep_whose_base_file_is_gone_exports_with_district_names(small_sweep, tmp_path):
+    folder = tmp_path / "sweep"
+    shutil.copytree(small_sweep, folder)
+    info = json.loads((folder / "sweep.json").read_text())
+    info["base_files"] = [str(tmp_path / "gone.yaml")]
+    (folder / "sweep.json").write_text(json.dumps(info))
+    out = tmp_path / "s.xlsx"
+    assert main(["export", str(folder), "--xlsx", str(out)]) == 0
+    district = sheets(out)["district"]
+    assert district and all(r["district label"] == r["district"] for r in district)

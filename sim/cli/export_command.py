@@ -26,7 +26,7 @@ def export_handler(args: argparse.Namespace) -> int:
     from carecap.analysis import load
     from carecap.analysis.export import export_tables, write_csv, write_xlsx
     from carecap.sim.cli.output_file import check_output_file, output_errors
-    from carecap.sim.errors import UsageError
+    from carecap.sim.errors import ResultsError, UsageError
 
     if args.xlsx is None and args.csv is None:
         raise UsageError("--xlsx/--csv", "say where to export: --xlsx FILE.xlsx, --csv DIR or both")
@@ -35,7 +35,10 @@ def export_handler(args: argparse.Namespace) -> int:
     if args.csv is not None and args.csv.exists() and not args.csv.is_dir():
         raise UsageError("--csv", f"{args.csv} is a file; give a folder for the CSV files")
     results = load(args.results)
-    scenario = results.scenario.model_dump(mode="json", by_alias=True)
+    try:  # only for the districts' labels: a sweep whose base file is gone exports names
+        scenario = results.scenario.model_dump(mode="json", by_alias=True)
+    except ResultsError:
+        scenario = None
     tables = export_tables(results.summary, scenario, results.parameters)
     if args.xlsx is not None:
         with output_errors(args.xlsx, "cannot write the spreadsheet"):
