@@ -23,7 +23,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from carecap.sim.cli.args import add_replication_options
+from carecap.sim.cli.export_command import add_export_command
 from carecap.sim.cli.plot_command import add_plot_command
+from carecap.sim.cli.report_command import add_report_command
 from carecap.sim.cli.stats_commands import add_precision_arguments, add_stats_commands
 from carecap.sim.cli.sweep_commands import add_sweep_commands
 from carecap.sim.cli.validate_command import add_validate_command
@@ -159,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_stats_commands(sub)
     add_sweep_commands(sub)
     add_validate_command(sub)
+    add_report_command(sub)
+    add_export_command(sub)
     add_plot_command(sub)
     return parser
 

@@ -1,0 +1,139 @@
+"""The report as one HTML document: the sections in order, from plain inputs.
+
+:class:`ReportInput` holds what the sections read — the summary rows, the resolved scenario
+and the manifest as plain data, the scenario files, the settings over them, and for a sweep its
+parameters — and :func:`report_html` turns it into the page. Built from a results folder by
+:func:`carecap.analysis.report.build.report_input`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from carecap.analysis.report.equity import equity_section
+from carecap.analysis.report.glossary import glossary_section
+from carecap.analysis.report.html import Markup, figure, page, tag
+from carecap.analysis.report.key_figures import key_figures_table, resources_table
+from carecap.analysis.report.method import method_section
+from carecap.analysis.report.options import options_section, targets_table
+from carecap.analysis.report.scenario_words import scenario_section
+from carecap.analysis.report.sources import read_sources
+from carecap.analysis.report.targets import Target
+from carecap.analysis.report.text import Lang
+
+SECTION_IDS = ("scenario", "key-figures", "equity", "figures", "options", "method", "glossary")
+"""The ``id`` of every section, in order (``options`` only for a sweep, ``figures`` only when
+there are figures)."""
+
+
+@dataclass
+class ReportInput:
+    """Everything a report shows, as read from a results folder."""
+
+    kind: str  # "run" or "sweep"
+    summary: pd.DataFrame  # summary rows of the run, or of the sweep option shown in detail
+    scenario: dict[str, Any]  # resolved scenario, plain data
+    manifest: dict[str, Any]  # manifest.json of a run, sweep.json of a sweep
+    scenario_files: list[str] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)  # --set or the point's overrides
+    sweep_summary: pd.DataFrame | None = None  # every option of a sweep
+    parameters: list[str] = field(default_factory=list)
+    detail_label: str = ""  # which sweep option the detailed sections show
+    figures: list[tuple[Any, str, str]] = field(default_factory=list)  # (Figure, zh, en caption)
+    figure_notes: list[str] = field(default_factory=list)  # figures left out, and why
+    stale_sources: bool = False  # the scenario file no longer gives the scenario that was run
+    status: str = "complete"  # a sweep's: complete, or partial while runs are pending
+
+
+def _section(key: str, anchor: str, lang: Lang, body: list[Markup], first: bool = False) -> Markup:
+    heading = tag("h2", lang.head(key), id=anchor, class_="first" if first else None)
+    return tag("section", [heading, *body], class_=f"section-{anchor}")
+
+
+def _status_note(data: ReportInput) -> list[Markup]:
+    """A warning when the results are not those of a finished run or sweep."""
+    status = data.manifest.get("status", "complete") if data.kind == "run" else data.status
+    if status == "complete":
+        return []
+    if data.kind == "run":
+        done = data.manifest.get("replications_finished") or []
+        asked = data.manifest.get("replications_requested") or []
+        text = (
+            f"This run is {status}: {len(done)} of {len(asked)} replications finished, and the "
+            "figures below are over those only."
+        )
+    else:
+        text = "This sweep is not finished: the figures are over the runs done so far."
+    return [tag("p", text, class_="note warning")]
+
+
+def _subtitle(data: ReportInput, lang: Lang) -> str:
+    """What was run and when, in words: ``3 replications · run on 2026-11-30 · carecap``."""
+    m = data.manifest
+    day = str(m.get("created", ""))[:10]
+    if data.kind == "sweep":
+        n_options, reps = len(m.get("points", [])), m.get("replications", "?")
+        zh = f"{n_options}个方案，每个{reps}次重复"
+        en = f"sweep of {n_options} options, {reps} replications each"
+    else:
+        reps = len(m.get("replications_finished") or [])
+        zh, en = f"{reps}次重复", f"{reps} replications"
+    return f"{lang.pair(zh, en)} · {day} · carecap"
+
+
+def report_html(data: ReportInput, lang: Lang, targets: list[Target] | None = None) -> str:
+    """The whole report page."""
+    s = data.scenario
+    sections: list[tuple[str, str, list[Markup]]] = []
+    sources = read_sources(data.scenario_files)
+    sections.append(
+        (
+            "scenario",
+            "scenario",
+            scenario_section(s, sources, data.settings, lang, stale=data.stale_sources),
+        )
+    )
+    detail = (
+        [tag("p", f"Detailed figures for option {data.detail_label}.", class_="note")]
+        if data.detail_label
+        else []
+    )
+    key = [*detail, *_status_note(data), key_figures_table(data.summary, s, lang)]
+    if targets and data.kind == "run":
+        key += [tag("h3", lang.pair("目标", "Targets")), targets_table(data.summary, targets, lang)]
+    resources = resources_table(data.summary, lang)
+    if resources is not None:
+        key += [tag("h3", lang.head("resources")), resources]
+    sections.append(("key_figures", "key-figures", key))
+    sections.append(("equity", "equity", [*detail, *equity_section(data.summary, s, lang)]))
+    if data.figures:
+        shown = [figure(f, en, lang.pair(zh, en)) for f, zh, en in data.figures]
+        notes = [tag("p", n, class_="note") for n in data.figure_notes]
+        sections.append(("figures", "figures", [*shown, *notes]))
+    if data.kind == "sweep" and data.sweep_summary is not None:
+        sections.append(
+            (
+                "options",
+                "options",
+                options_section(data.sweep_summary, data.parameters, targets or [], lang),
+            )
+        )
+    sections.append(("method", "method", method_section(data.manifest, s, lang)))
+    sections.append(("glossary", "glossary", glossary_section(lang)))
+
+    title = f"{lang.word('title')}: {s.get('name', '')}"
+    toc = tag(
+        "nav",
+        [
+            tag("h2", lang.head("contents"), class_="first"),
+            tag("ol", [tag("li", tag("a", lang.head(k), href=f"#{a}")) for k, a, _ in sections]),
+        ],
+        class_="toc",
+    )
+    header = tag("header", [tag("h1", title), tag("p", _subtitle(data, lang), class_="subtitle")])
+    body = [header, toc]
+    body += [_section(k, a, lang, b, first=(i == 0)) for i, (k, a, b) in enumerate(sections)]
+    return page(title, lang.html_lang, body)

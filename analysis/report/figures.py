@@ -1,0 +1,73 @@
+"""The report's figures: an adapter from a loaded results folder to the figures of
+:mod:`carecap.analysis.figures` (drawn by :mod:`carecap.analysis.plots`; nothing is computed
+here beyond choosing which figures fit the folder).
+
+A run: waits by tier, backlog over the calendar, utilisation by hour of the week, equity by
+district. A sweep: the response of the most varied service's mean wait to the parameters, cost
+against service level, and for the option shown in detail its waits and equity (its waits only
+when the sweep kept its records). A figure that does not fit the folder
+(:class:`~carecap.analysis.figures.FigureError`, :class:`~carecap.sim.errors.ResultsError`) is
+left out with a note saying why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from carecap.analysis import figures as f
+from carecap.sim.errors import ResultsError
+
+FigureSpec = tuple[Any, str, str]
+"""(matplotlib Figure, Chinese caption, English caption)."""
+
+_RUN: tuple[tuple[str, str, Callable[..., Any]], ...] = (
+    (
+        "各服务按优先级的等待时间分布（计入所有请求，虚线为时限）",
+        "Share of requests whose wait had ended, by wait, service and priority tier: every "
+        "request made counted; a curve below 100 % ends where requests were still waiting "
+        "(dashed: the target)",
+        lambda r, p: f.waits_figure(r, "tier", p),
+    ),
+    (
+        "每日等待中的请求（各次重复的均值与95%区间，阴影为预热期）",
+        "Requests waiting, daily mean across replications with its 95 % interval (shaded: warm-up)",
+        lambda r, p: f.backlog_figure(r, p),
+    ),
+    (
+        "按一周小时的利用率",
+        "Utilisation by hour of the week, per pool",
+        lambda r, p: f.utilisation_figure(r, p),
+    ),
+    (
+        "各区等待与按时比例（统一标尺，95%区间）",
+        "Equity by district: wait and share within the common thresholds, 95 % intervals",
+        lambda r, p: f.equity_figure(r, p),
+    ),
+)
+_SWEEP: tuple[tuple[str, str, Callable[..., Any]], ...] = (
+    (
+        "方案参数对平均等待的影响",
+        "Response of the mean wait to the sweep's parameters, 95 % bands",
+        lambda r, p: f.sweep_figure(r),
+    ),
+    (
+        "成本与服务水平（有效方案相连）",
+        "Cost against service level; efficient options joined",
+        lambda r, p: f.cost_figure(r),
+    ),
+)
+
+
+def report_figures(results: Any, point_id: str | None = None) -> tuple[list[FigureSpec], list[str]]:
+    """The figures for ``results`` (a loaded folder; ``point_id``: a sweep's option shown in
+    detail) and a note for each one left out."""
+    specs = list(_RUN) if results.kind == "run" else [*_SWEEP, _RUN[0], _RUN[3]]
+    figures: list[FigureSpec] = []
+    notes: list[str] = []
+    for zh, en, draw in specs:
+        try:
+            figures.append((draw(results, point_id), zh, en))
+        except (f.FigureError, ResultsError) as exc:
+            notes.append(f"{en}: left out ({exc})")
+    return figures, notes

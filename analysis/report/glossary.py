@@ -1,0 +1,112 @@
+"""Glossary of the metrics, with the definitions of MODEL.md §3 and the README's Results
+section (same words, shortened)."""
+
+from __future__ import annotations
+
+from carecap.analysis.report.html import Markup, tag
+from carecap.analysis.report.text import Lang
+
+TERMS: tuple[tuple[str, str, str, str, str], ...] = (
+    # (metric, zh name, en name, zh definition, en definition)
+    (
+        "requests",
+        "请求数",
+        "requests",
+        "观察期内（预热期之后）提出的服务请求，无论结果如何都计入。",
+        "Requests made in the observation window (after the warm-up), whatever became of them: "
+        "served, abandoned, or still waiting when observation ended.",
+    ),
+    (
+        "wait_mean",
+        "平均等待",
+        "wait mean, p90",
+        "从请求（计划服务为计划日期）到开始服务（报警为照护员到达）的时间，按所有请求计算"
+        "（Kaplan–Meier）；报警以分钟计，其他以天计。",
+        "Time from the request (planned visits and baths: their due date) to the start of "
+        "service (alarms: the caregiver's arrival at the home), over every request made, "
+        "estimated with Kaplan–Meier; minutes for alarms, days otherwise. p90: 90 % waited no "
+        "longer. When requests were still waiting at the end, these are lower bounds.",
+    ),
+    (
+        "on_time_rate",
+        "按时率",
+        "on time (request coverage)",
+        "在服务时限内开始的请求 ÷ 提出的请求；放弃的请求算作迟到。",
+        "Requests started within the service's target ÷ requests made; abandoned requests and "
+        "those still waiting past their target are late; one still waiting whose target had not "
+        "passed leaves the denominator. Request coverage is the same figure.",
+    ),
+    (
+        "within",
+        "阈值内比例",
+        "within 15 min / 7 d ...",
+        "同上，但使用统一阈值，使时限不同的各区可以直接比较。",
+        "As on time, with a common threshold instead of each one's target, so that districts "
+        "with different targets compare on one ruler.",
+    ),
+    (
+        "unmet_share",
+        "未满足比例",
+        "unmet, unmet share",
+        "被放弃或到观察结束仍在等待且已超时的请求（占提出请求的比例）。",
+        "Requests abandoned, or still waiting at the end with their target passed (as a share "
+        "of requests made).",
+    ),
+    (
+        "elder_coverage",
+        "老人覆盖率",
+        "elder coverage",
+        "有资格的老人中，自己的到期服务按时送达的比例（照护上门：至少90%按时；助浴：间隔从未"
+        "超过应享间隔加时限）。",
+        "Share of entitled elders whose own due requests were delivered: care visits — at least "
+        "the scenario's share (default 90 %) of their visits on time; baths — no gap between "
+        "baths longer than the entitlement interval plus the target. With ample capacity ~100 %.",
+    ),
+    (
+        "utilisation",
+        "利用率",
+        "utilisation",
+        "忙碌时间 ÷ 可工作时间（在班时间；车辆为运营时间），流动服务的路途计为忙碌。",
+        "Busy time ÷ the time the resource can work (on-shift hours; vans: their operating "
+        "hours), travel counted as busy for mobile teams. Near or above 100 %: saturated.",
+    ),
+    (
+        "fte",
+        "全职当量",
+        "FTE",
+        "在班小时 ÷ 每全职年工时。",
+        "Full-time equivalents: on-shift hours a year ÷ the paid hours of one full-time person "
+        "a year (costs.hours_per_fte_year); bathing teams as whole teams.",
+    ),
+    (
+        "cost_per_year",
+        "年度成本",
+        "cost per year, per bed-year, per elder served",
+        "人员、工位、车辆、服务耗材与年化资本成本之和；每床年与人均服务成本由此得出。",
+        "Staff, stations, vans, per-service costs and annualised capital, per year; divided by "
+        "the mean beds present (per bed-year) or by the elders served in the window.",
+    ),
+    (
+        "interval",
+        "95%置信区间",
+        "95 % interval",
+        "各次重复之间的学生t区间（接近100%的比例其区间可能超过100%）；"
+        "两个方案的区间重叠并不说明无差别，应做配对比较。",
+        "Student-t interval across replications, as in summary.parquet (for a share close to "
+        "100 % it can reach past 100 %: the t interval is not clipped). Overlapping intervals "
+        "of two options do not mean they are alike: compare them paired, under common random "
+        "numbers "
+        "(carecap compare).",
+    ),
+)
+
+
+def glossary_section(lang: Lang) -> list[Markup]:
+    items: list[Markup] = []
+    for _, zh, en, zh_def, en_def in TERMS:
+        items.append(tag("dt", lang.pair(zh, en)))
+        if lang.mode in ("zh", "both"):
+            items.append(tag("dd", zh_def))
+        if lang.mode in ("en", "both"):
+            items.append(tag("dd", en_def))
+    return [tag("dl", items, class_="glossary")]

@@ -1,0 +1,139 @@
+"""For a sweep: the options (points) ranked against the targets, with their costs.
+
+An option meets the targets when every target is met on its whole 95 % interval
+(:meth:`~carecap.analysis.report.targets.Target.judge`). Ranking: options meeting every target
+first, then those not yet decided (some target ``unsure``), then those failing one; within each
+group the cheapest first (``cost_per_year``, when the scenario has costs; otherwise in the
+sweep's order). Without targets, options are ordered by cost and each service's on-time rate is
+shown. Values are the rows of the sweep's ``summary.parquet``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from carecap.analysis.report.equity import within_label
+from carecap.analysis.report.html import Markup, esc, join, table, tag
+from carecap.analysis.report.key_figures import SERVICES
+from carecap.analysis.report.numbers import cell, fmt, lookup
+from carecap.analysis.report.targets import Target
+from carecap.analysis.report.text import Lang
+
+_GROUP = {"meets": 0, "unsure": 1, "fails": 2}
+
+
+def _row(frame: pd.DataFrame, service: str, slice_: str, value: str, metric: str) -> Any:
+    hit = frame[
+        (frame["service"] == service)
+        & (frame["slice"] == slice_)
+        & (frame["slice_value"] == value)
+        & (frame["metric"] == metric)
+    ]
+    return next(hit.itertuples(index=False), None)
+
+
+def ranked_options(
+    summary: pd.DataFrame, targets: list[Target]
+) -> list[tuple[str, str, Any, list[tuple[Any, str]], str]]:
+    """(point_id, label, cost row, [(target row, verdict)], overall verdict), best first."""
+    ranked = []
+    for order, (point, frame) in enumerate(summary.groupby("point_id", sort=True)):
+        label = str(frame["label"].iloc[0])
+        cost = _row(frame, "all", "all", "all", "cost_per_year")
+        judged = []
+        for t in targets:
+            r = _row(frame, t.service, t.slice, t.slice_value, t.metric)
+            judged.append((r, t.judge(r)))
+        overall = max((v for _, v in judged), key=_GROUP.__getitem__, default="meets")
+        mean_cost = cost.mean if cost is not None and not math.isnan(cost.mean) else math.inf
+        ranked.append(((_GROUP[overall], mean_cost, order), point, label, cost, judged, overall))
+    ranked.sort(key=lambda x: x[0])
+    return [r[1:] for r in ranked]
+
+
+def _target_label(t: Target, summary: pd.DataFrame, lang: Lang, with_threshold: bool) -> str:
+    """``Centre baths: on time ≥ 90 %`` (the threshold in the metric's unit, shares in %)."""
+    metric = within_label(t.metric, lang) if t.metric.startswith("within_") else lang.word(t.metric)
+    name = f"{lang.word(t.service)}: {metric}"
+    if t.slice != "all":
+        name += f" ({t.slice} {t.slice_value})"
+    if not with_threshold:
+        return name
+    units = summary.loc[(summary["service"] == t.service) & (summary["metric"] == t.metric), "unit"]
+    unit = str(units.iloc[0]) if len(units) else ""
+    return f"{name} {'≥' if t.op == '>=' else '≤'} {fmt(t.threshold, unit)}"
+
+
+def targets_table(summary: pd.DataFrame, targets: list[Target], lang: Lang) -> Markup:
+    """A run's targets: each one's value with its interval and whether it is met."""
+    rows_by = lookup(summary)
+    rows = []
+    for t in targets:
+        r = rows_by.get((t.service, t.slice, t.slice_value, t.metric))
+        verdict = t.judge(r)
+        mark = tag("span", lang.word(verdict), class_=verdict if verdict != "unsure" else None)
+        rows.append([_target_label(t, summary, lang, True), cell(r), mark])
+    heads = [lang.pair("目标", "Target"), lang.word("value"), lang.pair("结论", "Verdict")]
+    return table(heads, rows, numeric=[False, True, False], class_="targets")
+
+
+def options_section(
+    summary: pd.DataFrame, parameters: list[str], targets: list[Target], lang: Lang
+) -> list[Markup]:
+    out: list[Markup] = []
+    if targets:
+        items = [tag("li", tag("code", t.text)) for t in targets]
+        out += [
+            tag(
+                "p",
+                "Targets (an option meets one when its whole 95 % interval is on the right "
+                "side; 'undecided' means more replications are needed to tell):",
+            ),
+            tag("ul", items),
+        ]
+    else:
+        out.append(
+            tag(
+                "p",
+                "No targets were given (carecap report --target "
+                "'SERVICE.METRIC>=X'): options are ordered by cost, with each service's "
+                "on-time rate.",
+                class_="note",
+            )
+        )
+    shown = targets or [
+        Target(s, "on_time_rate", "all", "all", ">=", -math.inf)
+        for s in SERVICES
+        if s in set(summary["service"])
+    ]
+    heads = [lang.word("rank"), lang.word("option"), lang.word("cost_per_year")]
+    heads += [_target_label(t, summary, lang, bool(targets)) for t in shown]
+    if targets:
+        heads.append(lang.pair("结论", "Verdict"))
+    rows = []
+    for rank, (point, label, cost, judged, overall) in enumerate(ranked_options(summary, shown), 1):
+        cells: list[Any] = [str(rank), f"{label} ({point})", cell(cost)]
+        for r, verdict in judged:
+            mark = (
+                ""
+                if not targets
+                else tag(
+                    "span",
+                    f" {lang.word(verdict)}",
+                    class_=verdict if verdict != "unsure" else None,
+                )
+            )
+            cells.append(join([cell(r), esc(mark)]))
+        if targets:
+            cells.append(
+                tag("span", lang.word(overall), class_=overall if overall != "unsure" else None)
+            )
+        rows.append(cells)
+    numeric = [False, False, True, *[True] * len(shown)] + ([False] if targets else [])
+    out.append(table(heads, rows, numeric=numeric, class_="options"))
+    if parameters:
+        out.append(tag("p", "Parameters varied: " + ", ".join(parameters), class_="note"))
+    return out

@@ -1,0 +1,96 @@
+"""Service targets for ranking options: ``SERVICE.METRIC[@SLICE=VALUE] OP NUMBER``.
+
+The syntax of ``carecap size --target`` (issue 10), e.g. ``alarm.on_time_rate>=0.9``,
+``home_bath.wait_p90<=3``, ``alarm.within_30min@district=xiaodian>=0.8``; shares as fractions.
+A target is judged on the 95 % interval of the option's summary row: ``meets`` when the whole
+interval is on the right side of the threshold, ``fails`` when the whole interval is on the
+wrong side, ``unsure`` otherwise (more replications would tell).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from carecap.sim.errors import UsageError
+
+_PATTERN = re.compile(
+    r"^\s*(?P<service>[a-z_]+)\.(?P<metric>[a-z0-9_]+)"
+    r"(?:@(?P<slice>[a-z_]+)=(?P<value>[\w-]+))?\s*(?P<op><=|>=)\s*(?P<number>[-+0-9.eE]+)\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    service: str
+    metric: str
+    slice: str
+    slice_value: str
+    op: str  # "<=" or ">="
+    threshold: float
+
+    @property
+    def text(self) -> str:
+        where = "" if self.slice == "all" else f"@{self.slice}={self.slice_value}"
+        return f"{self.service}.{self.metric}{where} {self.op} {self.threshold:g}"
+
+    def judge(self, row: Any) -> str:
+        """``meets``, ``fails`` or ``unsure`` for a summary row (``unsure`` when it is missing
+        or has no interval)."""
+        if row is None:
+            return "unsure"
+        low, high = row.ci_low, row.ci_high
+        if low is None or high is None or math.isnan(low) or math.isnan(high):
+            return "unsure"
+        good, bad = (low, high) if self.op == ">=" else (-high, -low)
+        x = self.threshold if self.op == ">=" else -self.threshold
+        if good >= x:
+            return "meets"
+        return "fails" if bad < x else "unsure"
+
+
+def parse_target(text: str, option: str = "--target") -> Target:
+    """One target; a :class:`UsageError` naming ``option`` when it cannot be read."""
+    match = _PATTERN.match(text)
+    if not match:
+        raise UsageError(
+            option,
+            f"{text!r} is not a target; write SERVICE.METRIC[@SLICE=VALUE] OP NUMBER with OP "
+            "<= or >=, e.g. 'alarm.on_time_rate>=0.9' or 'home_bath.wait_p90<=3' (shares as "
+            "fractions)",
+        )
+    try:
+        number = float(match["number"])
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise UsageError(option, f"{text!r}: the threshold must be a finite number")
+    return Target(
+        match["service"],
+        match["metric"],
+        match["slice"] or "all",
+        match["value"] or "all",
+        match["op"],
+        number,
+    )
+
+
+def check_targets(targets: list[Target], summary: Any, option: str = "--target") -> None:
+    """Every target names a service, metric and slice present in ``summary``."""
+    keys = set(zip(summary["service"], summary["metric"], strict=True))
+    for t in targets:
+        if (t.service, t.metric) not in keys:
+            services = ", ".join(sorted(set(summary["service"])))
+            raise UsageError(
+                option,
+                f"{t.text}: the results have no metric {t.metric!r} for service {t.service!r}; "
+                f"services: {services}; metrics as in metrics.parquet (e.g. on_time_rate, "
+                "wait_mean, wait_p90, unmet_share, elder_coverage)",
+            )
+        mine = summary[(summary["service"] == t.service) & (summary["slice"] == t.slice)]
+        if t.slice_value not in set(mine["slice_value"]):
+            raise UsageError(
+                option, f"{t.text}: the results have no slice {t.slice}={t.slice_value}"
+            )
