@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from carecap.sim.cli.args import add_replication_options
+from carecap.sim.cli.size_command import add_size_command
 from carecap.sim.cli.stats_commands import add_precision_arguments, add_stats_commands
 from carecap.sim.cli.sweep_commands import add_sweep_commands
 from carecap.sim.errors import (
@@ -156,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(command="run", handler=_run)
     add_stats_commands(sub)
     add_sweep_commands(sub)
+    add_size_command(sub)
     return parser
 
 
