@@ -37,7 +37,7 @@ from carecap.analysis.sizing.vary import Candidate
 class Settings:
     confidence: float = 0.95
     max_reps: int = 20
-    pilot_reps: int = 5
+    pilot_reps: int = 4
     target_utilisation: float = 0.85
     max_candidates: int = 60
 

@@ -87,7 +87,7 @@ def size_scenario(
     *,
     confidence: float = 0.95,
     max_reps: int = 20,
-    pilot_reps: int = 5,
+    pilot_reps: int = 4,
     sets: dict[str, Any] | None = None,
     workers: int | None = None,
     out: str | os.PathLike[str] | None = None,
