@@ -80,7 +80,7 @@ def format_answer(outcome: SizeOutcome) -> str:
         if conf is not None:
             for e in conf.tested:
                 lines += _block(outcome, "confirmation", e)
-        return "\n".join(lines)
+        return "\n".join(lines + _notes(outcome))
     assert conf is not None and conf.answer is not None
     answer = conf.answer
     given = tuple(v.given for v in outcome.varied)
@@ -111,7 +111,23 @@ def format_answer(outcome: SizeOutcome) -> str:
         lines.append(
             "note: the candidate budget ran out; this is the cheapest found, not proven cheapest"
         )
-    return "\n".join(lines)
+    return "\n".join(lines + _notes(outcome))
+
+
+def _notes(outcome: SizeOutcome) -> list[str]:
+    """The rough-cut probes, monotonicity violations and other notes, one line each."""
+    out = []
+    for cut in outcome.search.rough_cuts:
+        if cut is not None:
+            lower = " (saturated at the top: a lower bound)" if cut.load.saturated else ""
+            out.append(
+                f"rough-cut {cut.path}: {cut.units} at {cut.target_utilisation:.0%} utilisation "
+                f"(offered {cut.load.offered_busy_hours_per_year:,.0f} busy h/year{lower}, "
+                f"{cut.hours_per_unit_per_year:,.0f} h per unit)"
+            )
+    out += [f"MONOTONICITY VIOLATED: {v}" for v in outcome.search.violations]
+    out += [f"note: {n}" for n in outcome.notes]
+    return out
 
 
 def answer_data(outcome: SizeOutcome) -> dict[str, Any]:

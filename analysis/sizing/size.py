@@ -165,7 +165,8 @@ def _unit_costs(builder: CandidateBuilder, given_cost: float | None, notes: list
     without costs in the scenario, 1 each: the search then minimises the units added."""
     n = len(builder.varied)
     if given_cost is None:
-        notes.append("the scenario has no costs: the cheapest combination is the fewest units")
+        if n > 1:
+            notes.append("the scenario has no costs: the cheapest combination is the fewest units")
         return [1.0] * n
     given = builder.given()
     out = []
