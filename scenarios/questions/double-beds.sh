@@ -26,3 +26,14 @@ carecap size "$SCENARIO" \
     --target 'alarm.on_time_rate@district=xiaodian>=0.73' \
     --target 'alarm.on_time_rate@district=wanbailin>=0.84' \
     --max-reps 10 --out results/size/double-beds-cover "$@"
+
+# 3. Home bathing teams of the two largest home-team pools, with the centre's answer of part 1
+#    (11 vans, 17 stations: fewer baths overflow from the centre to the home teams), for today's
+#    home-bath waits in their largest districts (the four county teams: the same command).
+carecap size "$SCENARIO" \
+    --set bathing_centre.vans.count=11 --set bathing_centre.stations=17 \
+    --vary home_bathing.teams.home_core.shifts.0.count=5:12 \
+    --vary home_bathing.teams.home_xiaodian.shifts.0.count=2:6 \
+    --target 'home_bath.wait_mean@district=wanbailin<=0.75' \
+    --target 'home_bath.wait_mean@district=xiaodian<=0.9' \
+    --max-reps 10 --out results/size/double-beds-home "$@"
