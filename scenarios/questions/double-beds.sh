@@ -3,7 +3,7 @@
 # (6,152 family care beds instead of 3,076, the 2022 capacity) need to keep the waits of the
 # baseline? Today's figures: `carecap run scenarios/taiyuan-2022.yaml --reps 4` (seed 20220828):
 # centre baths wait 2.49 days on average; home baths 0.67 days (Wanbailin 0.70, Xiaodian 0.88);
-# alarms on time 82.2 % (Xiaodian 73.4 %, Wanbailin 84.0 %).
+# alarms on time 82.2 % (Xiaodian 73.4 %, Wanbailin 84.0 %); care visits 99.99 % on time.
 #
 # The question splits into independent parts because the pools share no requests: caregivers
 # serve care visits and alarms only, each district's by its own pool; baths go to the centre or
@@ -26,6 +26,15 @@ carecap size "$SCENARIO" \
     --target 'alarm.on_time_rate@district=xiaodian>=0.73' \
     --target 'alarm.on_time_rate@district=wanbailin>=0.84' \
     --max-reps 10 --out results/size/double-beds-cover "$@"
+
+# 2b. Xiaodian's day staff, with part 2's two round-the-clock caregivers (who make planned visits
+#     too), for today's care-visit and alarm on-time rates in Xiaodian.
+carecap size "$SCENARIO" \
+    --set caregivers.cg_xiaodian.shifts.cover.count=2 \
+    --vary caregivers.cg_xiaodian.shifts.day.count=3:12 \
+    --target 'care_visit.on_time_rate@district=xiaodian>=0.99' \
+    --target 'alarm.on_time_rate@district=xiaodian>=0.73' \
+    --max-reps 10 --out results/size/double-beds-day "$@"
 
 # 3. Home bathing teams of the two largest home-team pools, with the centre's answer of part 1
 #    (11 vans, 17 stations: fewer baths overflow from the centre to the home teams), for today's
