@@ -8,10 +8,13 @@ Per replication and service, two daily series are built from the records:
 
 * **backlog**: requests waiting (made, not started, not abandoned), time-weighted mean over each
   day, from :func:`carecap.sim.metrics.backlog.backlog_series` (unit ``requests``);
-* **wait**: mean wait of the requests *made* on each day that started (minutes for alarms, days
-  for the others, as in the metrics); NaN on days with none. Requests made near the horizon
-  that have not started are missing, so the last days lean low (censoring): MSER only truncates
-  from the start, and searches the first half of the series only.
+* **wait**: mean wait of *every* request made on each day (minutes for alarms, days for the
+  others, as in the metrics), the Kaplan–Meier restricted mean of the metrics
+  (:mod:`carecap.sim.metrics.waits`): started requests count their wait, abandoned ones their
+  time until dropped, and those still waiting at the end their wait so far (right-censored),
+  so an overloaded day is not made to look good by leaving its unserved requests out; NaN on
+  days with no request. Near the horizon more requests are censored, so the last days are lower
+  bounds: MSER only truncates from the start, and searches the first half of the series only.
 
 The series are averaged across replications (day by day) and each is given to MSER-5 (White,
 Cobb and Spratt 2000): form batch means of 5 consecutive days, ``Z_1 .. Z_k``; for each
@@ -36,6 +39,7 @@ import pandas as pd
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.metrics.backlog import backlog_series
 from carecap.sim.metrics.common import service_targets
+from carecap.sim.metrics.waits import grouped_km
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.units import DAY_MIN
 
@@ -121,17 +125,24 @@ def daily_step_mean(step: pd.DataFrame, column: str, n_days: int) -> np.ndarray:
     return np.diff(at_edges) / DAY_MIN
 
 
-def daily_mean_wait(requests: pd.DataFrame, n_days: int, unit_min: float) -> np.ndarray:
-    """Mean wait (in units of ``unit_min`` minutes) of the started requests, by the day they
-    were made (``request_min // 1440``); NaN on days with none."""
-    wait = requests["wait_min"].to_numpy(np.float64)
-    day = np.floor(requests["request_min"].to_numpy(np.float64) / DAY_MIN)
-    ok = ~np.isnan(wait) & (day >= 0) & (day < n_days)
-    day = day[ok].astype(np.int64)
-    total = np.bincount(day, weights=wait[ok] / unit_min, minlength=n_days)
-    count = np.bincount(day, minlength=n_days)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, total / count, np.nan)
+def daily_mean_wait(
+    requests: pd.DataFrame, n_days: int, unit_min: float, observed_end_min: float
+) -> np.ndarray:
+    """Mean wait (in units of ``unit_min`` minutes) of all requests made on each day
+    (``request_min // 1440``): the Kaplan–Meier restricted mean of their times in the queue —
+    started: ``wait_min``; abandoned: ``end_min - request_min``; still waiting (outcome
+    ``waiting``): ``observed_end_min - request_min``, censored. NaN on days with none."""
+    request = requests["request_min"].to_numpy(np.float64)
+    outcome = requests["outcome"].astype(str).to_numpy()
+    queue = np.where(
+        outcome == "abandoned",
+        requests["end_min"].to_numpy(np.float64) - request,
+        np.where(outcome == "waiting", observed_end_min - request, requests["wait_min"]),
+    )
+    day = np.floor(request / DAY_MIN)
+    ok = (day >= 0) & (day < n_days) & ~np.isnan(queue)
+    means = grouped_km(queue[ok], outcome[ok] != "waiting", day[ok].astype(np.int64), n_days)
+    return means[:, 0] / unit_min
 
 
 def replication_series(records: ReplicationRecords, scenario: Scenario) -> pd.DataFrame:
@@ -147,7 +158,7 @@ def replication_series(records: ReplicationRecords, scenario: Scenario) -> pd.Da
         service = target.service
         backlog = daily_step_mean(backlog_series(records, service), "waiting", n_days)
         mine = records.requests[(records.requests["service"] == service).to_numpy()]
-        wait = daily_mean_wait(mine, n_days, target.unit_min)
+        wait = daily_mean_wait(mine, n_days, target.unit_min, records.observed_end_min)
         for kind, values, unit in (
             ("backlog", backlog, "requests"),
             ("wait", wait, target.unit),

@@ -87,15 +87,23 @@ def test_daily_step_mean_by_hand():
     assert daily_step_mean(step, "waiting", 3) == pytest.approx([1.0, 1.0, 0.0])
 
 
-def test_daily_mean_wait_by_request_day():
+def test_daily_mean_wait_counts_unserved_requests():
+    # day 0: two served (1 and 2 days); day 1: one served (0.5 d) and one given up after 1 day;
+    # day 2: one served (1 h) and one still waiting at the end (minute 4320: 0.5 d so far,
+    # censored); day 3: nothing.
     requests = pd.DataFrame(
         {
-            "request_min": [10.0, 100.0, 1500.0, 1600.0, 3000.0],
-            "wait_min": [1440.0, 2880.0, np.nan, 720.0, 60.0],
+            "request_min": [10.0, 100.0, 1500.0, 1600.0, 3000.0, 3600.0],
+            "wait_min": [1440.0, 2880.0, np.nan, 720.0, 60.0, np.nan],
+            "end_min": [1500.0, 3000.0, 2940.0, 2400.0, 3100.0, np.nan],
+            "outcome": ["served", "served", "abandoned", "served", "served", "waiting"],
         }
     )
-    got = daily_mean_wait(requests, 4, 1440.0)
-    assert got[:3] == pytest.approx([1.5, 0.5, 60.0 / 1440.0])
+    got = daily_mean_wait(requests, 4, 1440.0, observed_end_min=4320.0)
+    # the given-up request counts its 1 day; the started-only mean would be 0.5
+    assert got[:2] == pytest.approx([1.5, 0.75])
+    # Kaplan-Meier restricted mean: S = 1/2 after 60 min, up to the censored 720 min
+    assert got[2] == pytest.approx((60.0 + 0.5 * 660.0) / 1440.0)
     assert np.isnan(got[3])  # nothing requested on day 3
 
 

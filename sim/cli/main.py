@@ -23,9 +23,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from carecap.sim.cli.args import add_replication_options
+from carecap.sim.cli.plot_command import add_plot_command
 from carecap.sim.cli.size_command import add_size_command
 from carecap.sim.cli.stats_commands import add_precision_arguments, add_stats_commands
 from carecap.sim.cli.sweep_commands import add_sweep_commands
+from carecap.sim.cli.validate_command import add_validate_command
 from carecap.sim.errors import (
     CarecapError,
     ScenarioError,
@@ -157,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(command="run", handler=_run)
     add_stats_commands(sub)
     add_sweep_commands(sub)
+    add_validate_command(sub)
+    add_plot_command(sub)
     add_size_command(sub)
     return parser
 

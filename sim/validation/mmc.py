@@ -4,14 +4,19 @@
 care-plan visit requests on a calendar with exponential intervals (so the superposition is a
 Poisson stream of rate ``arrival_rate_per_min``), served by ``servers`` always-on caregivers with
 exponential service and zero travel. Nothing is special-cased in the engine.
+:func:`mmc_document` is the same scenario as a mapping, which the other builders of this package
+(:mod:`carecap.sim.validation.configurations`) change before validating it.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from carecap.sim.scenario.model import Scenario
+from carecap.sim.units import DAY_MIN
 
 
-def mmc_scenario(
+def mmc_document(
     arrival_rate_per_min: float,
     service_mean_min: float,
     servers: int,
@@ -20,46 +25,55 @@ def mmc_scenario(
     elders: int = 100,
     seed: int = 1,
     replications: int = 10,
+) -> dict[str, Any]:
+    """The M/M/c scenario as a mapping (single tier, single district, always open)."""
+    interval_days = elders / arrival_rate_per_min / DAY_MIN
+    return {
+        "name": f"mmc-c{servers}",
+        "description": "M/M/c validation configuration",
+        "calendar": {
+            "start_date": "2022-01-03",
+            "horizon_days": horizon_days,
+            "warmup_days": warmup_days,
+        },
+        "replications": replications,
+        "seed": seed,
+        "tiers": ["all"],
+        "care_levels": {"any": {}},
+        "districts": {"city": {}},
+        "population": {
+            "elders_by_district": {"city": elders},
+            "care_level_shares": {"any": 1.0},
+            "tier_shares": {"all": 1.0},
+        },
+        "services": {
+            "care_visit": {
+                "mode": "calendar",
+                "by_care_level": {
+                    "any": {
+                        "interval_days": {"dist": "exponential", "mean": interval_days},
+                        "duration_min": {"dist": "exponential", "mean": service_mean_min},
+                    }
+                },
+                "target_days": 1.0,
+            }
+        },
+        "caregivers": [
+            {
+                "name": "servers",
+                "shifts": [{"count": servers, "hours": "always"}],
+                "travel_min": {"city": 0},
+            }
+        ],
+    }
+
+
+def mmc_scenario(
+    arrival_rate_per_min: float, service_mean_min: float, servers: int, **options: Any
 ) -> Scenario:
-    """An M/M/c scenario (single tier, single district, always open)."""
-    interval_days = elders / arrival_rate_per_min / 1440.0
+    """An M/M/c scenario (single tier, single district, always open); ``options`` are those of
+    :func:`mmc_document` (``horizon_days``, ``warmup_days``, ``elders``, ``seed``,
+    ``replications``)."""
     return Scenario.model_validate(
-        {
-            "name": f"mmc-c{servers}",
-            "description": "M/M/c validation configuration",
-            "calendar": {
-                "start_date": "2022-01-03",
-                "horizon_days": horizon_days,
-                "warmup_days": warmup_days,
-            },
-            "replications": replications,
-            "seed": seed,
-            "tiers": ["all"],
-            "care_levels": {"any": {}},
-            "districts": {"city": {}},
-            "population": {
-                "elders_by_district": {"city": elders},
-                "care_level_shares": {"any": 1.0},
-                "tier_shares": {"all": 1.0},
-            },
-            "services": {
-                "care_visit": {
-                    "mode": "calendar",
-                    "by_care_level": {
-                        "any": {
-                            "interval_days": {"dist": "exponential", "mean": interval_days},
-                            "duration_min": {"dist": "exponential", "mean": service_mean_min},
-                        }
-                    },
-                    "target_days": 1.0,
-                }
-            },
-            "caregivers": [
-                {
-                    "name": "servers",
-                    "shifts": [{"count": servers, "hours": "always"}],
-                    "travel_min": {"city": 0},
-                }
-            ],
-        }
+        mmc_document(arrival_rate_per_min, service_mean_min, servers, **options)
     )

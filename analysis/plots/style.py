@@ -1,0 +1,149 @@
+"""The one look of carecap's figures: sizes, colours, fonts, axis formats, service names.
+
+Every plot builds its figure with :func:`figure` or :func:`panels` inside :func:`styled` and
+ends with :func:`finish`, so that all figures share fonts (Chinese labels included, see
+:mod:`carecap.analysis.plots.fonts`), colours and formats. Figures are drawn by Agg without
+``pyplot`` (no display, no global figure registry): save them with ``fig.savefig(...)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator, Sequence
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from carecap.analysis.plots.fonts import cjk_family
+
+PANEL_W, PANEL_H = 5.2, 3.2
+"""Inches of one panel."""
+SERVICE_NAMES = {
+    "care_visit": "care visits",
+    "alarm": "alarms",
+    "centre_bath": "centre baths",
+    "home_bath": "home baths",
+    "care": "caregivers",
+    "transport": "vans",
+    "all": "all services",
+}
+SERVICE_COLOURS = {
+    "care_visit": "#1f77b4",
+    "alarm": "#d62728",
+    "centre_bath": "#2ca02c",
+    "home_bath": "#9467bd",
+}
+SEQUENCE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
+"""Colours of groups (tiers, values of a second parameter), in order."""
+BAND_ALPHA = 0.2
+WARMUP_COLOUR = "#bbbbbb"
+TARGET_COLOUR = "#444444"
+SIGNIFICANT, NOT_SIGNIFICANT = "#d62728", "#7f7f7f"
+_RC = {
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#e5e5e5",
+    "grid.linewidth": 0.8,
+    "axes.titlesize": "medium",
+    "axes.labelsize": "medium",
+    "legend.fontsize": "small",
+    "legend.frameon": False,
+    "xtick.labelsize": "small",
+    "ytick.labelsize": "small",
+    "lines.linewidth": 1.6,
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "pdf.fonttype": 42,  # TrueType in PDF: text stays text, hanzi included
+    "svg.fonttype": "none",
+}
+
+
+def _fonts() -> list[str]:
+    family = cjk_family()
+    return ["DejaVu Sans", family] if family else ["DejaVu Sans"]
+
+
+@contextlib.contextmanager
+def styled() -> Iterator[None]:
+    """matplotlib settings of carecap's figures, for the time a figure is built."""
+    with matplotlib.rc_context({**_RC, "font.family": "sans-serif", "font.sans-serif": _fonts()}):
+        yield
+
+
+def figure(width: float, height: float) -> Figure:
+    """An empty figure (constrained layout) on an Agg canvas."""
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def panels(
+    n: int,
+    columns: int = 2,
+    *,
+    sharex: bool = False,
+    height: float = PANEL_H,
+    width: float = PANEL_W,
+):
+    """A figure with ``n`` panels in rows of ``columns`` (none left empty); returns
+    ``(fig, axes)``."""
+    n = max(1, n)
+    cols = min(columns, n)
+    rows = math.ceil(n / cols)
+    fig = figure(width * cols, height * rows)
+    axes: list[Axes] = []
+    for i in range(n):
+        share = axes[0] if sharex and axes else None
+        axes.append(fig.add_subplot(rows, cols, i + 1, sharex=share))
+    return fig, axes
+
+
+def finish(fig: Figure, title: str | None = None) -> Figure:
+    """Title, and the fonts on every text (tick labels made later copy the first tick's)."""
+    if title:
+        fig.suptitle(title, fontsize="large")  # no bold: the CJK font has one weight
+    families = _fonts()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            # touching the lazy tick lists makes the template ticks that later ticks copy
+            axis.majorTicks[0]
+            axis.minorTicks[0]
+    for text in fig.findobj(Text):
+        text.set_fontfamily(families)
+    return fig
+
+
+def service_name(service: str) -> str:
+    return SERVICE_NAMES.get(service, service.replace("_", " "))
+
+
+def as_percent(ax: Axes, axis: str = "y") -> None:
+    """Shares (0-1) shown as percentages."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+
+
+def integer_ticks(ax: Axes, axis: str = "x") -> None:
+    """Ticks on whole numbers only (a count of staff or stations is never 2.5)."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(MaxNLocator(integer=True))
+
+
+def colour(i: int) -> str:
+    return SEQUENCE[i % len(SEQUENCE)]
+
+
+def legend_below(fig: Figure, axes: Sequence[Axes], ncols: int = 4) -> None:
+    """One legend for all panels (same entries everywhere), under them."""
+    seen: dict[str, object] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            seen.setdefault(label, handle)
+    if seen:
+        fig.legend(list(seen.values()), list(seen), loc="outside lower center", ncols=ncols)

@@ -1,0 +1,123 @@
+"""Sweep figures: a metric against a parameter (with bands), and cost against a service level
+with the efficient options marked.
+
+Frames from :func:`carecap.analysis.sweep_views.response_table` and
+:func:`~carecap.analysis.sweep_views.frontier_table`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from carecap.analysis.plots.style import (
+    BAND_ALPHA,
+    NOT_SIGNIFICANT,
+    as_percent,
+    colour,
+    figure,
+    finish,
+    integer_ticks,
+    styled,
+)
+from carecap.analysis.sweep_views import is_integer_valued
+
+
+def _unit_label(name: str, unit: str) -> str:
+    return name if unit in ("", "share", "requests") else f"{name} ({unit})"
+
+
+def plot_sweep_response(
+    response: pd.DataFrame,
+    x_label: str,
+    y_label: str,
+    by_label: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """The metric's mean against the parameter, with its 95 % band; one line per value of the
+    second parameter (``by``). Whole-number parameters get whole-number ticks; shares are
+    percentages. ``response``: ``x, by, mean, ci_low, ci_high, unit``."""
+    unit = str(response["unit"].iloc[0]) if len(response) else ""
+    numeric = pd.to_numeric(response["x"], errors="coerce").notna().all()
+    with styled():
+        fig = figure(6.4, 4.2)
+        ax = fig.add_subplot()
+        groups = list(dict.fromkeys(response["by"]))
+        ticks = list(dict.fromkeys(response["x"])) if not numeric else None
+        for i, value in enumerate(groups):
+            one = response[response["by"] == value]
+            x = (
+                one["x"].to_numpy(np.float64)
+                if numeric
+                else np.array([ticks.index(v) for v in one["x"]], dtype=np.float64)
+            )
+            label = f"{by_label} = {value}" if by_label else "mean"
+            ax.plot(x, one["mean"], marker="o", ms=4, color=colour(i), label=label)
+            lo, hi = one["ci_low"].to_numpy(np.float64), one["ci_high"].to_numpy(np.float64)
+            if np.isfinite(lo).any():
+                ax.fill_between(x, lo, hi, color=colour(i), alpha=BAND_ALPHA, linewidth=0)
+        if numeric and is_integer_valued(response["x"]):
+            integer_ticks(ax, "x")
+        if not numeric:
+            ax.set_xticks(range(len(ticks)), [str(t) for t in ticks])
+        if unit == "share":
+            as_percent(ax)
+        if (response["mean"].dropna() >= 0).all():
+            ax.set_ylim(bottom=0)  # waits, counts and shares are never negative
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(_unit_label(y_label, unit))
+        ax.legend(title="band: 95 % interval", loc="best")
+        return finish(fig, title or f"{y_label} against {x_label}")
+
+
+def _with_errors(rows: pd.DataFrame, prefix: str, scale: float, top: float = np.inf):
+    """Values and their error-bar lengths (below, above) from ``prefix``, ``prefix_low``,
+    ``prefix_high``, the bars drawn within ``[0, top]`` (a missing interval: no bar)."""
+    mean = rows[prefix].to_numpy(np.float64) / scale
+    low = np.clip(rows[f"{prefix}_low"].to_numpy(np.float64) / scale, 0, top)
+    high = np.clip(rows[f"{prefix}_high"].to_numpy(np.float64) / scale, 0, top)
+    return mean, np.nan_to_num(np.abs([mean - low, high - mean]))
+
+
+def plot_cost_frontier(
+    frontier: pd.DataFrame, level_label: str, title: str | None = None
+) -> Figure:
+    """Each sweep point's yearly cost (y) against its service level (x), both with 95 %
+    intervals; efficient points (no other is cheaper and at least as good) filled, joined and
+    labelled, the others hollow grey. ``frontier``: from
+    :func:`~carecap.analysis.sweep_views.frontier_table`."""
+    level_unit = str(frontier["level_unit"].iloc[0]) if len(frontier) else ""
+    cost_unit = str(frontier["cost_unit"].iloc[0]) if len(frontier) else ""
+    scale = 1e6 if frontier["cost"].abs().max() >= 1e6 else 1.0
+    with styled():
+        fig = figure(7.0, 4.8)
+        ax = fig.add_subplot()
+        looks = {False: {"mfc": "white", "color": NOT_SIGNIFICANT}, True: {"color": colour(0)}}
+        for efficient, style in looks.items():
+            one = frontier[frontier["efficient"] == efficient]
+            if one.empty:
+                continue
+            x, xerr = _with_errors(one, "level", 1.0, 1.0 if level_unit == "share" else np.inf)
+            y, yerr = _with_errors(one, "cost", scale)
+            label = "efficient" if efficient else "dominated"
+            ax.errorbar(x, y, xerr=xerr, yerr=yerr, fmt="o", ms=6, capsize=2, label=label, **style)
+        best = frontier[frontier["efficient"]].sort_values("level")
+        ax.plot(best["level"], best["cost"] / scale, color=colour(0), linewidth=1, alpha=0.6)
+        for r in best.itertuples(index=False):
+            ax.annotate(
+                r.label or r.point_id,
+                (r.level, r.cost / scale),
+                textcoords="offset points",
+                xytext=(5, 4),
+                fontsize="x-small",
+            )
+        if level_unit == "share":
+            as_percent(ax, "x")
+        ax.set_xlabel(_unit_label(level_label, level_unit))
+        cost_words = f"cost ({'million ' if scale > 1 else ''}{cost_unit})"
+        ax.set_ylabel(cost_words)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.{2 if scale > 1 else 0}f}"))
+        ax.legend(loc="best")
+        return finish(fig, title or "Cost against service level; bars: 95 % intervals")

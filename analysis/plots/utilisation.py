@@ -1,0 +1,64 @@
+"""Utilisation heat-map by hour of the week, one panel per resource pool.
+
+Frame from :func:`carecap.analysis.hour_of_week.hour_of_week_utilisation`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from carecap.analysis.hour_of_week import WEEKDAYS
+from carecap.analysis.plots.fonts import display_label
+from carecap.analysis.plots.style import finish, panels, styled
+
+_KIND_WORDS = {"caregiver": "caregivers", "station": "centre stations", "team": "bathing teams"}
+
+
+def plot_utilisation_heatmap(hours: pd.DataFrame, title: str | None = None) -> Figure:
+    """Per pool, a 7 x 24 grid (weekday x hour): busy unit-hours / on-shift unit-hours; hours
+    with no one on shift are blank (grey). One colour scale for all pools (0 to the largest
+    value, at least 100 %). ``hours``: ``pool, kind, weekday, hour, utilisation``."""
+    pools = list(dict.fromkeys(hours["pool"]))
+    top = (
+        max(1.0, float(np.nanmax(hours["utilisation"])))
+        if hours["utilisation"].notna().any()
+        else 1.0
+    )
+    cmap = colormaps["viridis"].with_extremes(bad="#eeeeee")
+    with styled():
+        columns = 1 if len(pools) == 1 else 2 if len(pools) <= 6 else 3
+        fig, axes = panels(len(pools), columns=columns, height=2.4, width=4.6)
+        image = None
+        for ax, pool in zip(axes, pools, strict=False):
+            one = hours[hours["pool"] == pool]
+            grid = np.full((7, 24), np.nan)
+            grid[one["weekday"].to_numpy(int), one["hour"].to_numpy(int)] = one["utilisation"]
+            image = ax.imshow(
+                np.ma.masked_invalid(grid),
+                aspect="auto",
+                cmap=cmap,
+                vmin=0,
+                vmax=top,
+                interpolation="nearest",
+            )
+            ax.set_yticks(range(7), WEEKDAYS)
+            ax.set_xticks(range(0, 24, 3), [f"{h:02d}:00" for h in range(0, 24, 3)])
+            ax.grid(False)
+            kind = _KIND_WORDS.get(str(one["kind"].iloc[0]), str(one["kind"].iloc[0]))
+            ax.set_title(f"{display_label(str(pool))} ({kind})", loc="left")
+            ax.set_xlabel("hour of day")
+        if image is not None:
+            bar = fig.colorbar(
+                image,
+                ax=axes,
+                location="bottom",
+                shrink=0.5,
+                aspect=40,
+                label="utilisation: busy unit-hours / on-shift unit-hours",
+            )
+            bar.ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        return finish(fig, title or "Utilisation by hour of the week (grey: no one on shift)")

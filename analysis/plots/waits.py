@@ -1,0 +1,119 @@
+"""Waiting-time curves by service and group (tier), with targets; unserved requests censored.
+
+Frames from :func:`carecap.analysis.wait_curves.wait_curves` and
+:func:`~carecap.analysis.wait_curves.wait_targets`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from carecap.analysis.plots.fonts import display_label
+from carecap.analysis.plots.style import (
+    TARGET_COLOUR,
+    as_percent,
+    colour,
+    finish,
+    legend_below,
+    panels,
+    service_name,
+    styled,
+)
+
+
+def _districts(where: str, labels: Mapping[str, str]) -> str:
+    """`` (清徐 qingxu)`` for one or two districts, `` (4 districts)`` for more."""
+    names = [n for n in where.split(",") if n]
+    if not names:
+        return ""
+    if len(names) > 2:
+        return f" ({len(names)} districts)"
+    return f" ({', '.join(display_label(labels.get(n, n)) for n in names)})"
+
+
+def plot_wait_ecdf(
+    curves: pd.DataFrame,
+    counts: pd.DataFrame,
+    targets: pd.DataFrame | None = None,
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """One panel per service: per group (tier), the share of requests whose wait had ended
+    (started, or given up) by each wait, all requests made counted; a curve that stops below
+    100 % ends at the longest follow-up, with the share still waiting marked there. Vertical
+    dashed lines: the service's target (dotted: district targets that differ)."""
+    labels = dict(labels or {})
+    services = list(dict.fromkeys(curves["service"]))
+    groups = list(dict.fromkeys(curves["group"]))
+    with styled():
+        fig, axes = panels(len(services))
+        for ax, service in zip(axes, services, strict=False):
+            mine = curves[curves["service"] == service]
+            unit = mine["unit"].iloc[0]
+            waiting = []
+            for i, group in enumerate(groups):
+                one = mine[mine["group"] == group]
+                if one.empty:
+                    continue
+                n = counts[(counts["service"] == service) & (counts["group"] == group)].iloc[0]
+                name = display_label(labels.get(str(group), str(group)))
+                ax.step(one["wait"], one["share"], where="post", color=colour(i), label=name)
+                if n["still_waiting"] > 0:
+                    end = one.iloc[-1]
+                    ax.plot(end["wait"], end["share"], marker=">", color=colour(i), ms=6)
+                    waiting.append(f"{name}: {n['still_waiting']:,}")
+            if waiting:  # lower right: the curves rise on the left
+                ax.text(
+                    0.97,
+                    0.3,
+                    "still waiting at the end (▸):\n" + "\n".join(waiting),
+                    transform=ax.transAxes,
+                    ha="right",
+                    va="bottom",
+                    fontsize="x-small",
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+                )
+            if targets is not None:
+                for t in targets[targets["service"] == service].itertuples(index=False):
+                    where = _districts(t.where, labels)
+                    ax.axvline(
+                        t.target,
+                        color=TARGET_COLOUR,
+                        linestyle=":" if t.where else "--",
+                        linewidth=1,
+                        label=None,
+                    )
+                    ax.annotate(
+                        f"target {t.target:g} {unit}{where}",
+                        (t.target, 0.02),
+                        rotation=90,
+                        fontsize="x-small",
+                        color=TARGET_COLOUR,
+                        xytext=(3, 0),
+                        textcoords="offset points",
+                        va="bottom",
+                    )
+            n_all = counts[counts["service"] == service]
+            ax.set_title(
+                f"{service_name(service)}: {int(n_all['requests'].sum()):,} requests"
+                + (
+                    f", {int(n_all['abandoned'].sum()):,} given up"
+                    if n_all["abandoned"].sum()
+                    else ""
+                )
+            )
+            ax.set_xlabel(f"wait ({unit})")
+            ax.set_ylabel("wait ended (started or gave up)")
+            ax.set_ylim(0, 1.03)
+            ax.set_xlim(left=0)
+            as_percent(ax)
+            ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+        legend_below(fig, axes, ncols=max(1, len(groups)))
+        return finish(fig, title)
+
+
+plot_waits_by_tier = plot_wait_ecdf
+"""The former name of :func:`plot_wait_ecdf` (curves by tier)."""

@@ -1,0 +1,124 @@
+"""Waiting-time curves of every request made, unserved ones included (for the wait ECDF plot).
+
+A request's time in the queue follows the metrics' definition
+(:func:`carecap.sim.metrics.replication.request_flags`): started — its wait (alarms: to the
+caregiver's arrival); abandoned — its time until dropped (observed, never on time); still
+waiting when observation ended — its follow-up so far, right-censored. The share of requests
+that had *started* by wait ``t`` is estimated with Kaplan–Meier, ``1 - S(t)`` (the curve of
+:func:`carecap.sim.metrics.waits.km_curve`), pooling the replications (each an independent
+sample of the same system). Abandoned requests leave the queue without starting, so the curve
+counts them as gone at their drop time; the ``abandoned`` column says how many there were. A
+curve ending below 100 % means requests were still waiting at the end: their waits are longer
+than shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from carecap.sim.engine.records import ReplicationRecords
+from carecap.sim.metrics.common import Window, service_targets
+from carecap.sim.metrics.replication import request_flags
+from carecap.sim.metrics.waits import km_curve
+from carecap.sim.scenario.model import Scenario
+
+CURVE_COLUMNS = ["service", "group", "wait", "share", "unit"]
+COUNT_COLUMNS = ["service", "group", "requests", "abandoned", "still_waiting", "unit"]
+TARGET_COLUMNS = ["service", "target", "unit", "where"]
+
+
+def _queue_table(records: ReplicationRecords, scenario: Scenario, by: str) -> pd.DataFrame:
+    targets = service_targets(records, scenario)
+    flags = request_flags(records, targets, Window.of(records))
+    rows = flags["rows"]
+    unit_min = np.array([t.unit_min for t in targets])[flags["svc"]]
+    group = (
+        np.full(len(rows), "all", dtype=object)
+        if by == "all"
+        else records.requests[by].astype(str).to_numpy()[rows]
+    )
+    return pd.DataFrame(
+        {
+            "service": np.array([t.service for t in targets], dtype=object)[flags["svc"]],
+            "group": group,
+            "time": flags["queue_min"] / unit_min,
+            "observed": flags["observed"],
+            "abandoned": flags["abandoned"],
+            "unit": np.array([t.unit for t in targets], dtype=object)[flags["svc"]],
+        }
+    )
+
+
+def wait_curves(
+    records: Iterable[ReplicationRecords], scenario: Scenario, by: str = "tier"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Kaplan–Meier curves of the waits of the requests made in the window, per service and
+    value of ``by`` (``tier``, ``district``, ``care_level`` or ``all``), all replications
+    pooled; services in the scenario's order, groups in the order of the column's categories
+    (tiers highest first).
+
+    Returns ``(curves, counts)``: ``curves`` has :data:`CURVE_COLUMNS` (``wait`` in the
+    service's unit, minutes for alarms and days otherwise; ``share`` = share started or gone by
+    then, a step function starting at (0, 0)); ``counts`` has :data:`COUNT_COLUMNS`.
+    """
+    records = list(records)
+    table = pd.concat([_queue_table(r, scenario, by) for r in records], ignore_index=True)
+    services = {
+        s: i for i, s in enumerate(t.service for t in service_targets(records[0], scenario))
+    }
+    column = records[0].requests[by] if by != "all" else None
+    groups = (
+        {str(g): i for i, g in enumerate(column.cat.categories)}
+        if column is not None and isinstance(column.dtype, pd.CategoricalDtype)
+        else {}
+    )
+    table = table.assign(
+        _s=table["service"].map(services), _g=table["group"].map(groups).fillna(len(groups))
+    ).sort_values(["_s", "_g"], kind="stable")
+    curves, counts = [], []
+    for (service, group), one in table.groupby(["service", "group"], sort=False):
+        t, s = km_curve(one["time"].to_numpy(), one["observed"].to_numpy())
+        unit = one["unit"].iloc[0]
+        curves.append(
+            pd.DataFrame(
+                {
+                    "service": service,
+                    "group": group,
+                    "wait": np.concatenate([[0.0], t]),
+                    "share": np.concatenate([[0.0], 1.0 - s]),
+                    "unit": unit,
+                }
+            )
+        )
+        counts.append(
+            (
+                service,
+                group,
+                len(one),
+                int(one["abandoned"].sum()),
+                int((~one["observed"]).sum()),
+                unit,
+            )
+        )
+    if not curves:
+        return pd.DataFrame(columns=CURVE_COLUMNS), pd.DataFrame(columns=COUNT_COLUMNS)
+    return pd.concat(curves, ignore_index=True), pd.DataFrame(counts, columns=COUNT_COLUMNS)
+
+
+def wait_targets(records: ReplicationRecords, scenario: Scenario) -> pd.DataFrame:
+    """The services' target waits, in their reporting unit: one row for the service's target
+    (``where`` = ``""``) and one per other value of the district targets (``where`` = those
+    districts, comma-separated)."""
+    rows = []
+    for t in service_targets(records, scenario):
+        rows.append((t.service, t.target_min / t.unit_min, t.unit, ""))
+        others: dict[float, list[str]] = {}
+        for district, minutes in t.by_district_min.items():
+            if minutes != t.target_min:
+                others.setdefault(minutes, []).append(district)
+        for minutes, districts in others.items():
+            rows.append((t.service, minutes / t.unit_min, t.unit, ",".join(districts)))
+    return pd.DataFrame(rows, columns=TARGET_COLUMNS)
