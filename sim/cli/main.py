@@ -26,6 +26,7 @@ from carecap.sim.cli.args import add_replication_options
 from carecap.sim.cli.export_command import add_export_command
 from carecap.sim.cli.plot_command import add_plot_command
 from carecap.sim.cli.report_command import add_report_command
+from carecap.sim.cli.size_command import add_size_command
 from carecap.sim.cli.stats_commands import add_precision_arguments, add_stats_commands
 from carecap.sim.cli.sweep_commands import add_sweep_commands
 from carecap.sim.cli.validate_command import add_validate_command
@@ -164,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_command(sub)
     add_export_command(sub)
     add_plot_command(sub)
+    add_size_command(sub)
     return parser
 
 
