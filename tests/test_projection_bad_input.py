@@ -98,6 +98,10 @@ CASES = {
         {"new_level_shares": {"semi_disabled": 0.5, "disabled": 0.1}},
         [f"{P}.new_level_shares", "sum to 1"],
     ),
+    "growth that would enrol millions": (
+        {"growth_per_year": 1.0, "horizon_days": 36500},
+        [P, "1,000,000", "growth"],
+    ),
     "a typo in a key": (
         {"growth_per_yaer": 0.02},
         [f"{P}.growth_per_yaer", "growth_per_year"],
@@ -109,6 +113,9 @@ CASES = {
 def test_bad_projection_is_one_paragraph_naming_the_field(name, tmp_path, capsys):
     change, fragments = CASES[name]
     data = yaml.safe_load(SMALL.read_text())
+    change = dict(change)
+    if "horizon_days" in change:  # a calendar change that goes with the case
+        data["calendar"]["horizon_days"] = change.pop("horizon_days")
     data["population"]["projection"] = {**GOOD, **change}
     file = tmp_path / "bad.yaml"
     file.write_text(yaml.safe_dump(data, allow_unicode=True))

@@ -15,9 +15,12 @@ from carecap.analysis.summary_table import format_summary
 from carecap.sim import run_replication, simulate
 from carecap.sim.engine.population import draw_elders
 from carecap.sim.engine.streams import Streams
+from carecap.sim.metrics.common import Window, service_targets
 from carecap.sim.metrics.invariants import check_all
+from carecap.sim.metrics.replication import request_metrics
 from carecap.sim.metrics.summary import summarise
 from carecap.sim.scenario.model import Scenario
+from carecap.sim.units import DAY_MIN
 
 SMALL = yaml.safe_load((Path(__file__).parent / "data" / "small.yaml").read_text())
 
@@ -30,7 +33,7 @@ def small(**calendar) -> dict:
 
 def test_year_slice_partitions_the_requests_of_a_run_over_two_years():
     s = Scenario.model_validate(small(start_date="2022-11-01", horizon_days=120, warmup_days=10))
-    _records, m = simulate(s, 0, 7)
+    records, m = simulate(s, 0, 7)
     years = m[m["slice"] == "year"]
     assert set(years["slice_value"]) == {"2022", "2023"}
     whole = m[m["slice"] == "all"]
@@ -43,6 +46,13 @@ def test_year_slice_partitions_the_requests_of_a_run_over_two_years():
         w = whole[whole["metric"] == metric].set_index("service")["value"]
         y = years[years["metric"] == metric].groupby("service")["value"].sum()
         assert np.allclose(w.sort_index(), y.sort_index()), metric
+    # a year's rows are the metrics of the run's records with the window narrowed to the year
+    targets = service_targets(records, s)
+    for year, lo, hi in ((2022, 10 * DAY_MIN, 61 * DAY_MIN), (2023, 61 * DAY_MIN, 120 * DAY_MIN)):
+        narrowed = request_metrics(records, s, targets, Window(lo, hi))
+        want = narrowed[narrowed["slice"] == "all"].set_index(["service", "metric"])["value"]
+        got = years[years["slice_value"] == str(year)].set_index(["service", "metric"])["value"]
+        assert np.allclose(want, got.reindex(want.index), equal_nan=True)
     pools = m[m["slice"] == "pool_year"]
     assert set(pools["slice_value"]) == {
         f"{p}/{y}" for p in m.loc[m["slice"] == "pool", "slice_value"] for y in ("2022", "2023")

@@ -138,9 +138,11 @@ def replication_metrics(records: ReplicationRecords, scenario: Scenario) -> pd.D
     window = Window.of(records)
     targets = service_targets(records, scenario)
 
-    def metrics_of(window: Window) -> pd.DataFrame:
+    def metrics_of(window: Window, made: ReplicationRecords = records) -> pd.DataFrame:
+        """``made``: records holding at least the requests made in ``window`` (the request
+        metrics look at no other)."""
         blocks = [
-            request_metrics(records, scenario, targets, window),
+            request_metrics(made, scenario, targets, window),
             backlog_metrics(records, scenario, targets, window),
             elder_coverage_metrics(records, scenario, window),
             utilisation_metrics(records, window),
@@ -150,7 +152,7 @@ def replication_metrics(records: ReplicationRecords, scenario: Scenario) -> pd.D
         return pd.concat([b for b in blocks if len(b)] or [to_frame([])], ignore_index=True)
 
     out = metrics_of(window)
-    by_year = year_metrics(scenario, window, metrics_of)  # None within one calendar year
+    by_year = year_metrics(records, scenario, window, metrics_of)  # None within one calendar year
     if by_year is not None:
         out = pd.concat([out, by_year], ignore_index=True)
     out.insert(0, "seed", int(records.seed))

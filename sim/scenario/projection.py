@@ -118,6 +118,7 @@ def check_projection(scenario: Scenario) -> None:
     if p.new_level_shares is not None:
         _known(p.new_level_shares, levels, f"{where}.new_level_shares")
     _known(p.transitions_per_year, levels, f"{where}.transitions_per_year")
+    _size(scenario)
     exit_default = scenario.population.exit_rate_per_year
     for source, moves in p.transitions_per_year.items():
         path = f"{where}.transitions_per_year.{source}"
@@ -134,6 +135,32 @@ def check_projection(scenario: Scenario) -> None:
                 f"to {total:g} per year, but at most {limits.MAX_EXIT_RATE_PER_YEAR:g} are "
                 "allowed (a mean stay of 9 hours)"
             )
+
+
+def _size(scenario: Scenario) -> None:
+    """An upper bound of the elders a projection enrols over the horizon within
+    ``limits.MAX_ELDERS``: the largest expected population (the start's elders, the enrolment
+    list, the targets, grown at the largest rate over the horizon) renewed at the largest exit
+    hazard."""
+    pop, cal = scenario.population, scenario.calendar
+    p = pop.projection
+    assert p is not None
+    years = cal.horizon_days / 365.25
+    listed = sum(e.elders_per_day * (e.to_day - e.from_day) for e in pop.enrolment)
+    start = sum(pop.elders_by_district.values()) + listed
+    largest = max([start, *(t.elders for t in p.targets)])
+    growth = max([p.growth_per_year, *p.growth_per_year_by_district.values(), 0.0])
+    exits = max([pop.exit_rate_per_year, *p.exit_rate_per_year_by_level.values()])
+    with_growth = largest * (1.0 + growth) ** years
+    bound = with_growth * (1.0 + exits * years)
+    if bound > limits.MAX_ELDERS:
+        raise ValueError(
+            f"population.projection: up to about {bound:,.0f} elders could enrol over the "
+            f"{years:.3g}-year horizon (up to {with_growth:,.0f} present, renewed at exit "
+            f"hazards up to {exits:g} a year), more than the {limits.MAX_ELDERS:,} elders a "
+            "scenario may have; lower the growth or the targets, shorten the horizon, or "
+            "simulate a large city district by district"
+        )
 
 
 def _known(names, defined, where: str) -> None:
