@@ -20,6 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from carecap.analysis.summary_years import year_sections
+
 WIDTH = 100
 SERVICE_ORDER = ("care_visit", "alarm", "centre_bath", "home_bath", "bath")
 SERVICE_TITLES = {
@@ -259,6 +261,9 @@ def format_summary(
                 lines += ["", *section]
         for section in (_utilisation_section(frame), _staff_section(frame), _cost_section(frame)):
             if section:
+                lines += ["", *section]
+        if by == "year":  # the yearly trend of pools, staff, beds and cost
+            for section in year_sections(frame, _grid, _cell):
                 lines += ["", *section]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

@@ -171,3 +171,9 @@ def test_summary_by_year_shows_the_years_side_by_side():
     assert "then by year" in text
     header = next(line for line in text.splitlines() if "2022" in line)
     assert "all" in header and "2023" in header
+    # pools, staff and cost by year too, each pool's row with both years
+    util = text[text.index("Utilisation by year") :]
+    assert "2022" in util.splitlines()[1] and "2023" in util.splitlines()[1]
+    assert any(line.strip().startswith("city") for line in util.splitlines())
+    assert "Staff, beds and cost by year" in text and "cost a year" in text
+    assert "Utilisation by year" not in format_summary(summarise(pd.concat(frames)), by="tier")
