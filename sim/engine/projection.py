@@ -32,7 +32,7 @@ from carecap.sim.units import DAY_MIN, YEAR_DAYS
 def calendar_years(start: dt.date, lo_min: float, hi_min: float) -> list[tuple[int, float, float]]:
     """The calendar years met by ``[lo_min, hi_min)`` (minutes from ``start`` 00:00), each as
     ``(year, lo, hi)`` cut to the span; empty spans are left out."""
-    out = []
+    out: list[tuple[int, float, float]] = []
     year = (start + dt.timedelta(minutes=max(lo_min, 0.0))).year
     while True:
         begin = _minutes_to(start, dt.date(year, 1, 1))
