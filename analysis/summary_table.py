@@ -20,6 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from carecap.analysis.summary_years import year_sections
+
 WIDTH = 100
 SERVICE_ORDER = ("care_visit", "alarm", "centre_bath", "home_bath", "bath")
 SERVICE_TITLES = {
@@ -46,7 +48,7 @@ HEADLINE = (
 thresholds (``within_30min`` reads "within 30 min"). ``on time`` counts every request made
 (MODEL.md §3), ``... served`` only those that started; the waits are over all requests made,
 lower bounds when some were still waiting at the end."""
-BY = ("tier", "district", "care_level")
+BY = ("tier", "district", "care_level", "year")
 TIER_LABELS = {"tekun": "特困", "dibao": "低保"}
 _ADMIN_SUFFIX = "区县市"  # district, county, county-level city
 """Chinese names of the default tiers (the scenario format has no tier labels)."""
@@ -134,7 +136,12 @@ def _within_key(metric: str) -> float:
         return math.inf
 
 
-_BY_TITLE = {"tier": "priority tier", "district": "district", "care_level": "care level"}
+_BY_TITLE = {
+    "tier": "priority tier",
+    "district": "district",
+    "care_level": "care level",
+    "year": "year",
+}
 
 
 def _service_section(
@@ -229,7 +236,8 @@ def format_summary(
 ) -> str:
     """A readable plain-text table of a summary (see the module docstring), ≤ 100 columns.
 
-    ``by``: the slice shown beside ``all`` (``tier``, ``district`` or ``care_level``);
+    ``by``: the slice shown beside ``all`` (``tier``, ``district``, ``care_level`` or ``year``:
+    the yearly trend of a run over several calendar years);
     ``labels``: column headings by slice value (e.g. from :func:`slice_labels`); values not
     in it are shown as they are.
     """
@@ -254,6 +262,9 @@ def format_summary(
         for section in (_utilisation_section(frame), _staff_section(frame), _cost_section(frame)):
             if section:
                 lines += ["", *section]
+        if by == "year":  # the yearly trend of pools, staff, beds and cost
+            for section in year_sections(frame, _grid, _cell):
+                lines += ["", *section]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -265,6 +276,8 @@ def slice_labels(scenario: Any, by: str) -> dict[str, str]:
     ``tekun``/``dibao`` -> ``特困 tekun``/``低保 dibao``."""
     if by not in BY:
         raise ValueError(f"by must be one of {', '.join(BY)}, got {by!r}")
+    if by == "year":
+        return {}  # the years label themselves
     if by == "tier":
         return {t: f"{TIER_LABELS[t]} {t}" if t in TIER_LABELS else t for t in scenario.tiers}
     entries = scenario.districts if by == "district" else scenario.care_levels

@@ -141,9 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--by",
-        choices=("tier", "district", "care_level"),
+        choices=("tier", "district", "care_level", "year"),
         default="tier",
-        help="the slice shown beside 'all' in the printed summary (default: tier); "
+        help="the slice shown beside 'all' in the printed summary (default: tier; year: the "
+        "yearly trend of a run over several calendar years); "
         "--json carries every slice",
     )
     run.add_argument(

@@ -131,9 +131,8 @@ class CareSystem(Dispatch):
             pool = next(p for p in self.capacity.pools if p.kind == "station")
             pool.fleet = self.fleet = Fleet(self, pool, centre, cal.start_date.weekday())
         self.timings = {"setup_s": time.perf_counter() - t0}
-        exits = self.elders.exit_min
         self.pending: dict[int, list[int]] = {
-            int(e): [] for e in np.flatnonzero(np.isfinite(exits))
+            int(e): [] for e in np.flatnonzero(self.elders.withdrawing())
         }
 
     def _set_up_booking(self, scenario: Scenario) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from carecap.sim.engine.streams import Streams
+from carecap.sim.engine.streams import RandomStream, Streams
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.units import DAY_MIN, YEAR_DAYS
 
@@ -29,6 +29,15 @@ class Elders:
     has_bed: np.ndarray  # bool
     enrol_min: np.ndarray  # float64
     exit_min: np.ndarray  # float64, inf when the elder stays past the horizon (and the drain)
+    moves_on: np.ndarray | None = None
+    """bool: the elder's ``exit_min`` is a move to another care level (a projection's
+    transition: the same person goes on as a new elder row), not a departure; None: none is."""
+
+    def withdrawing(self) -> np.ndarray:
+        """Elders whose exit withdraws the requests they still wait for (a departure; after a
+        move to another level the requests already made are still served)."""
+        leaving = np.isfinite(self.exit_min)
+        return leaving if self.moves_on is None else leaving & ~self.moves_on
 
     def __len__(self) -> int:
         return len(self.district)
@@ -58,8 +67,26 @@ def _codes(shares: dict[str, float], names: list[str]) -> np.ndarray:
     return p / p.sum()
 
 
+def enrolment_times(scenario: Scenario, rng: RandomStream, until_min: float) -> np.ndarray:
+    """Sorted enrolment times of the ``population.enrolment`` periods before ``until_min``: a
+    Poisson count per period, uniform times."""
+    times = []
+    for period in scenario.population.enrolment:
+        lo, hi = period.from_day * DAY_MIN, min(period.to_day * DAY_MIN, until_min)
+        if hi <= lo:
+            continue
+        n = int(rng.poisson(period.elders_per_day * (hi - lo) / DAY_MIN))
+        times.append(rng.uniform(lo, hi, n))
+    return np.sort(np.concatenate(times)) if times else np.zeros(0)
+
+
 def draw_elders(scenario: Scenario, streams: Streams) -> Elders:
-    """All elders of one replication: initial population, enrolments and exit times."""
+    """All elders of one replication: initial population, enrolments and exit times (with a
+    ``population.projection``: :func:`carecap.sim.engine.life.draw_projected_elders`)."""
+    if scenario.population.projection is not None:
+        from carecap.sim.engine.life import draw_projected_elders
+
+        return draw_projected_elders(scenario, streams)
     pop = scenario.population
     districts, levels = list(scenario.districts), list(scenario.care_levels)
     horizon_min = scenario.calendar.horizon_days * DAY_MIN
@@ -73,14 +100,7 @@ def draw_elders(scenario: Scenario, streams: Streams) -> Elders:
     enrol = np.zeros(len(district))
 
     rng_new = streams.get("population.enrolment")
-    new_times = []
-    for period in pop.enrolment:
-        lo, hi = period.from_day * DAY_MIN, min(period.to_day * DAY_MIN, horizon_min)
-        if hi <= lo:
-            continue
-        n = int(rng_new.poisson(period.elders_per_day * (hi - lo) / DAY_MIN))
-        new_times.append(rng_new.uniform(lo, hi, n))
-    new_enrol = np.sort(np.concatenate(new_times)) if new_times else np.zeros(0)
+    new_enrol = enrolment_times(scenario, rng_new, horizon_min)
     if pop.enrolment_district_shares is not None:
         p_district = _codes(pop.enrolment_district_shares, districts)
     else:

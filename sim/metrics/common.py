@@ -24,6 +24,7 @@ __all__ = [
     "DAY_MIN",
     "SLICE_KINDS",
     "STARTED",
+    "TIME_SLICE_KINDS",
     "ServiceTarget",
     "Window",
 ]
@@ -31,6 +32,9 @@ __all__ = [
 SLICE_KINDS = ("tier", "district", "care_level")
 """Slices of requests and elders, besides ``all``; each is a column of ``requests`` and
 ``elders``."""
+TIME_SLICE_KINDS = ("year", "pool_year")
+"""Slices by calendar year (runs over several years only): every metric of slice ``all`` by
+year, per-pool metrics by pool and year (:mod:`carecap.sim.metrics.years`)."""
 CLASS_SLICE = "alarm_class"
 """Slice of requests only (a column of ``requests``): the urgency class of services that have
 classes (:attr:`ServiceTarget.by_class`)."""

@@ -82,6 +82,7 @@ from carecap.sim.metrics.common import (
 from carecap.sim.metrics.coverage import elder_coverage_metrics
 from carecap.sim.metrics.resources import cost_metrics, utilisation_metrics, van_metrics
 from carecap.sim.metrics.waits import grouped_km
+from carecap.sim.metrics.years import year_metrics
 from carecap.sim.scenario.model import Scenario
 
 __all__ = [
@@ -128,21 +129,32 @@ def replication_metrics(records: ReplicationRecords, scenario: Scenario) -> pd.D
     """All metrics of one replication as a tidy table.
 
     Columns: ``scenario``, ``replication``, ``seed``, ``service``, ``slice`` (``all``, ``tier``,
-    ``district``, ``care_level``; ``pool`` for utilisation), ``slice_value`` (``all`` for slice
-    ``all``), ``metric``, ``value`` (float), ``unit``. Every declared tier, district and care
-    level gets its rows, empty or not, so that all replications report the same rows.
+    ``district``, ``care_level``; ``pool`` for utilisation; ``year`` and ``pool_year`` when the
+    window spans several calendar years: :mod:`carecap.sim.metrics.years`), ``slice_value``
+    (``all`` for slice ``all``), ``metric``, ``value`` (float), ``unit``. Every declared tier,
+    district and care level gets its rows, empty or not, so that all replications report the
+    same rows.
     """
     window = Window.of(records)
     targets = service_targets(records, scenario)
-    blocks = [
-        request_metrics(records, scenario, targets, window),
-        backlog_metrics(records, scenario, targets, window),
-        elder_coverage_metrics(records, scenario, window),
-        utilisation_metrics(records, window),
-        van_metrics(records, scenario, window),
-        cost_metrics(records, scenario, window),
-    ]
-    out = pd.concat([b for b in blocks if len(b)] or [to_frame([])], ignore_index=True)
+
+    def metrics_of(window: Window, made: ReplicationRecords = records) -> pd.DataFrame:
+        """``made``: records holding at least the requests made in ``window`` (the request
+        metrics look at no other)."""
+        blocks = [
+            request_metrics(made, scenario, targets, window),
+            backlog_metrics(records, scenario, targets, window),
+            elder_coverage_metrics(records, scenario, window),
+            utilisation_metrics(records, window),
+            van_metrics(records, scenario, window),
+            cost_metrics(records, scenario, window),
+        ]
+        return pd.concat([b for b in blocks if len(b)] or [to_frame([])], ignore_index=True)
+
+    out = metrics_of(window)
+    by_year = year_metrics(records, scenario, window, metrics_of)  # None within one calendar year
+    if by_year is not None:
+        out = pd.concat([out, by_year], ignore_index=True)
     out.insert(0, "seed", int(records.seed))
     out.insert(0, "replication", int(records.replication))
     out.insert(0, "scenario", records.scenario)

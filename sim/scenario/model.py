@@ -28,6 +28,7 @@ from carecap.sim.scenario.base import (
     check_shares,
 )
 from carecap.sim.scenario.paths import set_path
+from carecap.sim.scenario.projection import Projection, check_projection
 from carecap.sim.scenario.references import References
 from carecap.sim.services.alarm import AlarmService
 from carecap.sim.services.bathing import BathService, Routing
@@ -131,6 +132,9 @@ class Population(Frozen):
         float, Field(ge=0, le=limits.MAX_EXIT_RATE_PER_YEAR, allow_inf_nan=False)
     ] = 0.0
     """Hazard of leaving (death, moving to an institution); stays are exponential."""
+    projection: Projection | None = None
+    """Multi-year demography: growth or yearly targets, care-level transitions, exits by level
+    (:mod:`carecap.sim.scenario.projection`); absent: the population process above, unchanged."""
 
     @model_validator(mode="after")
     def _shares(self):
@@ -220,6 +224,7 @@ class Scenario(Frozen):
     @model_validator(mode="after")
     def _references(self):
         References(self).check()
+        check_projection(self)
         return self
 
     def with_overrides(self, overrides: dict[str, object]) -> Scenario:
