@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 KEYS = ["scenario", "service", "slice", "slice_value", "metric", "unit"]
 """What identifies one metric of one scenario across its replications."""
@@ -27,6 +26,8 @@ def t_half_width(sd: np.ndarray, n: np.ndarray, confidence: float = 0.95) -> np.
     n = np.asarray(n, dtype=np.float64)
     sd = np.asarray(sd, dtype=np.float64)
     ok = n >= 2
+    from scipy import stats  # on first use: loading scipy.stats costs ~0.5 s
+
     t = stats.t.ppf(0.5 + confidence / 2, np.where(ok, n - 1, 1.0))
     return np.where(ok, t * sd / np.sqrt(np.where(ok, n, 1.0)), np.nan)
 

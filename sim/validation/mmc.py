@@ -11,7 +11,13 @@ from __future__ import annotations
 from carecap.sim.scenario.model import Scenario
 
 
-def mmc_scenario(
+def mmc_scenario(*args, **kwargs) -> Scenario:
+    """An M/M/c scenario (single tier, single district, always open); the arguments are those
+    of :func:`mmc_document`."""
+    return Scenario.model_validate(mmc_document(*args, **kwargs))
+
+
+def mmc_document(
     arrival_rate_per_min: float,
     service_mean_min: float,
     servers: int,
@@ -20,46 +26,45 @@ def mmc_scenario(
     elders: int = 100,
     seed: int = 1,
     replications: int = 10,
-) -> Scenario:
-    """An M/M/c scenario (single tier, single district, always open)."""
+) -> dict:
+    """The scenario document (plain data, as a YAML file would hold it) of :func:`mmc_scenario`:
+    benchmarks write it to a file for ``carecap run``."""
     interval_days = elders / arrival_rate_per_min / 1440.0
-    return Scenario.model_validate(
-        {
-            "name": f"mmc-c{servers}",
-            "description": "M/M/c validation configuration",
-            "calendar": {
-                "start_date": "2022-01-03",
-                "horizon_days": horizon_days,
-                "warmup_days": warmup_days,
-            },
-            "replications": replications,
-            "seed": seed,
-            "tiers": ["all"],
-            "care_levels": {"any": {}},
-            "districts": {"city": {}},
-            "population": {
-                "elders_by_district": {"city": elders},
-                "care_level_shares": {"any": 1.0},
-                "tier_shares": {"all": 1.0},
-            },
-            "services": {
-                "care_visit": {
-                    "mode": "calendar",
-                    "by_care_level": {
-                        "any": {
-                            "interval_days": {"dist": "exponential", "mean": interval_days},
-                            "duration_min": {"dist": "exponential", "mean": service_mean_min},
-                        }
-                    },
-                    "target_days": 1.0,
-                }
-            },
-            "caregivers": [
-                {
-                    "name": "servers",
-                    "shifts": [{"count": servers, "hours": "always"}],
-                    "travel_min": {"city": 0},
-                }
-            ],
-        }
-    )
+    return {
+        "name": f"mmc-c{servers}",
+        "description": "M/M/c validation configuration",
+        "calendar": {
+            "start_date": "2022-01-03",
+            "horizon_days": horizon_days,
+            "warmup_days": warmup_days,
+        },
+        "replications": replications,
+        "seed": seed,
+        "tiers": ["all"],
+        "care_levels": {"any": {}},
+        "districts": {"city": {}},
+        "population": {
+            "elders_by_district": {"city": elders},
+            "care_level_shares": {"any": 1.0},
+            "tier_shares": {"all": 1.0},
+        },
+        "services": {
+            "care_visit": {
+                "mode": "calendar",
+                "by_care_level": {
+                    "any": {
+                        "interval_days": {"dist": "exponential", "mean": interval_days},
+                        "duration_min": {"dist": "exponential", "mean": service_mean_min},
+                    }
+                },
+                "target_days": 1.0,
+            }
+        },
+        "caregivers": [
+            {
+                "name": "servers",
+                "shifts": [{"count": servers, "hours": "always"}],
+                "travel_min": {"city": 0},
+            }
+        ],
+    }
