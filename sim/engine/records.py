@@ -127,7 +127,11 @@ class RequestLog:
         return rid
 
     def frame(self, elders: pd.DataFrame, tiers: list[str]) -> pd.DataFrame:
-        """The ``requests`` table, with the elder's attributes joined in."""
+        """The ``requests`` table, with the elder's attributes joined in.
+
+        The numeric columns are views of the log's arrays, not copies (the log is complete when
+        the table is built; nothing appends to it afterwards): the table adds only ``wait_min``
+        and the one-byte codes of its categorical columns to the log's memory."""
         elder = np.frombuffer(self.elder, dtype=np.int32)
         start = np.frombuffer(self.start, dtype=np.float64)
         request = np.frombuffer(self.request, dtype=np.float64)
@@ -138,23 +142,34 @@ class RequestLog:
         wait = start - request
         on_arrival = np.asarray(service.isin([s.code for s in SPECS if s.wait_includes_travel]))
         wait[on_arrival] += travel[on_arrival]  # e.g. alarms: the wait ends at the home
-        idx = elder  # elder ids are row numbers of the elder table
-        return pd.DataFrame(
-            {
-                "request_id": np.arange(len(elder), dtype=np.int32),
-                "service": service,
-                "elder_id": elder.copy(),
-                "district": elders["district"].take(idx).to_numpy(),
-                "care_level": elders["care_level"].take(idx).to_numpy(),
-                "tier": pd.Categorical(elders["tier"].take(idx), categories=tiers, ordered=True),
-                "request_min": request.copy(),
-                "start_min": start.copy(),
-                "travel_min": travel.copy(),
-                "end_min": np.frombuffer(self.end, dtype=np.float64).copy(),
-                "wait_min": wait,
-                "outcome": pd.Categorical.from_codes(
-                    np.frombuffer(self.outcome, dtype=np.int8), pd.Index(OUTCOMES)
-                ),
-                "unit_id": np.frombuffer(self.unit, dtype=np.int16).copy(),
-            }
-        ).astype({"district": "category", "care_level": "category"})
+        columns = {
+            "request_id": np.arange(len(elder), dtype=np.int32),
+            "service": service,
+            "elder_id": elder,
+            "district": present_categories(elders["district"], elder),
+            "care_level": present_categories(elders["care_level"], elder),
+            "tier": pd.Categorical(elders["tier"].take(elder), categories=tiers, ordered=True),
+            "request_min": request,
+            "start_min": start,
+            "travel_min": travel,
+            "end_min": np.frombuffer(self.end, dtype=np.float64),
+            "wait_min": wait,
+            "outcome": pd.Categorical.from_codes(
+                np.frombuffer(self.outcome, dtype=np.int8), pd.Index(OUTCOMES)
+            ),
+            "unit_id": np.frombuffer(self.unit, dtype=np.int16),
+        }
+        return pd.DataFrame(columns, copy=False)
+
+
+def present_categories(column: pd.Series, rows: np.ndarray) -> pd.Categorical:
+    """``column`` (categorical) taken at ``rows``, as a categorical whose categories are the
+    values present, sorted (what ``astype("category")`` of the values would give), built from
+    the codes without a string per row."""
+    codes = np.asarray(column.cat.codes)[rows]
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)))
+    names = column.cat.categories[used]
+    order = np.argsort(np.asarray(names, dtype=object), kind="stable")
+    recode = np.full(len(column.cat.categories) + 1, -1, dtype=np.int64)
+    recode[used[order]] = np.arange(len(used))
+    return pd.Categorical.from_codes(recode[codes], categories=pd.Index(list(names[order])))
