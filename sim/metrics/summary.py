@@ -26,9 +26,11 @@ def t_half_width(sd: np.ndarray, n: np.ndarray, confidence: float = 0.95) -> np.
     n = np.asarray(n, dtype=np.float64)
     sd = np.asarray(sd, dtype=np.float64)
     ok = n >= 2
-    from scipy import stats  # on first use: loading scipy.stats costs ~0.5 s
+    # scipy.special's stdtrit is what scipy.stats.t.ppf evaluates (the same floats), without
+    # loading scipy.stats (~0.5 s, 60 MB: a third of a short run's start-up)
+    from scipy import special
 
-    t = stats.t.ppf(0.5 + confidence / 2, np.where(ok, n - 1, 1.0))
+    t = special.stdtrit(np.where(ok, n - 1, 1.0), 0.5 + confidence / 2)
     return np.where(ok, t * sd / np.sqrt(np.where(ok, n, 1.0)), np.nan)
 
 
