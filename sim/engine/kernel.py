@@ -299,7 +299,8 @@ class CareSystem(Dispatch):
                 if times[j] != t:
                     break
             if times[j] < horizon:
-                at(times[j], lambda ev, i=block_lo + j: arrive(ev, i))
+                following = block_lo + j
+                at(times[j], lambda ev: arrive(ev, following))
 
         if n and block[0][0] < horizon:
             at(block[0][0], lambda ev: arrive(ev, 0))

@@ -26,7 +26,8 @@ def with_scenario(frame: pd.DataFrame, scenario: str) -> pd.DataFrame:
     columns are not copied)."""
     out = frame.copy(deep=False)
     categories = [scenario] if len(frame) else []  # (as pd.Categorical of the values)
-    out.insert(0, "scenario", pd.Categorical.from_codes([0] * len(frame), categories))
+    codes = pd.Categorical.from_codes([0] * len(frame), pd.Index(categories))
+    out.insert(0, "scenario", pd.Series(codes, index=out.index))
     return out
 
 
