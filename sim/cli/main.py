@@ -157,6 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--set caregivers.cg_xiaodian.shifts.0.count=6; list items by index or name; VALUE is "
         "one YAML value; recorded in the manifest",
     )
+    run.add_argument(
+        "--records",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="write the record tables (default); --no-records keeps metrics only, in memory "
+        "bounded by the metrics, not the records",
+    )
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
     add_precision_arguments(run)
     run.set_defaults(command="run", handler=_run)

@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
             summary_text=lambda summary, scenario: _table(summary, scenario, by),
             progress=None if quiet else _say,
             sets=sets,
+            records=bool(getattr(args, "records", True)),
         )
     except RunInterrupted as exc:
         _say(exc.message)

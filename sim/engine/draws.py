@@ -64,10 +64,15 @@ class ElderSequence:
     def take(self, elders: np.ndarray, ks: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`get`: the ``ks[i]``-th draw of ``elders[i]``."""
         out = np.empty(len(elders))
+        if len(out) == 0:
+            return out
         chunk_of, col = np.divmod(ks, self.width)
-        for j in np.unique(chunk_of):
-            sel = chunk_of == j
-            out[sel] = self.chunk(int(j))[elders[sel], col[sel]]
+        # One sort by chunk, then a slice per chunk (not a full-length mask per chunk: with a
+        # million draws over 600 chunks that was 0.6 s); chunks are still drawn in order.
+        by_chunk = np.argsort(chunk_of, kind="stable")
+        starts = np.flatnonzero(np.diff(chunk_of[by_chunk])) + 1
+        for sel in np.split(by_chunk, starts):
+            out[sel] = self.chunk(int(chunk_of[sel[0]]))[elders[sel], col[sel]]
         return out
 
 

@@ -95,8 +95,22 @@ class ReplicationRecords:
         return self.horizon_min if end != end else end
 
 
+_BLOCK = 4096
+"""Rows by which the columns set after a request is made grow at once (see :class:`RequestLog`)."""
+_NAN_BLOCK = array("d", [math.nan]) * _BLOCK
+_ZERO_BLOCK = array("d", [0.0]) * _BLOCK
+_WAITING_BLOCK = array("b", [WAITING]) * _BLOCK
+_NO_UNIT_BLOCK = array("h", [-1]) * _BLOCK
+
+
 class RequestLog:
-    """Append-only columns for requests; fields set later are written in place by row id."""
+    """Append-only columns for requests; fields set later are written in place by row id.
+
+    ``service``, ``elder`` and ``request`` are appended one row at a time; the columns set
+    later (``start``, ``travel``, ``end``, ``outcome``, ``unit``) hold their initial values
+    (NaN, 0, NaN, waiting, -1) and grow :data:`_BLOCK` rows at a time, ahead of the rows made
+    (one ``extend`` instead of five ``append`` calls a request): they may be longer than the
+    log; :meth:`frame` keeps the first ``len(self)`` rows."""
 
     __slots__ = ("elder", "end", "outcome", "request", "service", "start", "travel", "unit")
 
@@ -116,45 +130,62 @@ class RequestLog:
     def new(self, service: int, elder: int, request_min: float) -> int:
         """Append a waiting request and return its row id."""
         rid = len(self.service)
+        if rid == len(self.start):
+            self.start.extend(_NAN_BLOCK)
+            self.travel.extend(_ZERO_BLOCK)
+            self.end.extend(_NAN_BLOCK)
+            self.outcome.extend(_WAITING_BLOCK)
+            self.unit.extend(_NO_UNIT_BLOCK)
         self.service.append(service)
         self.elder.append(elder)
         self.request.append(request_min)
-        self.start.append(np.nan)
-        self.travel.append(0.0)
-        self.end.append(np.nan)
-        self.outcome.append(WAITING)
-        self.unit.append(-1)
         return rid
 
     def frame(self, elders: pd.DataFrame, tiers: list[str]) -> pd.DataFrame:
-        """The ``requests`` table, with the elder's attributes joined in."""
+        """The ``requests`` table, with the elder's attributes joined in.
+
+        The numeric columns are views of the log's arrays, not copies (the log is complete when
+        the table is built; nothing appends to it afterwards): the table adds only ``wait_min``
+        and the one-byte codes of its categorical columns to the log's memory."""
+        n = len(self)
         elder = np.frombuffer(self.elder, dtype=np.int32)
-        start = np.frombuffer(self.start, dtype=np.float64)
+        start = np.frombuffer(self.start, dtype=np.float64)[:n]
         request = np.frombuffer(self.request, dtype=np.float64)
-        travel = np.frombuffer(self.travel, dtype=np.float64)
+        travel = np.frombuffer(self.travel, dtype=np.float64)[:n]
         service = pd.Categorical.from_codes(
             np.frombuffer(self.service, dtype=np.int8), pd.Index(SERVICES)
         )
         wait = start - request
         on_arrival = np.asarray(service.isin([s.code for s in SPECS if s.wait_includes_travel]))
         wait[on_arrival] += travel[on_arrival]  # e.g. alarms: the wait ends at the home
-        idx = elder  # elder ids are row numbers of the elder table
-        return pd.DataFrame(
-            {
-                "request_id": np.arange(len(elder), dtype=np.int32),
-                "service": service,
-                "elder_id": elder.copy(),
-                "district": elders["district"].take(idx).to_numpy(),
-                "care_level": elders["care_level"].take(idx).to_numpy(),
-                "tier": pd.Categorical(elders["tier"].take(idx), categories=tiers, ordered=True),
-                "request_min": request.copy(),
-                "start_min": start.copy(),
-                "travel_min": travel.copy(),
-                "end_min": np.frombuffer(self.end, dtype=np.float64).copy(),
-                "wait_min": wait,
-                "outcome": pd.Categorical.from_codes(
-                    np.frombuffer(self.outcome, dtype=np.int8), pd.Index(OUTCOMES)
-                ),
-                "unit_id": np.frombuffer(self.unit, dtype=np.int16).copy(),
-            }
-        ).astype({"district": "category", "care_level": "category"})
+        columns = {
+            "request_id": np.arange(len(elder), dtype=np.int32),
+            "service": service,
+            "elder_id": elder,
+            "district": present_categories(elders["district"], elder),
+            "care_level": present_categories(elders["care_level"], elder),
+            "tier": pd.Categorical(elders["tier"].take(elder), categories=tiers, ordered=True),
+            "request_min": request,
+            "start_min": start,
+            "travel_min": travel,
+            "end_min": np.frombuffer(self.end, dtype=np.float64)[:n],
+            "wait_min": wait,
+            "outcome": pd.Categorical.from_codes(
+                np.frombuffer(self.outcome, dtype=np.int8)[:n], pd.Index(OUTCOMES)
+            ),
+            "unit_id": np.frombuffer(self.unit, dtype=np.int16)[:n],
+        }
+        return pd.DataFrame(columns, copy=False)
+
+
+def present_categories(column: pd.Series, rows: np.ndarray) -> pd.Categorical:
+    """``column`` (categorical) taken at ``rows``, as a categorical whose categories are the
+    values present, sorted (what ``astype("category")`` of the values would give), built from
+    the codes without a string per row."""
+    codes = np.asarray(column.cat.codes)[rows]
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)))
+    names = column.cat.categories[used]
+    order = np.argsort(np.asarray(names, dtype=object), kind="stable")
+    recode = np.full(len(column.cat.categories) + 1, -1, dtype=np.int64)
+    recode[used[order]] = np.arange(len(used))
+    return pd.Categorical.from_codes(recode[codes], categories=pd.Index(list(names[order])))

@@ -19,7 +19,6 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
-from scipy import stats
 
 _EPS = np.finfo(float).eps
 
@@ -55,6 +54,8 @@ class RandomStream:
         """Poisson counts with means ``lam`` (array or scalar), one uniform each."""
         lam = np.asarray(lam, dtype=float)
         u = self.random(lam.shape)
+        from scipy import stats  # on first use: most scenarios never need it
+
         return stats.poisson.ppf(u, np.maximum(lam, 0)).astype(np.int64)
 
     def choice(self, p: np.ndarray, size: int) -> np.ndarray:

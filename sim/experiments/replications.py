@@ -26,8 +26,8 @@ import pandas as pd
 
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.engine.records import ReplicationRecords
-from carecap.sim.experiments.atomic import write_parquet_atomic
 from carecap.sim.experiments.executors import LocalExecutor
+from carecap.sim.experiments.record_parquet import write_record_parquet
 from carecap.sim.metrics.replication import replication_metrics
 from carecap.sim.scenario.model import Scenario
 
@@ -61,10 +61,11 @@ def record_path(out_dir: Path, table: str, replication: int) -> Path:
 
 
 def store_records(out_dir: Path, records: ReplicationRecords) -> None:
+    """Write each record table, with its ``scenario`` column, in row groups
+    (:mod:`carecap.sim.experiments.record_parquet`: no whole copy of a table)."""
     for table in RECORD_TABLES:
-        frame = getattr(records, table).copy()
-        frame.insert(0, "scenario", pd.Categorical([records.scenario] * len(frame)))
-        write_parquet_atomic(record_path(out_dir, table, records.replication), frame)
+        path = record_path(out_dir, table, records.replication)
+        write_record_parquet(path, getattr(records, table), records.scenario)
 
 
 def run_and_store(

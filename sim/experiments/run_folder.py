@@ -124,6 +124,7 @@ def run_to_folder(
     progress: Callable[[str], None] | None = None,
     argv: list[str] | None = None,
     sets: Mapping[str, Any] | None = None,
+    records: bool = True,
 ) -> RunOutcome:
     """Simulate a scenario's replications into its results folder; see the module docstring.
 
@@ -144,6 +145,8 @@ def run_to_folder(
         sets: ``--set`` settings, ``{dotted.path: value}``, applied in order after the file's own
             ``extends:`` and ``set:`` (:mod:`carecap.sim.scenario.set_options`); recorded in the
             manifest (``set``) and part of the run's identity.
+        records: write the record tables (``requests/`` ...); without them a replication keeps
+            only its metrics, computed as it runs (:mod:`carecap.sim.experiments.replications`).
 
     Returns the outcome of a complete run. On Ctrl-C the finished replications are put in place
     (status ``interrupted``) and :class:`RunInterrupted` (a ``KeyboardInterrupt``) is raised with
@@ -173,6 +176,8 @@ def run_to_folder(
         "more": more_settings,
         "set": set_record,
     }
+    if not records:  # (a run with records keeps the identity it always had)
+        run_key["records"] = False
     with results_folder_errors(shown):
         inspect_target(shown, target, run_key, overwrite)  # refuse before creating anything
         make_parent(shown, target)
@@ -214,13 +219,15 @@ def run_to_folder(
                         run_key,
                         summary_text,
                         argv,
+                        records,
                     )
 
             try:
                 batch = list(reps_list)
                 while batch:
                     workers_now = max(1, min(n_workers, len(batch)))
-                    run_replications(scenario, batch, seed, staging, workers_now, on_done)
+                    out_dir = staging if records else None
+                    run_replications(scenario, batch, seed, out_dir, workers_now, on_done)
                     batch = more(list(finished), list(reps_list)) if more else []
                     reps_list.extend(batch)
             except KeyboardInterrupt:
@@ -275,10 +282,12 @@ def _finish(
     run_key: dict[str, Any],
     summary_text: Callable[[pd.DataFrame, Scenario], str] | None,
     argv: list[str] | None,
+    records: bool = True,
 ) -> RunOutcome:
     """Write the metrics, summary and manifest into the staging folder and put it in place."""
     results = sorted(
-        (r for r in results if has_records(staging, r.replication)), key=lambda r: r.replication
+        (r for r in results if not records or has_records(staging, r.replication)),
+        key=lambda r: r.replication,
     )
     finished = [r.replication for r in results]
     keep_only(staging, set(finished))

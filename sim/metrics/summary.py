@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 KEYS = ["scenario", "service", "slice", "slice_value", "metric", "unit"]
 """What identifies one metric of one scenario across its replications."""
@@ -27,7 +26,11 @@ def t_half_width(sd: np.ndarray, n: np.ndarray, confidence: float = 0.95) -> np.
     n = np.asarray(n, dtype=np.float64)
     sd = np.asarray(sd, dtype=np.float64)
     ok = n >= 2
-    t = stats.t.ppf(0.5 + confidence / 2, np.where(ok, n - 1, 1.0))
+    # scipy.special's stdtrit is what scipy.stats.t.ppf evaluates (the same floats), without
+    # loading scipy.stats (~0.5 s, 60 MB: a third of a short run's start-up)
+    from scipy import special
+
+    t = special.stdtrit(np.where(ok, n - 1, 1.0), 0.5 + confidence / 2)
     return np.where(ok, t * sd / np.sqrt(np.where(ok, n, 1.0)), np.nan)
 
 

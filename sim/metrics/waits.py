@@ -100,12 +100,15 @@ def grouped_km(
     time = np.asarray(time, dtype=np.float64)
     observed = np.asarray(observed, dtype=bool)
     groups = np.asarray(groups, dtype=np.int64)
-    if presorted:
-        dtype = np.int16 if n_groups < np.iinfo(np.int16).max else np.int64
-        order = np.argsort(groups.astype(dtype), kind="stable")
+    if presorted and not np.any(groups[1:] < groups[:-1]):
+        t, e, g = time, observed, groups  # (a stable sort would not move anything)
     else:
-        order = np.lexsort((~observed, time, groups))
-    t, e, g = time[order], observed[order], groups[order]
+        if presorted:
+            dtype = np.int16 if n_groups < np.iinfo(np.int16).max else np.int64
+            order = np.argsort(groups.astype(dtype), kind="stable")
+        else:
+            order = np.lexsort((~observed, time, groups))
+        t, e, g = time[order], observed[order], groups[order]
     bounds = np.searchsorted(g, np.arange(n_groups + 1))
     out = np.full((n_groups, 1 + len(qs)), np.nan)
     for k in range(n_groups):
