@@ -207,10 +207,10 @@ BAD_NUMBERS = {
         {"slot_min": 30, "book_ahead_days": 14, "slots_min": 30},
         ["home_bathing.booking.slots_min"],
     ),
-    "centre booking with vans": (
+    "centre booking ten years ahead": (
         "bathing_centre.booking",
-        {"slot_min": 30, "book_ahead_days": 14},
-        ["bathing_centre", "not supported together with vans", "remove `vans`"],
+        {"slot_min": 30, "book_ahead_days": 3650},
+        ["bathing_centre.booking.book_ahead_days", "at most 366"],
     ),
     "centre booking slot of one minute": (
         "bathing_centre.booking",

@@ -217,9 +217,9 @@ def vans(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
     run at a time; no run carries more elders than its seats; a pick-up run collects elders of
     one district and leaves within van hours; each elder is bathed from the run's arrival (never
     before) and taken home only after the bath; every started centre bath came by van.
-    Priority: a run's first elder is the best centre-bath request waiting when it left (tier,
-    then request time), and every elder aboard is better than any elder of that district left
-    waiting."""
+    Priority (without booking): a run's first elder is the best centre-bath request waiting when
+    it left (tier, then request time), and every elder aboard is better than any elder of that
+    district left waiting."""
     centre = scenario.bathing_centre
     if centre is None or centre.vans is None:
         return []
@@ -258,6 +258,10 @@ def vans(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
     bath = r[(r.service == "centre_bath") & r.start_min.notna()]
     if not bath.request_id.isin(pick.request_id).all():
         out.append("a centre bath started without a van bringing the elder")
+    if centre.booking is not None:
+        # booked runs fetch the elders of a slot (engine.booked_runs), booked in queue order
+        # when they fell due; the queue rule does not apply to a booked run's departure
+        return out
     return out + _van_priority(rec, pick)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from carecap.sim.scenario import limits
 from carecap.sim.scenario.base import Frozen, Name, UnitCount
@@ -56,17 +56,9 @@ class BathingCentre(Frozen):
     waits for the opening)."""
 
     booking: Booking | None = None
-    """Book each centre bath into a station slot when it falls due (absent: it queues); not yet
-    with ``vans`` (see :mod:`carecap.sim.engine.booking`)."""
-
-    @model_validator(mode="after")
-    def _booking_without_vans(self):
-        if self.booking is not None and self.vans is not None:
-            raise ValueError(
-                "booking is not supported together with vans yet: remove `vans` (elders come by "
-                "their own means) or remove `booking` (baths queue)"
-            )
-        return self
+    """Book each centre bath into a station slot when it falls due (absent: it queues); with
+    ``vans``, together with a van run that arrives at the slot (see
+    :mod:`carecap.sim.engine.booked_runs`)."""
 
     def van_hours(self) -> WeeklySchedule:
         """When vans may start pick-up runs: ``vans.hours``, else the centre's opening hours."""
