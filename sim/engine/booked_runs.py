@@ -101,26 +101,27 @@ class BookedRuns:
             run = BookedRun(van, depart, t, drive, district)
             self.runs.setdefault((t, district), []).append(run)
             self.vans.add(van, depart, t)
-            sys.at(depart, partial(self._leave, run, depart, False))
+            sys.at(depart, partial(self._leave, run, depart))
         elif depart != run.depart_min:
             self.vans.remove(van, run.depart_min, t)
             self.vans.add(van, depart, t)
             run.depart_min = depart
-            sys.at(depart, partial(self._leave, run, depart, False))
+            sys.at(depart, partial(self._leave, run, depart))
         run.riders.append(rid)
         run.stations.append(station)
         self.fleet.pool.live += 1  # booked: waiting for its run
         return True
 
-    def _leave(self, run: BookedRun, depart: float, again: bool, _ev: object) -> None:
+    def _leave(self, run: BookedRun, depart: float, _ev: object) -> None:
         """The run's departure time: the elders still waiting get in."""
         if run.depart_min != depart:  # it was moved earlier for one more stop
             return
         fleet, outcome = self.fleet, self.fleet.sys.log.outcome
         if run.van not in fleet.idle_vans:
-            # back from its previous run at this very instant: that event is handled first
-            assert not again, "a booked van is away at its run's departure"
-            fleet.sys.at(depart, partial(self._leave, run, depart, True))
+            # back from its previous run at this very instant (runs may take no time): wait
+            # for that event, scheduled before this one
+            assert fleet.back_at[run.van] <= depart, "a booked van is away at its departure"
+            fleet.sys.at(depart, partial(self._leave, run, depart))
             return
         self.runs[(run.slot_min, run.district)].remove(run)
         riders, stations = [], []

@@ -68,6 +68,7 @@ class Fleet:
         self.wake_pending = False
         self.trips: list[tuple[int, int, int, float, float, int]] = []
         self.n_trips = 0
+        self.back_at = [0.0] * vans.count  # when each van is back from its latest run
         self.book = pool.book  # the stations' bookings (engine.booking), or None
         self.booked = None if pool.book is None else BookedRuns(self, pool.book, vans.count)
         """Booked pick-up runs (engine.booked_runs); None without booking."""
@@ -183,6 +184,7 @@ class Fleet:
             self.booked.vans.busy_until[van] = arrival
         trip = self.n_trips
         self.n_trips += 1
+        self.back_at[van] = arrival
         self.pool.live -= len(riders)
         self.aboard += len(riders)
         last_end = arrival
@@ -224,6 +226,7 @@ class Fleet:
         trip = self.n_trips
         self.n_trips += 1
         back = now + 2 * drive + len(riders) * self.stop_min
+        self.back_at[van] = back
         if self.booked is not None:
             self.booked.vans.busy_until[van] = back
         self.trips.extend((trip, van, 1, now, back, rid) for rid in riders)
