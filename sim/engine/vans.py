@@ -59,7 +59,7 @@ class Fleet:
         self.sys, self.pool = system, pool
         self.seats, self.stop_min = vans.seats, vans.per_stop_min
         self.idle_vans = list(range(vans.count - 1, -1, -1))  # van 0 leaves first
-        self.hours = centre.van_hours().intervals(start_weekday, system.end_min)
+        self.hours = centre.van_intervals(system.s.calendar.start_date, system.end_min)
         self.hour_starts = [lo for lo, _ in self.hours]
         self.queues: list[list[tuple]] = [[] for _ in system.district_names]
         self.free_at = dict.fromkeys(pool.units, float("-inf"))  # when each station comes free

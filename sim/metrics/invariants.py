@@ -244,9 +244,7 @@ def vans(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
         out.append("a station is held before the elder's arrival at the centre")
     leave = pick.depart_min.to_numpy()
     until = float(leave.max(initial=0.0)) + 1.0
-    hours = np.array(
-        centre.van_hours().intervals(scenario.calendar.start_date.weekday(), until)
-    ).reshape(-1, 2)
+    hours = np.array(centre.van_intervals(scenario.calendar.start_date, until)).reshape(-1, 2)
     i = np.searchsorted(hours[:, 0], leave, side="right") - 1
     if len(leave) and not ((i >= 0) & (leave < hours[np.maximum(i, 0), 1])).all():
         out.append("a pick-up run left outside van hours")
