@@ -8,8 +8,10 @@ its due time, at most ``book_ahead_days`` after it) for which
 * a van can fetch the elder so as to arrive at the slot's start: either the run already booked
   for that slot and the elder's district has a seat left and can leave ``per_stop_min`` earlier
   for one more stop, or a van is free for a new run ``[slot - 2 x transport - stop, slot)``
-  (the transport is the first elder's own draw, as for unbooked runs). A run must leave within
-  van hours and not before the booking is made.
+  (the transport is the first elder's own draw, as for unbooked runs) and for as long again on
+  either side of it, so that booked runs leave room between them for the return runs (every
+  pick-up needs one of about the same length). A run must leave within van hours and not before
+  the booking is made.
 
 Booked elders of the same slot and district are fetched together by one van run (a second run
 is booked only when the first is full). A van's booked runs never overlap, and the vans' other
@@ -69,13 +71,15 @@ class BookedRuns:
                 continue
             depart = run.depart_min - stop
             later = depart >= now and fleet.in_hours(depart)
-            if later and (stop == 0 or self.vans.free(run.van, depart, run.depart_min)):
+            gap = slot - depart
+            if later and (stop == 0 or self.vans.free(run.van, depart - gap, run.depart_min)):
                 return run, run.van, depart
         depart = slot - 2 * drive - stop
         if depart < now or not fleet.in_hours(depart):
             return None
+        gap = slot - depart  # as long as the run itself: room for a return run on each side
         for van in self.vans.units:
-            if self.vans.free(van, depart, slot):
+            if self.vans.free(van, depart - gap, slot + gap):
                 return None, van, depart
         return None
 
