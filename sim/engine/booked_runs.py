@@ -90,8 +90,13 @@ class BookedRuns:
         now, drive, bath = sys.env.now, sys.log.travel[rid], sys.dur[rid]
         district = sys.district_of[sys.log.elder[rid]]
 
+        seen: dict[float, bool] = {}  # find() asks again for the same slot of every station
+
         def reachable(t: float) -> bool:
-            return is_open(t) and self.plan(t, district, drive, now) is not None
+            ok = seen.get(t)
+            if ok is None:
+                ok = seen[t] = is_open(t) and self.plan(t, district, drive, now) is not None
+            return ok
 
         slot = self.stations.find(due, bath, reachable)
         if slot is None:
