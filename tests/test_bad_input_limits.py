@@ -140,6 +140,16 @@ BAD_NUMBERS = {
         {"monday": ["08:00-18:00"]},
         ["services.care_visit.hours", "unknown day"],
     ),
+    "bathing hours on an unknown day": (
+        "services.bath.hours",
+        {"monday": ["09:00-16:00"]},
+        ["services.bath.hours", "unknown day"],
+    ),
+    "bathing hours that end before they start": (
+        "services.bath.hours",
+        {"mon-fri": ["16:00-09:00"]},
+        ["services.bath.hours"],
+    ),
     "shift group that stops before it starts": (
         "caregivers.0.shifts.1",
         {"count": 1, "hours": "always", "from_date": "2022-02-01", "to_date": "2022-01-15"},

@@ -41,6 +41,7 @@ import pandas as pd
 
 from carecap.sim.engine.booked_runs import BookedRuns
 from carecap.sim.engine.records import IN_SERVICE, SERVED, WAITING
+from carecap.sim.services.registry import RANK
 
 if TYPE_CHECKING:
     from carecap.sim.engine.kernel import CareSystem
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from carecap.sim.services.centre_bath import BathingCentre
 
 TRIP_KINDS = ("pickup", "return")
+CENTRE_RANK = RANK["centre_bath"]
 
 
 class Fleet:
@@ -169,6 +171,8 @@ class Fleet:
     def _stations_at(self, arrival: float, riders: list[int]) -> list[int]:
         """Stations free by ``arrival`` and on shift then, earliest free first (with booking:
         free of bookings for the longest of the riders' baths)."""
+        if not self.pool.is_open(CENTRE_RANK, arrival):  # outside the baths' own hours
+            return []
         shift_end = self.sys.shift_end
         free = [(t, u) for u, t in self.free_at.items() if t <= arrival < shift_end[u]]
         if self.book is not None:
