@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from carecap.sim.cli.args import add_replication_options, add_set_option
+from carecap.sim.cli.args import add_replication_options
 from carecap.sim.cli.stats_commands import add_precision_arguments, add_stats_commands
 from carecap.sim.cli.sweep_commands import add_sweep_commands
 from carecap.sim.errors import (
@@ -141,7 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="the slice shown beside 'all' in the printed summary (default: tier); "
         "--json carries every slice",
     )
-    add_set_option(run, applies_to="the scenario (recorded in the manifest)")
+    run.add_argument(
+        "--set",
+        action="append",
+        dest="set_values",
+        default=None,
+        metavar="PATH=VALUE",
+        help="set a field of the scenario after its extends: and set: (repeatable), e.g. "
+        "--set caregivers.cg_xiaodian.shifts.0.count=6; list items by index or name; VALUE is "
+        "one YAML value; recorded in the manifest",
+    )
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
     add_precision_arguments(run)
     run.set_defaults(command="run", handler=_run)
