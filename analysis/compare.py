@@ -41,6 +41,7 @@ HEADLINE_METRICS = (
     "unmet",
     "elder_coverage",
     "utilisation",
+    "starts_weekday_cv",
 )
 """Metrics compared by default (slice ``all``, and ``pool`` for utilisation)."""
 DEFAULT_SLICES = ("all", "pool")

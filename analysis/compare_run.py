@@ -12,9 +12,10 @@ sweeps). The statistics are :func:`carecap.analysis.compare.compare_metrics`;
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -28,6 +29,7 @@ from carecap.sim.errors import ResultsError, UsageError
 from carecap.sim.experiments.replications import default_workers, run_replications
 from carecap.sim.scenario.loader import load_scenario
 from carecap.sim.scenario.model import Scenario
+from carecap.sim.scenario.set_options import apply_set_options
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,25 @@ class Side:
     scenario: Scenario | None = None
     metrics: pd.DataFrame | None = None
     antithetic: bool = False
+
+
+def with_sets(side: Side, sets: Mapping[str, Any]) -> Side:
+    """``side`` with the ``--set`` settings applied to its scenario (as ``carecap run --set``
+    does); a sweep point's scenario is fixed by its sweep, so settings for it are refused.
+
+    Raises:
+        UsageError: a path or value the scenario refuses, or settings for a sweep point.
+    """
+    if not sets:
+        return side
+    if side.scenario is None:
+        raise UsageError(
+            "--set",
+            f"{side.alt.text} is a sweep point, whose scenario is fixed by its sweep; --set "
+            "applies to scenario files only (compare two scenario files, or sweep with --set)",
+        )
+    scenario = apply_set_options(side.scenario, sets, side.alt.scenario_path)
+    return replace(side, scenario=scenario, label=f"{side.label} with --set")
 
 
 def load_side(alt: Alternative) -> Side:
@@ -228,6 +249,7 @@ def compare_alternatives(
     metrics: Sequence[str] | None = None,
     slices: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    sets: Mapping[str, Any] | None = None,
 ) -> Comparison:
     """Run (or read) A and B and compare them, paired, B - A (see the module docstring).
 
@@ -238,7 +260,10 @@ def compare_alternatives(
             sweep point's).
     """
     say = progress or (lambda text: None)
-    sides = [load_side(parse_alternative(str(a))), load_side(parse_alternative(str(b)))]
+    sides = [
+        with_sets(load_side(parse_alternative(str(a))), sets or {}),
+        with_sets(load_side(parse_alternative(str(b))), sets or {}),
+    ]
     chosen, root_seed, notes = plan_replications(sides, reps, seed)
     n_workers = min(workers or default_workers(), max(1, len(chosen)))
     pairs = all(s.antithetic for s in sides)

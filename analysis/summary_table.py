@@ -43,6 +43,7 @@ HEADLINE = (
     ("elder_coverage", "elder coverage"),
     ("unmet", "unmet"),
     ("backlog_mean", "backlog mean"),
+    ("starts_weekday_cv", "weekday CV of starts"),
 )
 """Rows of a service section: metric and label; ``within_*`` stands for the service's common
 thresholds (``within_30min`` reads "within 30 min"). ``on time`` counts every request made

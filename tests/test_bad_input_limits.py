@@ -140,10 +140,73 @@ BAD_NUMBERS = {
         {"monday": ["08:00-18:00"]},
         ["services.care_visit.hours", "unknown day"],
     ),
+    "bathing hours on an unknown day": (
+        "services.bath.hours",
+        {"monday": ["09:00-16:00"]},
+        ["services.bath.hours", "unknown day"],
+    ),
+    "bathing hours that end before they start": (
+        "services.bath.hours",
+        {"mon-fri": ["16:00-09:00"]},
+        ["services.bath.hours"],
+    ),
     "shift group that stops before it starts": (
         "caregivers.0.shifts.1",
         {"count": 1, "hours": "always", "from_date": "2022-02-01", "to_date": "2022-01-15"},
         ["caregivers.0.shifts.1", "must come after from_date"],
+    ),
+    "station group that stops before it starts": (
+        "bathing_centre.stations",
+        [{"count": 1}, {"count": 2, "from_date": "2022-02-01", "to_date": "2022-01-15"}],
+        ["bathing_centre.stations.1", "must come after from_date"],
+    ),
+    "no station groups": (
+        "bathing_centre.stations",
+        [],
+        ["bathing_centre.stations"],
+    ),
+    "station group with a negative count": (
+        "bathing_centre.stations",
+        [{"count": -1}],
+        ["bathing_centre.stations.0.count"],
+    ),
+    "station group with an unknown key": (
+        "bathing_centre.stations",
+        [{"count": 1, "form_date": "2022-02-01"}],
+        ["bathing_centre.stations.0.form_date"],
+    ),
+    "vans that stop before they start": (
+        "bathing_centre.vans",
+        {"count": 1, "seats": 2, "from_date": "2022-02-01", "to_date": "2022-02-01"},
+        ["bathing_centre.vans", "must come after from_date"],
+    ),
+    "vans from a date that is no date": (
+        "bathing_centre.vans",
+        {"count": 1, "seats": 2, "from_date": "July"},
+        ["bathing_centre.vans.from_date"],
+    ),
+    "team pool that stops before it starts": (
+        "home_bathing.teams.0",
+        {
+            "name": "t1",
+            "base_district": "a",
+            "shifts": [{"count": 1, "hours": "always"}],
+            "travel_min": {"a": 20, "b": 35},
+            "from_date": "2022-02-01",
+            "to_date": "2021-12-01",
+        },
+        ["home_bathing.teams.0", "must come after from_date"],
+    ),
+    "caregiver pool that stops before it starts": (
+        "caregivers.0",
+        {
+            "name": "city",
+            "shifts": [{"count": 1, "hours": "always"}],
+            "travel_min": {"a": 15, "b": 25},
+            "from_date": "2022-02-01",
+            "to_date": "2021-12-01",
+        },
+        ["caregivers.0", "must come after from_date"],
     ),
     "centre opening that is not a date": (
         "bathing_centre.opens_on",
@@ -207,10 +270,10 @@ BAD_NUMBERS = {
         {"slot_min": 30, "book_ahead_days": 14, "slots_min": 30},
         ["home_bathing.booking.slots_min"],
     ),
-    "centre booking with vans": (
+    "centre booking ten years ahead": (
         "bathing_centre.booking",
-        {"slot_min": 30, "book_ahead_days": 14},
-        ["bathing_centre", "not supported together with vans", "remove `vans`"],
+        {"slot_min": 30, "book_ahead_days": 3650},
+        ["bathing_centre.booking.book_ahead_days", "at most 366"],
     ),
     "centre booking slot of one minute": (
         "bathing_centre.booking",

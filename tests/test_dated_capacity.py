@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_engine_baths import scenario as baths
 from test_engine_units import DAY, scenario
 
 from carecap.sim.engine.kernel import run_replication
@@ -138,3 +139,101 @@ def test_an_after_delivery_service_opening_later_starts_each_chain_at_the_openin
     visits = r[r.service == "care_visit"]
     first = visits.groupby("elder_id").request_min.min()
     assert (first >= 14 * DAY).all() and (first == 14 * DAY).any()
+
+
+# --- the centre's stations, the vans, and a pool as a whole ---------------------------------
+
+JAN_10, JAN_24 = "2022-01-10", "2022-01-24"  # days 7 and 21 of the baths case (from 2022-01-03)
+
+
+def _outside(starts: pd.Series) -> pd.Series:
+    return (starts < FROM) | (starts >= TO)
+
+
+def _units_started(rec, units: set[int]) -> pd.DataFrame:
+    r = rec.requests
+    return r[r.unit_id.isin(units) & r.start_min.notna()]
+
+
+@pytest.mark.parametrize("vans", [None, {"count": 2, "seats": 3}])
+def test_dated_station_groups_work_only_on_their_dates(vans):
+    """Stations as dated groups: one station always, two more from 10 to 24 January; nothing
+    starts on the extra stations outside those dates (with or without vans), their shift spans
+    lie inside them, and the invariants hold across both changes."""
+    s = baths(
+        **{
+            "bathing_centre.stations": [
+                {"count": 1},
+                {"name": "extra", "count": 2, "from_date": JAN_10, "to_date": JAN_24},
+            ],
+            "bathing_centre.vans": vans,
+            "services.bath.interval_days_by_level": {"walk": 2, "bed": 2},
+        }
+    )
+    rec = run_replication(s, 0)
+    assert check_all(rec, s) == []
+    stations = rec.units[rec.units.kind == "station"].unit_id.tolist()
+    assert len(stations) == 3
+    extra = set(stations[1:])
+    on_extra = _units_started(rec, extra)
+    assert len(on_extra) > 0 and not _outside(on_extra.start_min).any()
+    sh = rec.shifts[rec.shifts.unit_id.isin(extra)]
+    assert sh.start_min.min() >= FROM and sh.end_min.max() <= TO
+
+
+def test_a_plain_station_count_is_one_undated_group():
+    a = baths(**{"bathing_centre.stations": 2})
+    b = baths(**{"bathing_centre.stations": [{"count": 2}]})
+    ra, rb = (run_replication(s, 0).requests for s in (a, b))
+    pd.testing.assert_frame_equal(ra, rb)
+
+
+def test_dated_vans_leave_on_pick_up_runs_only_on_their_dates():
+    s = baths(
+        **{
+            "bathing_centre.vans": {
+                "count": 2,
+                "seats": 3,
+                "from_date": JAN_10,
+                "to_date": JAN_24,
+            },
+            "services.bath.interval_days_by_level": {"walk": 2, "bed": 2},
+        }
+    )
+    rec = run_replication(s, 0)
+    assert check_all(rec, s) == []
+    pick = rec.van_trips[rec.van_trips.kind == "pickup"]
+    assert len(pick) > 0 and not _outside(pick.depart_min).any()
+    # every centre bath came by a run that left inside the dates (arriving up to a ride later)
+    centre = rec.requests[rec.requests.service == "centre_bath"].start_min.dropna()
+    assert centre.min() >= FROM and centre.max() <= pick.back_min.max()
+    assert rec.requests.outcome.eq("waiting").any()  # after 24 January nobody is fetched
+
+
+@pytest.mark.parametrize("pool", ["home_bathing.teams.team", "caregivers.cg"])
+def test_a_pool_dated_as_a_whole_works_only_on_its_dates(pool):
+    """A home-bathing team pool (or a caregiver pool) with ``from_date`` / ``to_date``: every
+    shift group of it works only inside the pool's dates (and its own)."""
+    if pool.startswith("home"):
+        s = baths(
+            **{
+                f"{pool}.from_date": JAN_10,
+                f"{pool}.to_date": JAN_24,
+                f"{pool}.shifts": [
+                    {"count": 1, "hours": "always"},
+                    {"count": 1, "hours": "always", "from_date": "2022-01-17"},
+                ],
+            }
+        )
+        kind, late = "team", 14 * DAY
+    else:
+        s = dated(**{f"{pool}.from_date": JAN_10, f"{pool}.to_date": JAN_24})
+        kind, late = "caregiver", FROM
+    rec = run_replication(s, 0)
+    assert check_all(rec, s) == []
+    units = rec.units[rec.units.kind == kind].unit_id.tolist()
+    started = _units_started(rec, set(units))
+    assert len(started) > 0 and not _outside(started.start_min).any()
+    starts = rec.shifts[rec.shifts.unit_id.isin(units)].groupby("unit_id").start_min.min()
+    assert starts.min() == FROM and starts.max() == late
+    assert rec.shifts[rec.shifts.unit_id.isin(units)].end_min.max() == TO

@@ -52,3 +52,19 @@ def add_replication_options(
     parser.add_argument(
         "--workers", type=positive_int, default=None, metavar="N", help=workers_help
     )
+
+
+def add_set_option(parser: argparse.ArgumentParser, *, applies_to: str) -> None:
+    """``--set PATH=VALUE`` (repeatable; parsed by
+    :func:`carecap.sim.scenario.set_options.parse_set_options`), as ``carecap run``,
+    ``compare``, ``warmup`` and ``sweep`` take it."""
+    parser.add_argument(
+        "--set",
+        action="append",
+        dest="set_values",
+        default=None,
+        metavar="PATH=VALUE",
+        help=f"set a field of {applies_to} after its extends: and set: (repeatable), e.g. "
+        "--set caregivers.cg_xiaodian.shifts.0.count=6; list items by index or name; VALUE is "
+        "one YAML value",
+    )

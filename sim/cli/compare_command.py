@@ -12,6 +12,7 @@ import sys
 from carecap.analysis.compare import comparison_json, format_comparison
 from carecap.analysis.compare_run import compare_alternatives
 from carecap.sim.experiments.atomic import dumps
+from carecap.sim.scenario.set_options import parse_set_options
 
 
 def compare(args: argparse.Namespace) -> int:
@@ -26,6 +27,7 @@ def compare(args: argparse.Namespace) -> int:
         metrics=args.metrics,
         slices=args.slices,
         progress=None if quiet else _say,
+        sets=parse_set_options(args.set_values),
     )
     if quiet:
         data = {

@@ -11,7 +11,7 @@ import argparse
 import re
 from pathlib import Path
 
-from carecap.sim.cli.args import add_replication_options
+from carecap.sim.cli.args import add_replication_options, add_set_option
 from carecap.sim.cli.args import positive_int as _positive_int
 
 _METRIC_NAME = re.compile(r"^(?:[A-Za-z][\w-]*\.)?[A-Za-z]\w*$")
@@ -119,6 +119,7 @@ def add_stats_commands(sub: argparse._SubParsersAction) -> None:
         metavar="S,...",
         help="slice kinds to compare: all, pool, tier, district, care_level (default: all,pool)",
     )
+    add_set_option(compare, applies_to="both scenario files (not of a sweep point)")
     compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
     compare.set_defaults(command="compare", handler=_compare)
 
@@ -146,6 +147,7 @@ def add_stats_commands(sub: argparse._SubParsersAction) -> None:
         metavar="FILE.png",
         help="where to save the plot (default: results/<scenario name>/warmup.png)",
     )
+    add_set_option(warmup, applies_to="the scenario")
     warmup.add_argument("--json", action="store_true", help="print the recommendation as JSON")
     warmup.set_defaults(command="warmup", handler=_warmup)
 

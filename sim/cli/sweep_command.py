@@ -18,6 +18,7 @@ import pandas as pd
 
 from carecap.sim.experiments.sweep_run import SweepInterrupted, run_sweep_file
 from carecap.sim.experiments.sweep_store import store_at
+from carecap.sim.scenario.set_options import parse_set_options
 
 EXIT_OK, EXIT_FAILED_RUNS, EXIT_INTERRUPTED = 0, 1, 130
 
@@ -35,6 +36,7 @@ def sweep(args: argparse.Namespace) -> int:
             records=args.records,
             quiet=args.quiet,
             say=say,
+            sets=parse_set_options(args.set_values),
         )
     except SweepInterrupted as exc:
         print(exc.message, file=sys.stderr)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 def add_sweep_commands(sub: argparse._SubParsersAction) -> None:
     """Register ``carecap sweep`` and ``carecap status`` on the subcommand parser ``sub``."""
+    from carecap.sim.cli.args import add_set_option
     from carecap.sim.cli.args import positive_int as _positive_int
 
     sweep = sub.add_parser(
@@ -55,6 +56,9 @@ def add_sweep_commands(sub: argparse._SubParsersAction) -> None:
     )
     sweep.add_argument(
         "--quiet", action="store_true", help="no progress and no table (failures still shown)"
+    )
+    add_set_option(
+        sweep, applies_to="the base scenario (before the points; recorded in sweep.json)"
     )
     sweep.set_defaults(command="sweep", handler=_sweep)
 

@@ -18,11 +18,13 @@ from carecap.sim.errors import ResultsError, UsageError, describe_os_error, is_u
 from carecap.sim.experiments.atomic import dumps, write_atomic
 from carecap.sim.experiments.replications import default_workers
 from carecap.sim.scenario.loader import load_scenario
+from carecap.sim.scenario.set_options import apply_set_options, parse_set_options
 
 
 def warmup(args: argparse.Namespace) -> int:
     """Run the replications, print the recommendation (or JSON), save the plot."""
     scenario = load_scenario(args.scenario)
+    scenario = apply_set_options(scenario, parse_set_options(args.set_values), args.scenario)
     reps = args.reps or scenario.replications
     seed = scenario.seed if args.seed is None else args.seed
     workers = min(args.workers or default_workers(), reps)

@@ -1,5 +1,6 @@
 """Booked slots for home bathing (``home_bathing.booking``) and for the centre's stations
-(``bathing_centre.booking``, not yet with vans: a scenario error).
+(``bathing_centre.booking``; with ``vans`` the van runs are booked too, see
+:mod:`carecap.sim.engine.booked_runs`).
 
 Design. When a home bath falls due it is booked, not queued: of its pool's teams, the earliest
 slot at or after the due time and at most ``book_ahead_days`` after it in which one team is free
@@ -21,8 +22,8 @@ stays idle (it does not skip to a lower request) and looks again when it next be
 next shift starts. A booked request whose elder leaves before the slot frees the slot.
 
 At the centre the same holds with stations for teams and the centre's opening spans for shifts;
-the visit is the elder's transport + bath (the station is held from departure, as without
-booking).
+without vans the visit is the elder's transport + bath (the station is held from departure, as
+without booking); with vans it is the bath, from the van's arrival (``booked_runs``).
 
 Booked requests count as waiting (``Pool.live``) until they start, so the drain follows them.
 """
@@ -53,7 +54,9 @@ class Book:
         self.busy_until: dict[int, float] = dict.fromkeys(units, -math.inf)  # queued work
         self.batch: list[tuple] = []  # requests due now, booked together in queue order
 
-    def _free(self, unit: int, start: float, end: float) -> bool:
+    def free(self, unit: int, start: float, end: float) -> bool:
+        """Whether ``unit`` is free for ``[start, end)``: no booking overlaps it and its queued
+        work has ended by ``start``."""
         if start < self.busy_until[unit]:
             return False
         spans = self.booked[unit]
@@ -83,7 +86,7 @@ class Book:
                         continue
                     if t > limit or t + length > hi:
                         break
-                    if is_open(t) and self._free(unit, t, t + length):
+                    if self.free(unit, t, t + length) and is_open(t):
                         if best is None or (t, unit) < best:
                             best = (t, unit)
                         break

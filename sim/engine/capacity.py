@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from carecap.sim.engine.pools import Pool
+from carecap.sim.scenario.base import clip_to_window
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.services.registry import (
     NO_POOL,
@@ -22,18 +23,6 @@ from carecap.sim.services.registry import (
     pool_specs,
     service_hours,
 )
-from carecap.sim.units import DAY_MIN
-
-
-def clip(
-    intervals: list[tuple[float, float]], from_date, to_date, start_date
-) -> list[tuple[float, float]]:
-    """The parts of shift ``intervals`` (minutes) on ``[from_date, to_date)`` (None: unbounded):
-    capacity that opens, or closes, on a date."""
-    lo = -math.inf if from_date is None else (from_date - start_date).days * DAY_MIN
-    hi = math.inf if to_date is None else (to_date - start_date).days * DAY_MIN
-    out = [(max(a, lo), min(b, hi)) for a, b in intervals]
-    return [(a, b) for a, b in out if b > a]
 
 
 class Capacity:
@@ -63,7 +52,9 @@ class Capacity:
                     ranks[uid] = tuple(sorted({RANK[s] for s in serves}))
                 intervals = hours.intervals(start_weekday, end_min)
                 if spec.dates:
-                    intervals = clip(intervals, *spec.dates[g], scenario.calendar.start_date)
+                    intervals = clip_to_window(
+                        intervals, spec.dates[g], scenario.calendar.start_date
+                    )
                 for uid in group:
                     self.shift_rows.extend((uid, lo, min(hi, end_min)) for lo, hi in intervals)
                 units.extend(group)

@@ -74,7 +74,7 @@ class Dispatch:
         self.dur.append(dur)
         if elder in self.pending:
             self.pending[elder].append(rid)
-        if pool.fleet is not None:  # the centre's vans decide who goes when (engine.vans)
+        if pool.fleet is not None and pool.book is None:  # the vans decide (engine.vans)
             if give_up is not None:
                 give_up.add(rid, pool, elder, k)
             pool.fleet.request(rid, self.tier_of[elder] if order is None else order, now)
@@ -106,6 +106,9 @@ class Dispatch:
             rank, rid, due = key[0], key[-1], key[2]
             if log.outcome[rid] != WAITING:
                 continue
+            if pool.fleet is not None:  # booked with a van run (engine.booked_runs)
+                self._book_van_run(pool, key, elder, k, give_up)
+                continue
             length = log.travel[rid] + self.dur[rid]
             slot = book.find(due, length, partial(pool.is_open, rank))
             if slot is None:
@@ -123,6 +126,16 @@ class Dispatch:
             for unit in list(pool.idle):
                 if self.shift_end[unit] > now and not self.busy[unit]:
                     self._offer(unit, pool)
+
+    def _book_van_run(self, pool: Pool, key: tuple, elder: int, k: int, give_up) -> None:
+        """Book a centre bath with its van run; none in the window: it queues for the vans."""
+        fleet, rank, rid, due = pool.fleet, key[0], key[-1], key[2]
+        assert fleet is not None and fleet.booked is not None
+        if fleet.booked.book(rid, due, partial(pool.is_open, rank)):
+            return
+        if give_up is not None:
+            give_up.add(rid, pool, elder, k)
+        fleet.request(rid, key[1], due)
 
     def _booked(
         self, rid: int, unit: int, start: float, end: float, pool: Pool, _ev: simpy.Event

@@ -256,6 +256,8 @@ class CareSystem(Dispatch):
                 return
             if on > env.now:
                 yield env.timeout(exact_delay(env.now, on))
+            if pool.fleet is not None:  # the vans may now bring elders to start baths
+                pool.fleet.kick()
             for unit in list(pool.idle):
                 if self.shift_end[unit] > env.now and not self.busy[unit]:
                     self._offer(unit, pool)

@@ -17,6 +17,10 @@ A van is one vehicle, in one place at a time. When a van is idle at the centre:
 
 Each elder's station is held from the van's arrival at the centre to the end of the bath.
 
+With ``bathing_centre.booking`` the baths are booked with their van runs
+(:mod:`carecap.sim.engine.booked_runs`); the runs above then serve only the returns and the baths
+that found no slot, and a van takes one only if it is back before its next booked run.
+
 Records: a centre bath's ``start_min`` is the arrival at the centre (the station starts),
 ``end_min`` = start + bath, and ``travel_min`` stays the elder's drawn one-way transport (what was
 demanded; the van drove the first elder's). So the wait runs until the bath can begin, the van
@@ -35,7 +39,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from carecap.sim.engine.booked_runs import BookedRuns
 from carecap.sim.engine.records import IN_SERVICE, SERVED, WAITING
+from carecap.sim.services.registry import RANK
 
 if TYPE_CHECKING:
     from carecap.sim.engine.kernel import CareSystem
@@ -43,6 +49,7 @@ if TYPE_CHECKING:
     from carecap.sim.services.centre_bath import BathingCentre
 
 TRIP_KINDS = ("pickup", "return")
+CENTRE_RANK = RANK["centre_bath"]
 
 
 class Fleet:
@@ -54,7 +61,7 @@ class Fleet:
         self.sys, self.pool = system, pool
         self.seats, self.stop_min = vans.seats, vans.per_stop_min
         self.idle_vans = list(range(vans.count - 1, -1, -1))  # van 0 leaves first
-        self.hours = centre.van_hours().intervals(start_weekday, system.end_min)
+        self.hours = centre.van_intervals(system.s.calendar.start_date, system.end_min)
         self.hour_starts = [lo for lo, _ in self.hours]
         self.queues: list[list[tuple]] = [[] for _ in system.district_names]
         self.free_at = dict.fromkeys(pool.units, float("-inf"))  # when each station comes free
@@ -63,6 +70,10 @@ class Fleet:
         self.wake_pending = False
         self.trips: list[tuple[int, int, int, float, float, int]] = []
         self.n_trips = 0
+        self.back_at = [0.0] * vans.count  # when each van is back from its latest run
+        self.book = pool.book  # the stations' bookings (engine.booking), or None
+        self.booked = None if pool.book is None else BookedRuns(self, pool.book, vans.count)
+        """Booked pick-up runs (engine.booked_runs); None without booking."""
 
     # --- entry points (dispatch and the kernel) ------------------------------------------------
 
@@ -77,10 +88,14 @@ class Fleet:
         while self.idle_vans:
             now = self.sys.env.now
             if self.returns and self.returns[0][0] <= now:
-                _, _trip, riders, drive = heapq.heappop(self.returns)
-                self._return_run(self.idle_vans.pop(), riders, drive, now)
-                continue
-            if not self._in_hours(now):
+                _, _trip, riders, drive = self.returns[0]
+                van = self._idle_van(now, now + 2 * drive + len(riders) * self.stop_min)
+                if van is not None:
+                    heapq.heappop(self.returns)
+                    self.idle_vans.remove(van)
+                    self._return_run(van, riders, drive, now)
+                    continue
+            if not self.in_hours(now):
                 self._wake_at_opening(now)
                 return
             if not self._pickup(now):
@@ -88,7 +103,8 @@ class Fleet:
 
     # --- runs -------------------------------------------------------------------------------
 
-    def _in_hours(self, t: float) -> bool:
+    def in_hours(self, t: float) -> bool:
+        """Whether a pick-up run may leave at ``t`` (van hours)."""
         i = bisect_right(self.hour_starts, t) - 1
         return i >= 0 and t < self.hours[i][1]
 
@@ -122,36 +138,57 @@ class Fleet:
             if outcome[rid] == WAITING:
                 riders.append(rid)
         drive = self.sys.log.travel[riders[0]]  # the first elder's transport draw, one way
-        stations = []
+        stations, van = [], None
         while riders:
             arrival = now + 2 * drive + len(riders) * self.stop_min
-            stations = self._stations_at(arrival)
-            if len(stations) >= len(riders):
+            stations = self._stations_at(arrival, riders)
+            van = self._idle_van(now, arrival)
+            if len(stations) >= len(riders) and van is not None:
                 break
             rid = riders.pop()
             heapq.heappush(
                 queue, (self.sys.tier_of[self.sys.log.elder[rid]], self.sys.log.request[rid], rid)
             )
-        if not riders or arrival >= self.sys.end_min:
+        if not riders or van is None or arrival >= self.sys.end_min:
             for rid in riders:
                 heapq.heappush(
                     queue,
                     (self.sys.tier_of[self.sys.log.elder[rid]], self.sys.log.request[rid], rid),
                 )
             return False
-        self._depart(self.idle_vans.pop(), riders, stations, drive, now, arrival)
+        self.idle_vans.remove(van)
+        self.depart(van, riders, stations, drive, now, arrival)
         return True
 
-    def _stations_at(self, arrival: float) -> list[int]:
-        """Stations free by ``arrival`` and on shift then, earliest free first."""
+    def _idle_van(self, now: float, back: float) -> int | None:
+        """The idle van to send on a run from ``now`` to ``back`` (the last to come back; with
+        booking, one back before its next booked run), or None."""
+        if self.booked is None:
+            return self.idle_vans[-1] if self.idle_vans else None
+        vans = self.booked.vans
+        return next((v for v in reversed(self.idle_vans) if vans.fits(v, now, back)), None)
+
+    def _stations_at(self, arrival: float, riders: list[int]) -> list[int]:
+        """Stations free by ``arrival`` and on shift then, earliest free first (with booking:
+        free of bookings for the longest of the riders' baths)."""
+        if not self.pool.is_open(CENTRE_RANK, arrival):  # outside the baths' own hours
+            return []
         shift_end = self.sys.shift_end
         free = [(t, u) for u, t in self.free_at.items() if t <= arrival < shift_end[u]]
+        if self.book is not None:
+            end = arrival + max(self.sys.dur[rid] for rid in riders)
+            free = [(t, u) for t, u in free if self.book.free(u, arrival, end)]
         return [u for _, u in sorted(free)]
 
-    def _depart(self, van, riders, stations, drive, now, arrival) -> None:
+    def depart(self, van, riders, stations, drive, now, arrival, booked: bool = False) -> None:
+        """Van ``van`` leaves now with ``riders`` for ``stations``, arriving at ``arrival``
+        (``booked``: a booked run, whose van and stations were booked for it)."""
         sys, log = self.sys, self.sys.log
+        if self.booked is not None and not booked:  # not bookable until this run is over
+            self.booked.vans.busy_until[van] = arrival
         trip = self.n_trips
         self.n_trips += 1
+        self.back_at[van] = arrival
         self.pool.live -= len(riders)
         self.aboard += len(riders)
         last_end = arrival
@@ -163,6 +200,8 @@ class Fleet:
             log.end[rid] = end
             log.unit[rid] = unit
             self.free_at[unit] = end
+            if self.book is not None and not booked:
+                self.book.busy_until[unit] = max(self.book.busy_until[unit], end)
             last_end = max(last_end, end)
             self.trips.append((trip, van, 0, now, arrival, rid))
             sys.at(end, partial(self._bath_done_at, rid, unit))
@@ -191,6 +230,9 @@ class Fleet:
         trip = self.n_trips
         self.n_trips += 1
         back = now + 2 * drive + len(riders) * self.stop_min
+        self.back_at[van] = back
+        if self.booked is not None:
+            self.booked.vans.busy_until[van] = back
         self.trips.extend((trip, van, 1, now, back, rid) for rid in riders)
 
         def home(_ev) -> None:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from carecap.sim.errors import UsageError, results_folder_errors
 from carecap.sim.experiments.executors import (
@@ -156,11 +157,13 @@ def run_sweep_file(
     records: bool = False,
     quiet: bool = True,
     say: Callable[[str], None] | None = None,
+    sets: dict[str, Any] | None = None,
 ) -> SweepSession:
     """Run (or resume) the sweep of ``sweep_file`` into ``out`` (default
     ``results/sweeps/<name>``); see the module docstring.
 
-    ``quiet`` turns off the progress bar/lines; ``say`` receives the session's messages. On
+    ``sets``: ``--set`` settings for the base scenario (see :func:`load_sweep`). ``quiet`` turns
+    off the progress bar/lines; ``say`` receives the session's messages. On
     Ctrl-C the executor is stopped, what finished is kept (a rerun resumes), a message says how
     to resume, and :class:`SweepInterrupted` (a ``KeyboardInterrupt``) propagates with it.
 
@@ -170,7 +173,7 @@ def run_sweep_file(
         UsageError: the executor cannot be used.
     """
     say = say or (lambda text: None)
-    loaded = load_sweep(sweep_file)
+    loaded = load_sweep(sweep_file, sets)
     out_dir = Path(out) if out is not None else RESULTS_ROOT / loaded.name
     with results_folder_errors(out_dir, "write the sweep's results folder"):
         return _run_session(

@@ -56,6 +56,7 @@ from carecap.sim.scenario.loader import load_scenario_with_sources
 from carecap.sim.scenario.messages import validation_error_to_scenario_error
 from carecap.sim.scenario.model import Name, Scenario
 from carecap.sim.scenario.paths import PATH_PATTERN as _PATH
+from carecap.sim.scenario.set_options import apply_set_options
 from carecap.sim.scenario.wording import show
 
 RESERVED_PATHS = {"seed": "seed", "replications": "replications"}
@@ -198,6 +199,8 @@ class Sweep:
     content_hash: str
     """SHA-256 over the base scenario hash, the points' overrides, replications, seed and
     antithetic: equal sweeps (whatever their comments or formatting) have equal hashes."""
+    sets: dict[str, Any] = field(default_factory=dict)
+    """``--set`` settings applied to the base scenario (part of the content hash through it)."""
 
     @property
     def name(self) -> str:
@@ -219,8 +222,9 @@ class Sweep:
 # --- loading ----------------------------------------------------------------------------------
 
 
-def load_sweep(path: str | os.PathLike[str]) -> Sweep:
-    """Read and validate the sweep file at ``path``, its base scenario and every point.
+def load_sweep(path: str | os.PathLike[str], sets: dict[str, Any] | None = None) -> Sweep:
+    """Read and validate the sweep file at ``path``, its base scenario (with the ``--set``
+    settings ``sets`` applied, as ``carecap run --set`` does) and every point.
 
     Raises:
         ScenarioError: the sweep file, its base scenario or any point is invalid (the message
@@ -251,6 +255,7 @@ def load_sweep(path: str | os.PathLike[str]) -> Sweep:
             column=locate(("base",))[2],
         )
     base, base_files = load_scenario_with_sources(base_path)
+    base = apply_set_options(base, sets or {}, base_path)  # UsageError naming --set
     replications = spec.replications if spec.replications is not None else base.replications
     seed = spec.seed if spec.seed is not None else base.seed
     if spec.antithetic and replications % 2:
@@ -272,6 +277,7 @@ def load_sweep(path: str | os.PathLike[str]) -> Sweep:
         replications=replications,
         seed=seed,
         content_hash=_content_hash(base, points, replications, seed, spec.antithetic),
+        sets=dict(sets or {}),
     )
 
 

@@ -48,6 +48,7 @@ from carecap.sim.experiments.sweep_files import (
     read_row,
     row_relpath,
 )
+from carecap.sim.scenario.set_options import jsonable_sets
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ def sweep_document(sweep) -> dict[str, Any]:
         "replications": sweep.replications,
         "seed": sweep.seed,
         "antithetic": sweep.antithetic,
+        "set": jsonable_sets(sweep.sets),
         "parameters": sweep.parameter_names,
         "spec": sweep.spec.model_dump(mode="json", by_alias=True),
         "points": [

@@ -217,9 +217,9 @@ def vans(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
     run at a time; no run carries more elders than its seats; a pick-up run collects elders of
     one district and leaves within van hours; each elder is bathed from the run's arrival (never
     before) and taken home only after the bath; every started centre bath came by van.
-    Priority: a run's first elder is the best centre-bath request waiting when it left (tier,
-    then request time), and every elder aboard is better than any elder of that district left
-    waiting."""
+    Priority (without booking): a run's first elder is the best centre-bath request waiting when
+    it left (tier, then request time), and every elder aboard is better than any elder of that
+    district left waiting."""
     centre = scenario.bathing_centre
     if centre is None or centre.vans is None:
         return []
@@ -244,9 +244,7 @@ def vans(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
         out.append("a station is held before the elder's arrival at the centre")
     leave = pick.depart_min.to_numpy()
     until = float(leave.max(initial=0.0)) + 1.0
-    hours = np.array(
-        centre.van_hours().intervals(scenario.calendar.start_date.weekday(), until)
-    ).reshape(-1, 2)
+    hours = np.array(centre.van_intervals(scenario.calendar.start_date, until)).reshape(-1, 2)
     i = np.searchsorted(hours[:, 0], leave, side="right") - 1
     if len(leave) and not ((i >= 0) & (leave < hours[np.maximum(i, 0), 1])).all():
         out.append("a pick-up run left outside van hours")
@@ -258,6 +256,10 @@ def vans(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
     bath = r[(r.service == "centre_bath") & r.start_min.notna()]
     if not bath.request_id.isin(pick.request_id).all():
         out.append("a centre bath started without a van bringing the elder")
+    if centre.booking is not None:
+        # booked runs fetch the elders of a slot (engine.booked_runs), booked in queue order
+        # when they fell due; the queue rule does not apply to a booked run's departure
+        return out
     return out + _van_priority(rec, pick)
 
 

@@ -240,13 +240,13 @@ def _staff_blocks(units: pd.DataFrame, unit_hours: np.ndarray, fte: float) -> li
 
 def van_hours_min(scenario: Scenario, window: Window) -> float:
     """Van operating minutes inside the window: ``vans.count`` x the minutes of van hours
-    (``vans.hours``, default the centre's opening hours); 0 without vans."""
+    (``vans.hours``, default the centre's opening hours) inside the vans' dates; 0 without
+    vans."""
     centre = scenario.bathing_centre
     if centre is None or centre.vans is None:
         return 0.0
-    spans = np.array(
-        centre.van_hours().intervals(scenario.calendar.start_date.weekday(), window.end_min)
-    ).reshape(-1, 2)
+    spans = np.array(centre.van_intervals(scenario.calendar.start_date, window.end_min))
+    spans = spans.reshape(-1, 2)
     return float(window.overlap_min(spans[:, 0], spans[:, 1]).sum()) * centre.vans.count
 
 

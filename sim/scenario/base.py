@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from carecap.sim.scenario import limits
 from carecap.sim.scenario.schedule import WeeklySchedule
+from carecap.sim.units import DAY_MIN
 
 Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")]
 Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
@@ -84,9 +85,38 @@ class Shift(Frozen):
 
     @model_validator(mode="after")
     def _dates(self):
-        if self.from_date and self.to_date and self.to_date <= self.from_date:
-            raise ValueError(
-                f"to_date ({self.to_date}) must come after from_date ({self.from_date}): the "
-                "group works on [from_date, to_date)"
-            )
+        check_window(self.from_date, self.to_date, "group")
         return self
+
+
+Window = tuple[dt.date | None, dt.date | None]
+"""``(from_date, to_date)``: capacity exists on ``[from_date, to_date)`` (None: unbounded)."""
+
+
+def check_window(from_date: dt.date | None, to_date: dt.date | None, what: str) -> None:
+    """A dated capacity's ``to_date`` comes after its ``from_date``."""
+    if from_date and to_date and to_date <= from_date:
+        raise ValueError(
+            f"to_date ({to_date}) must come after from_date ({from_date}): the {what} works on "
+            "[from_date, to_date)"
+        )
+
+
+def within(*windows: Window) -> Window:
+    """The intersection of dated windows (e.g. a shift group's inside its pool's)."""
+    froms = [f for f, _ in windows if f is not None]
+    tos = [t for _, t in windows if t is not None]
+    return (max(froms) if froms else None, min(tos) if tos else None)
+
+
+def clip_to_window(
+    intervals: list[tuple[float, float]], window: Window, start_date: dt.date
+) -> list[tuple[float, float]]:
+    """The parts of ``intervals`` (simulation minutes) on the dated ``window``: capacity that
+    opens, or closes, on a date (an empty window, e.g. a group outside its pool's dates, leaves
+    nothing)."""
+    from_date, to_date = window
+    lo = -math.inf if from_date is None else (from_date - start_date).days * DAY_MIN
+    hi = math.inf if to_date is None else (to_date - start_date).days * DAY_MIN
+    out = [(max(a, lo), min(b, hi)) for a, b in intervals]
+    return [(a, b) for a, b in out if b > a]

@@ -150,7 +150,14 @@ class References:
                     for j, sh in enumerate(team.shifts)
                 ]
         if s.bathing_centre:
-            counts.append(("bathing_centre.stations", s.bathing_centre.stations))
+            counts += [
+                (
+                    "bathing_centre.stations"
+                    + ("" if isinstance(s.bathing_centre.stations, int) else f".{j}.count"),
+                    g.count,
+                )
+                for j, g in enumerate(s.bathing_centre.station_groups())
+            ]
         total = sum(n for _, n in counts)
         if total > limits.MAX_UNITS:
             where, most = max(counts, key=lambda c: c[1])

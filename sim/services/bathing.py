@@ -25,6 +25,7 @@ from carecap.sim.scenario.base import (
     positive_interval,
 )
 from carecap.sim.scenario.distributions import DistOrNumber, PatienceDist
+from carecap.sim.scenario.schedule import WeeklySchedule
 from carecap.sim.services import centre_bath, home_bath
 from carecap.sim.services.spec import Demand, Handler, Patience, TapeRows
 from carecap.sim.units import DAY_MIN
@@ -51,11 +52,16 @@ class BathService(Frozen):
     target_days: PositiveDays
     give_up_days: PatienceDist | None = None
     priority: Literal["tier", "fifo"] = "tier"
+    """Queue order: ``tier`` (welfare tier, then the earliest request) or ``fifo`` (the
+    earliest request)."""
     opens_on: dt.date | None = None
     """The day the service starts (None: from the start): no request of it before that day
     (see the README, "Capacity that changes on dates")."""
-    """Queue order: ``tier`` (welfare tier, then the earliest request) or ``fifo`` (the
-    earliest request)."""
+    hours: WeeklySchedule | None = None
+    """When a bath may be started (bathing hours, separate from the teams' shifts and the
+    centre's opening hours; None: whenever a team or station is on shift): a home team sets off,
+    an elder coming by their own means sets off, or a van brings the elder (the station is held
+    from the arrival), only inside them. A bath under way at closing time is finished."""
     seasonal_factor_by_month: SeasonalFactors = Field(default_factory=dict)
     report_within_days: list[PositiveDays] = Field(default_factory=list)
     """Common thresholds (days, e.g. ``[3, 7, 14]``) reported as ``within_<threshold>``

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from carecap.sim.scenario.base import ALL, Frozen, Name, Shift
+from carecap.sim.scenario.base import ALL, Frozen, Name, Shift, check_window, within
 from carecap.sim.scenario.distributions import DistOrNumber
 from carecap.sim.services.spec import PoolSpec
 
@@ -33,6 +34,16 @@ class CaregiverPool(Frozen):
     shifts: list[CaregiverShift] = Field(min_length=1)
     travel_min: dict[Name, DistOrNumber]
     """One-way travel to a home, by the home's district."""
+    from_date: dt.date | None = None
+    """First day the whole pool works (each shift group also within its own dates); None: from
+    the start."""
+    to_date: dt.date | None = None
+    """Day the whole pool stops (exclusive); None: to the end."""
+
+    @model_validator(mode="after")
+    def _dates(self):
+        check_window(self.from_date, self.to_date, "pool")
+        return self
 
 
 # --- plugging into the engine ----------------------------------------------------------------
@@ -64,7 +75,7 @@ def pool_specs(scenario: Scenario) -> list[PoolSpec]:
             p.name,
             "caregiver",
             [(x.count, x.hours, x.serves) for x in p.shifts],
-            dates=[(x.from_date, x.to_date) for x in p.shifts],
+            dates=[within((p.from_date, p.to_date), (x.from_date, x.to_date)) for x in p.shifts],
         )
         for p in scenario.caregivers
     ]

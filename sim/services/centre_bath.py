@@ -9,10 +9,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from carecap.sim.scenario import limits
-from carecap.sim.scenario.base import Frozen, Name, UnitCount
+from carecap.sim.scenario.base import (
+    Frozen,
+    Name,
+    ShiftName,
+    UnitCount,
+    Window,
+    check_window,
+    clip_to_window,
+    within,
+)
 from carecap.sim.scenario.distributions import DistOrNumber
 from carecap.sim.scenario.schedule import WeeklySchedule
 from carecap.sim.services.home_bath import Booking
@@ -37,11 +47,57 @@ class Vans(Frozen):
     centre's opening hours."""
     per_stop_min: Annotated[float, Field(ge=0, le=limits.MAX_VAN_STOP_MIN)] = 0.0
     """Minutes the van stops at each elder's home (to help them aboard, or off on the way back)."""
+    from_date: dt.date | None = None
+    """First day the vans run (pick-up runs on ``[from_date, to_date)`` only); None: from the
+    start."""
+    to_date: dt.date | None = None
+    """Day the vans stop leaving on pick-up runs (exclusive; return runs still bring home the
+    elders at the centre); None: to the end."""
+
+    @model_validator(mode="after")
+    def _dates(self):
+        check_window(self.from_date, self.to_date, "fleet")
+        return self
+
+
+_STATION_COUNT: TypeAdapter[int] = TypeAdapter(UnitCount)
+
+
+class StationGroup(Frozen):
+    """Stations that work only on ``[from_date, to_date)`` (the centre's opening hours)."""
+
+    name: ShiftName | None = None
+    count: UnitCount
+    from_date: dt.date | None = None
+    """First day the group's stations work; None: from the start (or the centre's opening)."""
+    to_date: dt.date | None = None
+    """Day they stop (exclusive); None: to the end."""
+
+    @model_validator(mode="after")
+    def _dates(self):
+        check_window(self.from_date, self.to_date, "group")
+        return self
 
 
 class BathingCentre(Frozen):
     district: Name
-    stations: UnitCount
+    stations: UnitCount | Annotated[list[StationGroup], Field(min_length=1)]
+    """A number of stations, or a list of dated groups ``{count, from_date, to_date}`` (e.g.
+    more stations from July)."""
+
+    @field_validator("stations", mode="before")
+    @classmethod
+    def _station_count(cls, value):
+        """A value that is not a list is a plain count, and its error says so (not the union's
+        two complaints)."""
+        if isinstance(value, list):
+            return value
+        try:
+            return _STATION_COUNT.validate_python(value)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise PydanticCustomError(err["type"], err["msg"], err.get("ctx")) from None
+
     hours: WeeklySchedule
     bath_duration_min: DistOrNumber
     transport_min: dict[Name, DistOrNumber]
@@ -56,17 +112,23 @@ class BathingCentre(Frozen):
     waits for the opening)."""
 
     booking: Booking | None = None
-    """Book each centre bath into a station slot when it falls due (absent: it queues); not yet
-    with ``vans`` (see :mod:`carecap.sim.engine.booking`)."""
+    """Book each centre bath into a station slot when it falls due (absent: it queues); with
+    ``vans``, together with a van run that arrives at the slot (see
+    :mod:`carecap.sim.engine.booked_runs`)."""
 
-    @model_validator(mode="after")
-    def _booking_without_vans(self):
-        if self.booking is not None and self.vans is not None:
-            raise ValueError(
-                "booking is not supported together with vans yet: remove `vans` (elders come by "
-                "their own means) or remove `booking` (baths queue)"
-            )
-        return self
+    def station_groups(self) -> list[StationGroup]:
+        """The stations as dated groups (a plain count is one group without dates)."""
+        if isinstance(self.stations, int):
+            return [StationGroup(count=self.stations)]
+        return list(self.stations)
+
+    def van_intervals(self, start_date: dt.date, end_min: float) -> list[tuple[float, float]]:
+        """When pick-up runs may leave, in simulation minutes up to ``end_min``: van hours inside
+        the vans' dates."""
+        spans = self.van_hours().intervals(start_date.weekday(), end_min)
+        if self.vans is None:
+            return spans
+        return clip_to_window(spans, (self.vans.from_date, self.vans.to_date), start_date)
 
     def van_hours(self) -> WeeklySchedule:
         """When vans may start pick-up runs: ``vans.hours``, else the centre's opening hours."""
@@ -146,10 +208,12 @@ def pool_specs(scenario: Scenario) -> list[PoolSpec]:
     if c is None:
         return []
     # Vans are vehicles run by carecap.sim.engine.vans, not a limit on this pool.
+    groups = c.station_groups()
     shifts: list[tuple[int, WeeklySchedule, Sequence[str]]] = [
-        (c.stations, c.hours, ["centre_bath"])
+        (g.count, c.hours, ["centre_bath"]) for g in groups
     ]
-    return [PoolSpec(POOL, "station", shifts, dates=[(c.opens_on, None)])]
+    dates: list[Window] = [within((c.opens_on, None), (g.from_date, g.to_date)) for g in groups]
+    return [PoolSpec(POOL, "station", shifts, dates=dates)]
 
 
 SERVICE = Service("centre_bath", 0, "station", "bath", _pool, _target, _eligible)

@@ -3,13 +3,14 @@ requests are made by the bath demand, see ``bathing``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from carecap.sim.scenario import limits
-from carecap.sim.scenario.base import ALL, Frozen, Name, Shift
+from carecap.sim.scenario.base import ALL, Frozen, Name, Shift, check_window, within
 from carecap.sim.scenario.distributions import DistOrNumber
 from carecap.sim.services.spec import PoolSpec, Service, Target
 from carecap.sim.units import DAY_MIN
@@ -25,6 +26,16 @@ class BathTeamPool(Frozen):
     districts: Literal["all"] | list[Name] = ALL
     shifts: list[Shift] = Field(min_length=1)
     travel_min: dict[Name, DistOrNumber]
+    from_date: dt.date | None = None
+    """First day the whole pool works (each shift group also within its own dates); None: from
+    the start."""
+    to_date: dt.date | None = None
+    """Day the whole pool stops (exclusive); None: to the end."""
+
+    @model_validator(mode="after")
+    def _dates(self):
+        check_window(self.from_date, self.to_date, "pool")
+        return self
 
 
 class Booking(Frozen):
@@ -95,7 +106,7 @@ def pool_specs(scenario: Scenario) -> list[PoolSpec]:
             t.name,
             "team",
             [(x.count, x.hours, ["home_bath"]) for x in t.shifts],
-            dates=[(x.from_date, x.to_date) for x in t.shifts],
+            dates=[within((t.from_date, t.to_date), (x.from_date, x.to_date)) for x in t.shifts],
         )
         for t in teams
     ]
