@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from carecap.sim.engine.capacity import clip
 from carecap.sim.metrics.common import Window
 from carecap.sim.metrics.resources import van_hours_min
+from carecap.sim.scenario.base import clip_to_window
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.services.registry import pool_specs
 from carecap.sim.units import ANNUAL_DAYS, DAY_MIN, HOUR_MIN
@@ -55,7 +55,7 @@ def group_hours(scenario: Scenario) -> list[GroupHours]:
         for g, (count, hours, _serves) in enumerate(spec.shifts):
             spans = hours.intervals(start.weekday(), window.end_min)
             if spec.dates:
-                spans = clip(spans, *spec.dates[g], start)
+                spans = clip_to_window(spans, spec.dates[g], start)
             minutes = sum(
                 max(0.0, min(hi, window.end_min) - max(lo, window.start_min)) for lo, hi in spans
             )
