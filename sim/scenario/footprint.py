@@ -103,28 +103,78 @@ def mean_seasonal_factor(start: dt.date, horizon_days: float, factors: dict[int,
     return weighted / total if total > 0 else 1.0
 
 
-def _elder_days(scenario: Scenario) -> tuple[float, float]:
-    """(expected elders, expected elder-days inside the horizon)."""
+def _stay_days(mu: float, t: float) -> float:
+    """Expected days present out of the next ``t`` days at exit hazard ``mu`` per day."""
+    x = mu * t
+    if x < 1e-9:  # no exits (or so few that the closed form would divide by ~0)
+        return t
+    return -math.expm1(-x) / mu
+
+
+def _present_at(scenario: Scenario, day: float) -> float:
+    """Expected elders present at ``day`` (before any projection): those of time 0 and of the
+    enrolment list, each staying an exponential time."""
     pop = scenario.population
-    horizon = scenario.calendar.horizon_days
+    mu = pop.exit_rate_per_year / YEAR_DAYS
+    present = float(sum(pop.elders_by_district.values())) * math.exp(-mu * day)
+    for period in pop.enrolment:
+        a, b = period.from_day, min(period.to_day, day)
+        if b > a:  # elders enrolled in [a, b] still present at day
+            present += period.elders_per_day * (
+                b - a
+                if mu * (day - a) < 1e-9
+                else (math.exp(-mu * (day - b)) - math.exp(-mu * (day - a))) / mu
+            )
+    return present
+
+
+def _elder_days_until(scenario: Scenario, horizon: float) -> tuple[float, float]:
+    """(expected elders, expected elder-days) within ``[0, horizon]`` without a projection."""
+    pop = scenario.population
     mu = pop.exit_rate_per_year / YEAR_DAYS  # hazard per day
-
-    def stay(t: float) -> float:  # expected days present out of the next t days
-        return t if mu == 0 else -math.expm1(-mu * t) / mu
-
-    def stay_integral(a: float, b: float) -> float:  # integral of stay(horizon - u), u in [a, b]
-        ta, tb = horizon - a, horizon - b
-        if mu == 0:
-            return (ta * ta - tb * tb) / 2
-        return (b - a) / mu - (math.exp(-mu * tb) - math.exp(-mu * ta)) / (mu * mu)
-
     initial = float(sum(pop.elders_by_district.values()))
-    elders, days = initial, initial * stay(horizon)
+    elders, days = initial, initial * _stay_days(mu, horizon)
     for period in pop.enrolment:
         a, b = period.from_day, min(period.to_day, horizon)
-        if b > a:
+        if b > a:  # integral over u in [a, b] of the stay in the remaining horizon - u
+            steps = 64
+            width = (b - a) / steps
+            stays = sum(_stay_days(mu, horizon - (a + (i + 0.5) * width)) for i in range(steps))
             elders += period.elders_per_day * (b - a)
-            days += period.elders_per_day * stay_integral(a, b)
+            days += period.elders_per_day * width * stays
+    return elders, days
+
+
+def _elder_days(scenario: Scenario) -> tuple[float, float]:
+    """(expected elders, expected elder-days inside the horizon).
+
+    With ``population.projection``, enrolment from the projection's first year keeps the
+    population at its expected path (exits compensated, growth or targets), so from then on the
+    elder-days are those of a population starting at the expected count and growing at the
+    largest stated rate, or held at the largest target if that is higher (the safe side); every
+    exit and care-level change then adds an elder record.
+    """
+    pop, horizon = scenario.population, scenario.calendar.horizon_days
+    p = pop.projection
+    if p is None:
+        return _elder_days_until(scenario, horizon)
+    start = scenario.calendar.start_date
+    first_year = start.year if p.from_year is None else p.from_year
+    t_p = max(0.0, float((dt.date(first_year, 1, 1) - start).days))
+    if t_p >= horizon:
+        return _elder_days_until(scenario, horizon)
+    elders, days = _elder_days_until(scenario, t_p)
+    base = max(_present_at(scenario, t_p), max((t.elders for t in p.targets), default=0))
+    growth = max([p.growth_per_year, *p.growth_per_year_by_district.values(), 0.0])
+    years = (horizon - t_p) / YEAR_DAYS
+    rate = math.log1p(growth)
+    grown_years = years if rate < 1e-12 else math.expm1(rate * years) / rate
+    days += base * grown_years * YEAR_DAYS
+    hazards = [pop.exit_rate_per_year, *p.exit_rate_per_year_by_level.values()]
+    moving = max(hazards) + max(
+        (sum(m.values()) for m in p.transitions_per_year.values()), default=0
+    )
+    elders += base * (1.0 + growth) ** years + base * grown_years * moving
     return elders, days
 
 
