@@ -180,7 +180,7 @@ def _targets_table(sizing: dict[str, Any], summary: pd.DataFrame, lang: Lang) ->
     columns = [(title, {j["target"]: j for j in at_answer})]
     for n in sizing.get("neighbours") or []:
         values = ", ".join(f"{k}={v}" for k, v in n["values"].items())
-        columns.append((f"one less {n['path']} ({values})", {j["target"]: j for j in n["targets"]}))
+        columns.append((f"one less: {values}", {j["target"]: j for j in n["targets"]}))
     rows = []
     for j in at_answer:
         unit = _unit(summary, j["metric"])
