@@ -26,6 +26,7 @@ from carecap.analysis.sizing import size as size_module
 from carecap.analysis.sizing.size import size_scenario
 from carecap.sim.cli.main import main
 from carecap.sim.errors import ResultsError
+from carecap.sim.experiments import sweep_run
 
 RATE, SERVICE_MIN, TARGET_MIN = 0.5, 10.0, 5.0
 PER_HOUR = 30.0
@@ -214,3 +215,24 @@ def test_a_not_feasible_search_names_the_binding_target(sized, tmp_path):
     sizing = _section(out.read_text(encoding="utf-8"), "sizing")
     assert "Not feasible" in sizing and f"Binding target: {TARGET}" in sizing
     assert "at the best found" in sizing
+
+
+def test_ctrl_c_in_the_command_leaves_an_interrupted_size_json(sized, tmp_path, monkeypatch):
+    _, scenario, _ = sized
+    out = tmp_path / "fresh"
+    real, calls = sweep_run.run_task, {"n": 0}
+
+    def interrupted_on_the_sixth_run(task):
+        calls["n"] += 1
+        if calls["n"] == 6:
+            raise KeyboardInterrupt
+        return real(task)
+
+    monkeypatch.setattr(sweep_run, "run_task", interrupted_on_the_sixth_run)
+    argv = ["size", str(scenario), "--vary", VARY, "--target", TARGET, "--max-reps", "8"]
+    assert main([*argv, "--workers", "1", "--out", str(out)]) == 130
+    data = json.loads((out / "size.json").read_text(encoding="utf-8"))
+    assert data["status"] == "interrupted" and data["answer"] is None
+    # the top (12) was judged on its 4 pilots; the run that stopped was the second candidate's
+    assert [c["values"] for c in data["candidates"]] == [{SERVERS_PATH: 12}]
+    assert load(out).status == "interrupted"

@@ -162,6 +162,12 @@ def _cost(sizing: dict[str, Any], scenario: dict[str, Any]) -> Markup | None:
     text = f"Capacity cost per year at the answer: {cost:,.0f} {currency}"
     if change is not None:
         text += f" ({change:+,.0f} {currency} against the scenario as given)"
+    fte = sizing.get("staff_fte") or {}
+    if fte.get("caregiver_fte") is not None:
+        text += (
+            f"; staff: caregivers {fte['caregiver_fte']:.1f} FTE, bathing teams "
+            f"{fte.get('bath_team_fte') or 0:.1f} team-FTE"
+        )
     return tag("p", text + ".")
 
 
