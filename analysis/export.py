@@ -7,7 +7,11 @@ The tables (:func:`export_tables`), one sheet or CSV file each, are the rows of
 * ``district``, ``tier`` — a row per service and district (or tier), with the scenario's label;
 * ``pools`` — utilisation, on-shift hours and FTE per resource pool;
 * ``sweep_points`` — for a sweep: a row per point (its parameters), the slice-``all`` metrics as
-  ``service.metric (unit)`` columns.
+  ``service.metric (unit)`` columns;
+* ``sizing`` — for a sizing search (``size.json``): a row per candidate evaluation, pilots then
+  the confirmation (``role``: ``answer``, ``one less PATH`` for a neighbour), its values, the
+  replications used, the verdict, the cost per year, and per target the estimate, the one-sided
+  bound, the half-width and whether it is met (copied from ``size.json``).
 
 Each metric gives three columns: ``metric (unit)`` (the mean across replications) and
 ``metric 95% CI low (unit)``, ``metric 95% CI high (unit)``; ``n (replications)`` is the number
@@ -28,7 +32,7 @@ import pandas as pd
 
 from carecap.sim.experiments.atomic import write_atomic
 
-SHEETS = ("summary", "district", "tier", "pools", "sweep_points")
+SHEETS = ("summary", "district", "tier", "pools", "sweep_points", "sizing")
 _STATS = (("mean", ""), ("ci_low", " 95% CI low"), ("ci_high", " 95% CI high"))
 
 
@@ -79,9 +83,11 @@ def export_tables(
     summary: pd.DataFrame,
     scenario: Mapping[str, Any] | None = None,
     parameters: Sequence[str] = (),
+    sizing: Mapping[str, Any] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The export's tables by sheet name (sheets with no rows are left out). ``summary`` is a
-    run's or a sweep's ``summary.parquet``; ``parameters``: a sweep's parameter columns."""
+    run's or a sweep's ``summary.parquet``; ``parameters``: a sweep's parameter columns;
+    ``sizing``: a sizing search's ``size.json`` data."""
     sweep = "point_id" in summary.columns
     lead = ["point_id", "label", *parameters] if sweep else []
     metric_column = lambda r: f"{r.metric} ({r.unit})"  # noqa: E731
@@ -102,7 +108,45 @@ def export_tables(
     if sweep:
         mine = summary[summary["slice"] == "all"]
         out["sweep_points"] = _wide(mine, lead, lambda r: f"{r.service}.{r.metric} ({r.unit})")
+    if sizing and sizing.get("candidates"):
+        out["sizing"] = sizing_table(sizing, summary, scenario)
     return out
+
+
+def _role(sizing: Mapping[str, Any], candidate: Mapping[str, Any]) -> str:
+    if candidate.get("stage") != "confirm":
+        return ""
+    if candidate.get("values") == sizing.get("answer"):
+        return "answer"
+    for n in sizing.get("neighbours") or []:
+        if n.get("values") == candidate.get("values"):
+            return f"one less {n['path']}"
+    return ""
+
+
+def sizing_table(
+    sizing: Mapping[str, Any], summary: pd.DataFrame, scenario: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """The ``sizing`` sheet: see the module docstring."""
+    units = {(r.service, r.metric): r.unit for r in summary.itertuples(index=False)}
+    currency = ((scenario or {}).get("costs") or {}).get("currency") or "currency"
+    rows = []
+    for c in sizing.get("candidates") or []:
+        row: dict[str, Any] = {"role": _role(sizing, c), "stage": c.get("stage")}
+        row.update(c.get("values") or {})
+        row["replications (n)"] = len(c.get("replications") or [])
+        row["verdict"] = c.get("verdict")
+        row[f"cost_per_year ({currency}/year)"] = c.get("cost_per_year")
+        for j in c.get("targets") or []:
+            service, _, metric = str(j["metric"]).partition("@")[0].partition(".")
+            unit = units.get((service, metric), "")
+            name = j["target"]
+            row[f"{name}: estimate ({unit})"] = j.get("estimate")
+            row[f"{name}: bound ({unit})"] = j.get("bound")
+            row[f"{name}: half-width ({unit})"] = j.get("half_width")
+            row[f"{name}: met"] = j.get("meets")
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def write_xlsx(tables: Mapping[str, pd.DataFrame], path: Path) -> Path:

@@ -19,7 +19,7 @@ from carecap.analysis.compare import compare_metrics, crn_problems
 from carecap.analysis.daily import daily_backlog, warmup_end
 from carecap.analysis.equity import equity_table
 from carecap.analysis.hour_of_week import hour_of_week_utilisation
-from carecap.analysis.load import RUN, SWEEP, Results
+from carecap.analysis.load import RUN, Results
 from carecap.analysis.plots import (
     plot_backlog,
     plot_comparison,
@@ -83,7 +83,7 @@ def _scenario_title(results: Results, what: str, point_id: str | None = None) ->
 
 
 def _records(results: Results, point_id: str | None) -> Iterator[ReplicationRecords]:
-    if results.kind == SWEEP and point_id is None:
+    if results.kind != RUN and point_id is None:
         raise FigureError(
             "--point", "this figure is drawn from one point's records: name the point"
         )
@@ -136,7 +136,7 @@ def utilisation_figure(results: Results, point_id: str | None = None) -> Figure:
 
 def equity_figure(results: Results, point_id: str | None = None) -> Figure:
     summary = results.summary
-    if results.kind == SWEEP:
+    if results.kind != RUN:
         if point_id is None:
             raise FigureError("--point", "a sweep folder: name the point to show by district")
         results.point(point_id)
@@ -147,7 +147,7 @@ def equity_figure(results: Results, point_id: str | None = None) -> Figure:
 
 
 def _need_sweep(results: Results, kind: str) -> None:
-    if results.kind != SWEEP:
+    if results.kind == RUN:
         raise FigureError(
             "KIND",
             f"the {kind} figure compares the points of a sweep, but {results.folder} is a "
@@ -247,7 +247,7 @@ def compare_figure(
 ) -> Figure:
     """Paired differences B - A: A = ``results`` and B = ``against`` (two run folders, same seed
     and replications), or A, B = two ``points`` of a sweep."""
-    if results.kind == SWEEP:
+    if results.kind != RUN:
         if not points or len(points) != 2:
             raise FigureError("--points", "a sweep folder: name two points, e.g. p0000,p0003")
         for p in points:

@@ -2,9 +2,11 @@
 
 A results folder is what ``carecap run`` writes (``manifest.json``, ``metrics.parquet``,
 ``summary.parquet``, the record tables ``requests/``, ``elders/``, ``units/``, ``shifts/``,
-``van_trips/``) or what ``carecap sweep`` (and any command that writes like it, e.g. a sizing
-search) writes (``sweep.json``, ``runs/<point_id>/r0003.parquet`` + ``.json``, ``summary.parquet``,
-the record tables under ``runs/<point_id>/records/`` with ``--records``). This module only reads
+``van_trips/``) or what ``carecap sweep`` writes (``sweep.json``, ``runs/<point_id>/r0003.parquet``
++ ``.json``, ``summary.parquet``, the record tables under ``runs/<point_id>/records/`` with
+``--records``), or what ``carecap size`` writes: a sweep's files whose points are the candidates
+evaluated, plus the answer in ``size.json`` (kind ``size``; without ``size.json``, e.g. a search
+interrupted before writing it, the folder opens as a plain sweep). This module only reads
 them, with the writers' own helpers (:mod:`carecap.sim.experiments`); nothing here writes.
 
 Frames are read when first asked for (a year of Taiyuan's requests is large) and then kept.
@@ -28,6 +30,7 @@ from carecap.analysis.load_files import (
     followed_until,
     read_parquet,
     read_run_manifest,
+    read_size_answer,
 )
 from carecap.analysis.load_sweep import rebuild_point_scenario, sweep_metrics, sweep_summary
 from carecap.sim.engine.records import ReplicationRecords
@@ -46,13 +49,14 @@ from carecap.sim.scenario.loader import validate_scenario_data
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.units import DAY_MIN
 
-RUN, SWEEP = "run", "sweep"
+RUN, SWEEP, SIZE = "run", "sweep", "size"
 
 
 def load(path: str | os.PathLike[str]) -> Results:
-    """Open the results folder at ``path`` (a run's or a sweep's).
+    """Open the results folder at ``path`` (a run's, a sweep's or a sizing search's).
 
-    Reads the manifest (``manifest.json`` or ``sweep.json``) at once; frames on first use.
+    Reads the manifest (``manifest.json`` or ``sweep.json``, and a sizing search's
+    ``size.json``) at once; frames on first use.
 
     Raises:
         ResultsError: ``path`` does not exist, is not a folder, holds neither carecap file, or
@@ -66,12 +70,19 @@ def load(path: str | os.PathLike[str]) -> Results:
     if (folder / MANIFEST).exists():
         return Results(folder, RUN, read_run_manifest(folder))
     if (folder / SWEEP_JSON).exists():
-        return Results(folder, SWEEP, load_info(folder))  # ResultsError when damaged
+        info = load_info(folder)  # ResultsError when damaged
+        sizing = read_size_answer(folder) if _is_size(info) else None
+        return Results(folder, SWEEP if sizing is None else SIZE, info, sizing)
     raise ResultsError(
         folder,
         f"not a carecap results folder: it holds neither {MANIFEST} (written by carecap run) "
         f"nor {SWEEP_JSON} (written by carecap sweep); give the folder a run or sweep wrote",
     )
+
+
+def _is_size(info: dict[str, Any]) -> bool:
+    spec = info.get("spec")
+    return isinstance(spec, dict) and spec.get("kind") == "size"
 
 
 @dataclass
@@ -80,22 +91,32 @@ class Results:
 
     Attributes:
         folder: where it is.
-        kind: ``"run"`` (``carecap run``) or ``"sweep"`` (``carecap sweep``, sizing search).
-        manifest: ``manifest.json`` of a run, ``sweep.json`` of a sweep, as plain data.
+        kind: ``"run"`` (``carecap run``), ``"sweep"`` (``carecap sweep``) or ``"size"``
+            (``carecap size``: a sweep whose points are the candidates evaluated; every sweep
+            attribute works on it).
+        manifest: ``manifest.json`` of a run, ``sweep.json`` of a sweep or sizing search, as
+            plain data.
+        sizing: a sizing search's answer (``size.json``, the data of ``carecap size --json``:
+            ``status``, ``feasible``, ``answer``, ``targets``, ``neighbours``, ``candidates``,
+            ``options``, ...); None for any other kind.
     """
 
     folder: Path
     kind: str
     manifest: dict[str, Any] = field(repr=False)
+    sizing: dict[str, Any] | None = field(default=None, repr=False)
 
     # --- what was run ----------------------------------------------------------------------
 
     @property
     def status(self) -> str:
-        """A run's ``status`` (``complete``, ``interrupted``, ``failed``); for a sweep,
-        ``complete`` when every run is done, else ``partial``."""
+        """A run's ``status`` (``complete``, ``interrupted``, ``failed``); a sizing search's
+        (``complete`` or ``interrupted``, from ``size.json``); for a sweep, ``complete`` when
+        every run is done, else ``partial``."""
         if self.kind == RUN:
             return str(self.manifest.get("status", "unknown"))
+        if self.sizing is not None:
+            return str(self.sizing.get("status", "unknown"))
         return "complete" if store_at(self.folder).status().pending == 0 else "partial"
 
     @property
@@ -272,7 +293,7 @@ class Results:
         Raises:
             ResultsError: no such replication or point, no records kept, or a file damaged.
         """
-        if self.kind == SWEEP:
+        if self.kind != RUN:
             if point_id is None:
                 raise ResultsError(self.folder, "a sweep folder: name the point (point_id=...)")
             self.point(point_id)

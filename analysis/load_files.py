@@ -32,6 +32,32 @@ def read_run_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
+SIZE_JSON = "size.json"  # as carecap.analysis.sizing.answer_file writes it
+
+
+def read_size_answer(folder: Path) -> dict[str, Any] | None:
+    """A sizing search's ``size.json`` as plain data; None when the folder has none (a search
+    interrupted before it could write one, or run by a carecap older than the file)."""
+    path = folder / SIZE_JSON
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ResultsError(
+            folder,
+            f"{SIZE_JSON} is damaged or unreadable ({exc}); run the same carecap size command "
+            "again to rewrite it (it reuses every finished replication)",
+        ) from None
+    if not isinstance(data, dict) or "status" not in data or "answer" not in data:
+        raise ResultsError(
+            folder,
+            f"{SIZE_JSON} was not written by carecap size (it lacks the 'status' and 'answer' "
+            "keys); remove it, or run the same carecap size command again to rewrite it",
+        )
+    return data
+
+
 def read_parquet(folder: Path, path: Path) -> pd.DataFrame:
     """``path`` (inside ``folder``) as a frame; ResultsError naming it when it is missing,
     empty or truncated."""

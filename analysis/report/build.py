@@ -3,7 +3,9 @@ from a loaded folder (:func:`carecap.analysis.load`), :func:`write_report` write
 
 For a sweep, the detailed sections (key figures, equity) show the best-ranked option, the
 options table ranks them all; the scenario section shows that option's scenario with the
-sweep's settings marked.
+sweep's settings marked. For a sizing search (``carecap size``, kind ``size``), the detailed
+sections show the answer (or the best candidate found when there is none), and the options are
+ranked against the search's own targets unless ``--target`` is given.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from carecap.analysis.report.document import ReportInput, report_html
 from carecap.analysis.report.figures import report_figures
 from carecap.analysis.report.options import ranked_options
+from carecap.analysis.report.sizing import answer_point, missing_note, sizing_targets
 from carecap.analysis.report.targets import Target, check_targets
 from carecap.analysis.report.text import Lang
 from carecap.sim.errors import CarecapError
@@ -47,9 +50,30 @@ def _sweep_timings(folder: Path) -> dict[str, Any]:
     return {"runs": len(rows), "runs_s": sum(float(r.get("duration_s") or 0) for r in rows)}
 
 
+def _is_size(manifest: dict[str, Any]) -> bool:
+    spec = manifest.get("spec")
+    return isinstance(spec, dict) and spec.get("kind") == "size"
+
+
+def _units_added(manifest: dict[str, Any]) -> dict[str, float]:
+    """A sizing search's candidates by units in total: its order when they cost the same."""
+    return {
+        str(p["point_id"]): float(sum(float(v) for v in (p.get("parameters") or {}).values()))
+        for p in manifest.get("points") or []
+    }
+
+
+def report_targets(results: Any, targets: list[Target]) -> list[Target]:
+    """The targets the options are ranked against: those given, else a sizing search's own."""
+    sizing = getattr(results, "sizing", None)
+    return list(targets) if targets or not sizing else sizing_targets(sizing)
+
+
 def report_input(results: Any, targets: list[Target], with_figures: bool = True) -> ReportInput:
     """What the report shows, read from ``results`` (a loaded results folder)."""
     manifest = results.manifest
+    targets = report_targets(results, targets)
+    sizing = getattr(results, "sizing", None)
     if targets:
         check_targets(targets, results.summary)
     if results.kind == "run":
@@ -66,8 +90,14 @@ def report_input(results: Any, targets: list[Target], with_figures: bool = True)
         )
     else:
         sweep = results.summary
-        best = ranked_options(sweep, targets)[0]
+        best = ranked_options(
+            sweep, targets, _units_added(manifest) if _is_size(manifest) else None
+        )[0]
         point_id, label = best[0], best[1]
+        shown = answer_point(sizing)
+        if shown is not None and shown in set(sweep["point_id"]):
+            point_id = shown
+            label = str(sweep.loc[sweep["point_id"] == shown, "label"].iloc[0])
         point = next(p for p in manifest["points"] if p["point_id"] == point_id)
         mine = sweep[sweep["point_id"] == point_id]
         detail = mine.drop(columns=[*_POINT_COLUMNS, *results.parameters], errors="ignore")
@@ -82,6 +112,9 @@ def report_input(results: Any, targets: list[Target], with_figures: bool = True)
             parameters=list(results.parameters),
             detail_label=f"{label} ({point_id})",
             status=results.status,
+            sizing=sizing,
+            notes=[n for n in [missing_note(manifest)] if n is not None and sizing is None],
+            option_order=_units_added(manifest) if _is_size(manifest) else None,
         )
     if with_figures:
         point = data.detail_label.rsplit("(", 1)[-1].rstrip(")") if data.kind == "sweep" else None
@@ -93,5 +126,6 @@ def write_report(
     results: Any, out: Path, lang: str = "both", targets: list[Target] | None = None
 ) -> Path:
     """Write the report of ``results`` to ``out`` (atomically) and return the path."""
-    html = report_html(report_input(results, targets or []), Lang(lang), targets or [])
+    targets = report_targets(results, targets or [])
+    html = report_html(report_input(results, targets), Lang(lang), targets)
     return write_atomic(Path(out), lambda tmp: tmp.write_text(html, encoding="utf-8"))

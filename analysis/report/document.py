@@ -20,20 +20,30 @@ from carecap.analysis.report.key_figures import key_figures_table, resources_tab
 from carecap.analysis.report.method import method_section
 from carecap.analysis.report.options import options_section, targets_table
 from carecap.analysis.report.scenario_words import scenario_section
+from carecap.analysis.report.sizing import sizing_section
 from carecap.analysis.report.sources import read_sources
 from carecap.analysis.report.targets import Target
 from carecap.analysis.report.text import Lang
 
-SECTION_IDS = ("scenario", "key-figures", "equity", "figures", "options", "method", "glossary")
-"""The ``id`` of every section, in order (``options`` only for a sweep, ``figures`` only when
-there are figures)."""
+SECTION_IDS = (
+    "sizing",
+    "scenario",
+    "key-figures",
+    "equity",
+    "figures",
+    "options",
+    "method",
+    "glossary",
+)
+"""The ``id`` of every section, in order (``sizing`` only for a sizing search with its answer,
+``options`` only for a sweep or sizing search, ``figures`` only when there are figures)."""
 
 
 @dataclass
 class ReportInput:
     """Everything a report shows, as read from a results folder."""
 
-    kind: str  # "run" or "sweep"
+    kind: str  # "run" or "sweep" (a sizing search is a sweep with ``sizing``)
     summary: pd.DataFrame  # summary rows of the run, or of the sweep option shown in detail
     scenario: dict[str, Any]  # resolved scenario, plain data
     manifest: dict[str, Any]  # manifest.json of a run, sweep.json of a sweep
@@ -46,6 +56,9 @@ class ReportInput:
     figure_notes: list[str] = field(default_factory=list)  # figures left out, and why
     stale_sources: bool = False  # the scenario file no longer gives the scenario that was run
     status: str = "complete"  # a sweep's: complete, or partial while runs are pending
+    sizing: dict[str, Any] | None = None  # a sizing search's size.json
+    notes: list[Markup] = field(default_factory=list)  # shown at the top of the key figures
+    option_order: dict[str, float] | None = None  # options of equal cost: a size's by units
 
 
 def _section(key: str, anchor: str, lang: Lang, body: list[Markup], first: bool = False) -> Markup:
@@ -56,7 +69,7 @@ def _section(key: str, anchor: str, lang: Lang, body: list[Markup], first: bool 
 def _status_note(data: ReportInput) -> list[Markup]:
     """A warning when the results are not those of a finished run or sweep."""
     status = data.manifest.get("status", "complete") if data.kind == "run" else data.status
-    if status == "complete":
+    if status == "complete" or data.sizing is not None:  # the sizing section says it
         return []
     if data.kind == "run":
         done = data.manifest.get("replications_finished") or []
@@ -70,11 +83,37 @@ def _status_note(data: ReportInput) -> list[Markup]:
     return [tag("p", text, class_="note warning")]
 
 
+def _detail_text(data: ReportInput) -> str:
+    if data.sizing is None:
+        return f"Detailed figures for option {data.detail_label}."
+    which = "the answer" if data.sizing.get("answer") else "the best candidate found"
+    return f"Detailed figures for {which}: {data.detail_label}, over all its replications."
+
+
+def _sizing_options_note(data: ReportInput) -> list[Markup]:
+    if data.sizing is None:
+        return []
+    return [
+        tag(
+            "p",
+            "The candidates the search evaluated, against its targets. Here each is judged on "
+            "the two-sided 95 % interval over all its replications (pilots and confirmation "
+            "together); the answer above was decided by the search's one-sided test, so an "
+            "option near a threshold may read 'undecided' here.",
+            class_="note",
+        )
+    ]
+
+
 def _subtitle(data: ReportInput, lang: Lang) -> str:
     """What was run and when, in words: ``3 replications · run on 2026-11-30 · carecap``."""
     m = data.manifest
     day = str(m.get("created", ""))[:10]
-    if data.kind == "sweep":
+    if data.sizing is not None:
+        n_options = len(m.get("points", []))
+        zh = f"容量测算，评估了{n_options}个候选方案"
+        en = f"sizing search, {n_options} candidates evaluated"
+    elif data.kind == "sweep":
         n_options, reps = len(m.get("points", [])), m.get("replications", "?")
         zh = f"{n_options}个方案，每个{reps}次重复"
         en = f"sweep of {n_options} options, {reps} replications each"
@@ -88,6 +127,9 @@ def report_html(data: ReportInput, lang: Lang, targets: list[Target] | None = No
     """The whole report page."""
     s = data.scenario
     sections: list[tuple[str, str, list[Markup]]] = []
+    if data.sizing is not None:
+        body = sizing_section(data.sizing, data.sweep_summary, s, lang)
+        sections.append(("sizing", "sizing", body))
     sources = read_sources(data.scenario_files)
     sections.append(
         (
@@ -96,12 +138,8 @@ def report_html(data: ReportInput, lang: Lang, targets: list[Target] | None = No
             scenario_section(s, sources, data.settings, lang, stale=data.stale_sources),
         )
     )
-    detail = (
-        [tag("p", f"Detailed figures for option {data.detail_label}.", class_="note")]
-        if data.detail_label
-        else []
-    )
-    key = [*detail, *_status_note(data), key_figures_table(data.summary, s, lang)]
+    detail = [tag("p", _detail_text(data), class_="note")] if data.detail_label else []
+    key = [*data.notes, *detail, *_status_note(data), key_figures_table(data.summary, s, lang)]
     if targets and data.kind == "run":
         key += [tag("h3", lang.pair("目标", "Targets")), targets_table(data.summary, targets, lang)]
     resources = resources_table(data.summary, lang)
@@ -118,7 +156,12 @@ def report_html(data: ReportInput, lang: Lang, targets: list[Target] | None = No
             (
                 "options",
                 "options",
-                options_section(data.sweep_summary, data.parameters, targets or [], lang),
+                [
+                    *options_section(
+                        data.sweep_summary, data.parameters, targets or [], lang, data.option_order
+                    ),
+                    *_sizing_options_note(data),
+                ],
             )
         )
     sections.append(("method", "method", method_section(data.manifest, s, lang)))

@@ -4,13 +4,15 @@ An option meets the targets when every target is met on its whole 95 % interval
 (:meth:`~carecap.analysis.report.targets.Target.judge`). Ranking: options meeting every target
 first, then those not yet decided (some target ``unsure``), then those failing one; within each
 group the cheapest first (``cost_per_year``, when the scenario has costs; otherwise in the
-sweep's order). Without targets, options are ordered by cost and each service's on-time rate is
-shown. Values are the rows of the sweep's ``summary.parquet``.
+sweep's order, or in the order given: a sizing search's candidates by units in total).
+Without targets, options are ordered by cost and each service's on-time rate is shown.
+Values are the rows of the sweep's ``summary.parquet``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -36,9 +38,10 @@ def _row(frame: pd.DataFrame, service: str, slice_: str, value: str, metric: str
 
 
 def ranked_options(
-    summary: pd.DataFrame, targets: list[Target]
+    summary: pd.DataFrame, targets: list[Target], order_of: Mapping[str, float] | None = None
 ) -> list[tuple[str, str, Any, list[tuple[Any, str]], str]]:
-    """(point_id, label, cost row, [(target row, verdict)], overall verdict), best first."""
+    """(point_id, label, cost row, [(target row, verdict)], overall verdict), best first;
+    ``order_of``: a number per point id ordering options of equal cost (default: sweep order)."""
     ranked = []
     for order, (point, frame) in enumerate(summary.groupby("point_id", sort=True)):
         label = str(frame["label"].iloc[0])
@@ -49,7 +52,8 @@ def ranked_options(
             judged.append((r, t.judge(r)))
         overall = max((v for _, v in judged), key=_GROUP.__getitem__, default="meets")
         mean_cost = cost.mean if cost is not None and not math.isnan(cost.mean) else math.inf
-        ranked.append(((_GROUP[overall], mean_cost, order), point, label, cost, judged, overall))
+        tie = (order_of or {}).get(str(point), math.inf), order
+        ranked.append(((_GROUP[overall], mean_cost, *tie), point, label, cost, judged, overall))
     ranked.sort(key=lambda x: x[0])
     return [r[1:] for r in ranked]
 
@@ -81,7 +85,11 @@ def targets_table(summary: pd.DataFrame, targets: list[Target], lang: Lang) -> M
 
 
 def options_section(
-    summary: pd.DataFrame, parameters: list[str], targets: list[Target], lang: Lang
+    summary: pd.DataFrame,
+    parameters: list[str],
+    targets: list[Target],
+    lang: Lang,
+    order_of: Mapping[str, float] | None = None,
 ) -> list[Markup]:
     out: list[Markup] = []
     if targets:
@@ -114,7 +122,9 @@ def options_section(
     if targets:
         heads.append(lang.pair("结论", "Verdict"))
     rows = []
-    for rank, (point, label, cost, judged, overall) in enumerate(ranked_options(summary, shown), 1):
+    for rank, (point, label, cost, judged, overall) in enumerate(
+        ranked_options(summary, shown, order_of), 1
+    ):
         cells: list[Any] = [str(rank), f"{label} ({point})", cell(cost)]
         for r, verdict in judged:
             mark = (

@@ -24,6 +24,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "by_district": ("按区", "By district"),
     "by_tier": ("按优先级", "By priority tier"),
     "figures": ("图表", "Figures"),
+    "sizing": ("容量测算结论", "Sizing answer"),
     "options": ("方案比较", "Options ranked against the targets"),
     "method": ("方法附录（STRESS-DES）", "Method appendix (STRESS-DES)"),
     "glossary": ("术语表", "Glossary of the metrics"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from carecap.analysis.sizing.answer_file import COMPLETE, varied_data
 from carecap.analysis.sizing.search import Evaluated
 from carecap.analysis.sizing.size import SizeOutcome
 from carecap.analysis.sizing.targets import Judgement
@@ -131,7 +132,7 @@ def _notes(outcome: SizeOutcome) -> list[str]:
 
 
 def answer_data(outcome: SizeOutcome) -> dict[str, Any]:
-    """The JSON of ``carecap size --json``."""
+    """The JSON of ``carecap size --json``, also written to the folder's ``size.json``."""
     conf = outcome.confirmation
     answer = outcome.answer
     shown = [v.shown for v in outcome.varied]
@@ -145,9 +146,12 @@ def answer_data(outcome: SizeOutcome) -> dict[str, Any]:
         b = evaluated.binding()
         binding = b.target.text if b is not None else None
     return {
+        "status": COMPLETE,
         "feasible": outcome.feasible,
         "answer": dict(zip(shown, answer, strict=True)) if answer is not None else None,
         "given": {v.shown: v.given for v in outcome.varied},
+        "varied": varied_data(outcome.varied),
+        "target_texts": [t.text for t in outcome.targets],
         "targets": [judgement_data(j) for j in chosen.judgements] if chosen else [],
         "cost_per_year": outcome.cost_of(answer) if answer is not None else None,
         "cost_change_per_year": (
@@ -178,4 +182,5 @@ def answer_data(outcome: SizeOutcome) -> dict[str, Any]:
         "folder": str(outcome.folder),
         "runs_simulated": outcome.runs_simulated,
         "wall_s": outcome.wall_s,
+        "options": outcome.options,
     }

@@ -3,13 +3,16 @@
 Loads the scenario (and ``--set``), checks the ``--vary`` paths and the targets (against the
 metrics of a one-day probe replication: the same rows as ``metrics.parquet``), opens the results
 folder, runs the pilot search (:mod:`~carecap.analysis.sizing.search`) and the confirmation
-(:mod:`~carecap.analysis.sizing.confirm`), writes ``summary.parquet`` and returns a
-:class:`SizeOutcome`. Ctrl-C propagates as ``KeyboardInterrupt`` once the workers have stopped;
-every finished replication is on disk and a rerun of the same command reuses it.
+(:mod:`~carecap.analysis.sizing.confirm`), writes ``summary.parquet`` and the answer
+(``size.json``, :mod:`~carecap.analysis.sizing.answer_file`) and returns a :class:`SizeOutcome`.
+Ctrl-C propagates as ``KeyboardInterrupt`` once the workers have stopped, after ``size.json`` is
+written with ``"status": "interrupted"``; every finished replication is on disk and a rerun of the
+same command reuses it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from carecap.analysis.sizing.answer_file import interrupted_data, write_answer
 from carecap.analysis.sizing.capacity_hours import capacity_cost_per_year, staff_fte
 from carecap.analysis.sizing.confirm import Confirmation, confirm
 from carecap.analysis.sizing.evaluate import Evaluator
@@ -49,6 +53,8 @@ class SizeOutcome:
     runs_simulated: int
     notes: list[str] = field(default_factory=list)
     evaluator: Any = None
+    options: dict[str, Any] = field(default_factory=dict)
+    """The command's options as given (scenario, vary, target, confidence, max_reps, ...)."""
 
     @property
     def feasible(self) -> bool:
@@ -138,26 +144,71 @@ def size_scenario(
                 f"carecap size: {scenario.name}: {len(varied)} path(s), {len(parsed)} target(s), "
                 f"confidence {confidence:g}, pilots up to {max_reps} replications -> {folder}"
             )
-            result = search.run()
-            confirmation = confirm(search, result.answer) if result.answer is not None else None
+            options = {
+                "scenario": str(scenario_file),
+                "vary": list(vary),
+                "target": list(targets),
+                "confidence": confidence,
+                "max_reps": max_reps,
+                "pilot_reps": pilot_reps,
+                "set": jsonable_sets(sets or {}),
+                "workers": workers,
+                "out": str(folder),
+            }
+            outcome = SizeOutcome(
+                scenario=scenario,
+                varied=varied,
+                targets=parsed,
+                settings=settings,
+                folder=folder,
+                search=SearchResult(None, builder.top(), False),
+                pilots=[],
+                confirmation=None,
+                unit_costs=search.unit_costs,
+                has_costs=given_cost is not None and any(u > 0 for u in search.unit_costs),
+                given_cost_per_year=given_cost,
+                wall_s=0.0,
+                runs_simulated=0,
+                notes=notes,
+                evaluator=ev,
+                options=options,
+            )
+            try:
+                outcome.search = search.run()
+                if outcome.search.answer is not None:
+                    outcome.confirmation = confirm(search, outcome.search.answer)
+            except KeyboardInterrupt:
+                _write_interrupted(outcome, search, started)
+                raise
+            outcome.pilots = list(search.pilots.values())
+            outcome.wall_s = time.perf_counter() - started
+            outcome.runs_simulated = ev.ran
             write_summary(folder)
-    return SizeOutcome(
-        scenario=scenario,
-        varied=varied,
-        targets=parsed,
-        settings=settings,
-        folder=folder,
-        search=result,
-        pilots=list(search.pilots.values()),
-        confirmation=confirmation,
-        unit_costs=search.unit_costs,
-        has_costs=given_cost is not None and any(u > 0 for u in search.unit_costs),
-        given_cost_per_year=given_cost,
-        wall_s=time.perf_counter() - started,
-        runs_simulated=ev.ran,
-        notes=notes,
-        evaluator=ev,
+            from carecap.analysis.sizing.report import answer_data  # it imports this module
+
+            write_answer(folder, answer_data(outcome))
+    return outcome
+
+
+def _write_interrupted(outcome: SizeOutcome, search: Search, started: float) -> None:
+    """``size.json`` of a search stopped by Ctrl-C: the candidates judged so far, no answer."""
+    from carecap.analysis.sizing.report import evaluated_data  # it imports this module
+
+    outcome.pilots = list(search.pilots.values())
+    data = interrupted_data(
+        outcome.options,
+        outcome.varied,
+        outcome.targets,
+        outcome.settings.confidence,
+        [evaluated_data(outcome, e) for e in outcome.pilots],
+        outcome.folder,
+        outcome.evaluator.ran,
+        time.perf_counter() - started,
     )
+    write_answer(outcome.folder, data)
+    # the summary of the runs done so far; the runs themselves are on disk already
+    with contextlib.suppress(OSError, ValueError):
+        write_summary(outcome.folder)
 
 
 def _unit_costs(builder: CandidateBuilder, given_cost: float | None, notes: list[str]):

@@ -39,7 +39,7 @@ def export_handler(args: argparse.Namespace) -> int:
         scenario = results.scenario.model_dump(mode="json", by_alias=True)
     except ResultsError:
         scenario = None
-    tables = export_tables(results.summary, scenario, results.parameters)
+    tables = export_tables(results.summary, scenario, results.parameters, results.sizing)
     if args.xlsx is not None:
         with output_errors(args.xlsx, "cannot write the spreadsheet"):
             print(f"Spreadsheet: {write_xlsx(tables, args.xlsx)} ({', '.join(tables)})")

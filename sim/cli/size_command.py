@@ -2,9 +2,10 @@
 
 The library function is :func:`carecap.analysis.sizing.size.size_scenario`; this module registers
 the subcommand, calls it, and prints a progress line per candidate (stderr), then the answer
-table or JSON (stdout). Exit codes: 0 an answer confirmed; 1 nothing in the ranges meets the
-targets (or the answer was not confirmed); 2 bad input; 130 interrupted (finished replications
-are kept in the folder; rerunning the command reuses them).
+table or JSON (stdout); the library function writes the same JSON to the folder's ``size.json``.
+Exit codes: 0 an answer confirmed; 1 nothing in the ranges meets the targets (or the answer was
+not confirmed); 2 bad input; 130 interrupted (finished replications are kept in the folder;
+rerunning the command reuses them).
 """
 
 from __future__ import annotations
@@ -83,7 +84,11 @@ def add_size_command(sub: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="results folder (default results/size/<scenario name>/); a rerun reuses its runs",
     )
-    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the answer as JSON (what the folder's size.json holds)",
+    )
     p.set_defaults(command="size", handler=size)
 
 
@@ -112,8 +117,8 @@ def size(args: argparse.Namespace) -> int:
         )
     except KeyboardInterrupt:
         say(
-            "carecap size: interrupted; every finished replication is kept, and running the "
-            "same command again reuses them"
+            "carecap size: interrupted; every finished replication is kept (and what is known "
+            "so far is in size.json), and running the same command again reuses them"
         )
         return EXIT_INTERRUPTED
     if args.json:
