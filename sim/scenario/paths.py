@@ -78,7 +78,7 @@ def _step(node: Any, key: str, path: str, here: str) -> tuple[Any, int | str]:
             path,
             here,
             f"no item named '{key}' in this list"
-            + (f"; did you mean '{hint}'?" if hint else "")
+            + (f"; did you mean '{hint}'?" if hint else ".")
             + f" Names: {_listing(names)} (or an index, 0 to {len(node) - 1})",
         )
     if isinstance(node, dict):
