@@ -71,6 +71,32 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "hours), travel counted as busy for mobile teams. Near or above 100 %: saturated.",
     ),
     (
+        "ride_home_wait_mean_min",
+        "等车回家",
+        "wait for the ride home (vans)",
+        "有车辆接送时：助浴结束到送其回家的车辆出发之间，老人在中心等待的时间（分钟；均值与"
+        "第90百分位）。请求的等待时间不含此项。",
+        "With vans: the time an elder waits at the centre after the bath until their return run "
+        "leaves (minutes; mean and p90). A van takes a group home once its last bath has ended "
+        "and a van is free. The request's wait ends when the bath starts and does not show it.",
+    ),
+    (
+        "door_to_door_mean_min",
+        "离家时长",
+        "time away from home (vans)",
+        "有车辆接送时：从上车离家到被送回家的时间 = 去程 + 助浴 + 等车 + 回程（分钟）。",
+        "With vans: from boarding the pick-up at home to being set down at home again = ride "
+        "in + bath + wait for the ride home + ride home (minutes; mean and p90).",
+    ),
+    (
+        "return_after_close_share",
+        "闭馆后返程比例",
+        "return runs after closing",
+        "在中心闭馆时间（含夜间）出发的返程车次 ÷ 全部返程车次。",
+        "Return runs that left while the centre was closed (after its closing hour, the night "
+        "included) ÷ all return runs.",
+    ),
+    (
         "fte",
         "全职当量",
         "FTE",

@@ -27,7 +27,10 @@ demanded; the van drove the first elder's). So the wait runs until the bath can 
 ride included. Every
 trip is a row of ``van_trips`` per elder aboard: ``trip_id``, ``van``, ``kind`` (``pickup`` or
 ``return``), ``depart_min`` (leaves the centre), ``back_min`` (back at the centre; for a pick-up,
-the elders' arrival), ``request_id``.
+the elders' arrival), ``request_id``, ``home_min`` (the elder's own time at home: a pick-up's
+k-th elder, k = 0, 1, ..., boards at ``depart_min + drive + (k + 1) x per_stop_min``, and a return
+run sets its k-th elder down at the same offset from its departure; ``drive`` is the run's
+one-way drive).
 """
 
 from __future__ import annotations
@@ -68,7 +71,7 @@ class Fleet:
         self.returns: list[tuple[float, int, list[int], float]] = []  # (ready, trip, riders, drive)
         self.aboard = 0  # elders picked up, not yet at the centre
         self.wake_pending = False
-        self.trips: list[tuple[int, int, int, float, float, int]] = []
+        self.trips: list[tuple[int, int, int, float, float, int, float]] = []
         self.n_trips = 0
         self.back_at = [0.0] * vans.count  # when each van is back from its latest run
         self.book = pool.book  # the stations' bookings (engine.booking), or None
@@ -203,7 +206,8 @@ class Fleet:
             if self.book is not None and not booked:
                 self.book.busy_until[unit] = max(self.book.busy_until[unit], end)
             last_end = max(last_end, end)
-            self.trips.append((trip, van, 0, now, arrival, rid))
+            home = now + drive + (i + 1) * self.stop_min  # boards at the end of its stop
+            self.trips.append((trip, van, 0, now, arrival, rid, home))
             sys.at(end, partial(self._bath_done_at, rid, unit))
         group = (last_end, trip, riders, drive)
         sys.at(arrival, lambda _ev: self._arrived(van, len(riders)))
@@ -233,7 +237,10 @@ class Fleet:
         self.back_at[van] = back
         if self.booked is not None:
             self.booked.vans.busy_until[van] = back
-        self.trips.extend((trip, van, 1, now, back, rid) for rid in riders)
+        self.trips.extend(
+            (trip, van, 1, now, back, rid, now + drive + (i + 1) * self.stop_min)
+            for i, rid in enumerate(riders)
+        )
 
         def home(_ev) -> None:
             self.idle_vans.append(van)
@@ -245,7 +252,7 @@ class Fleet:
 
     def frame(self) -> pd.DataFrame:
         """The ``van_trips`` table: one row per elder aboard each trip."""
-        cols = ["trip_id", "van", "kind", "depart_min", "back_min", "request_id"]
+        cols = ["trip_id", "van", "kind", "depart_min", "back_min", "request_id", "home_min"]
         df = pd.DataFrame(self.trips, columns=cols)
         df["kind"] = pd.Categorical([TRIP_KINDS[k] for k in df["kind"]], categories=TRIP_KINDS)
         return df.astype({"trip_id": "int32", "van": "int16", "request_id": "int32"})
@@ -261,6 +268,7 @@ def empty_trips() -> pd.DataFrame:
             "depart_min": pd.Series([], dtype="float64"),
             "back_min": pd.Series([], dtype="float64"),
             "request_id": pd.Series([], dtype="int32"),
+            "home_min": pd.Series([], dtype="float64"),
         }
     )
     return df

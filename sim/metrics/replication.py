@@ -59,7 +59,8 @@ Targets: ``services.alarm.target_min`` (``target_min_by_district`` where given);
 ``services.care_visit.target_days``; ``services.bath.target_days`` for both bathing routes.
 Elder coverage, utilisation and cost are documented in :mod:`carecap.sim.metrics.coverage` and
 :mod:`carecap.sim.metrics.resources`, the weekday profile of starts (``starts_weekday_cv``) in
-:mod:`carecap.sim.metrics.weekday`.
+:mod:`carecap.sim.metrics.weekday`, the ride home from the centre (with vans) in
+:mod:`carecap.sim.metrics.rides`.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ from carecap.sim.metrics.common import (
 )
 from carecap.sim.metrics.coverage import elder_coverage_metrics
 from carecap.sim.metrics.resources import cost_metrics, utilisation_metrics, van_metrics
+from carecap.sim.metrics.rides import ride_metrics
 from carecap.sim.metrics.waits import grouped_km
 from carecap.sim.metrics.weekday import weekday_metrics
 from carecap.sim.metrics.years import year_metrics
@@ -149,6 +151,7 @@ def replication_metrics(records: ReplicationRecords, scenario: Scenario) -> pd.D
             elder_coverage_metrics(records, scenario, window),
             utilisation_metrics(records, window),
             van_metrics(records, scenario, window),
+            ride_metrics(records, scenario, window),
             cost_metrics(records, scenario, window),
             weekday_metrics(records, scenario, window),
         ]
