@@ -268,10 +268,15 @@ def welch_half_width(
 # --- the printed table ------------------------------------------------------------------------
 
 WIDTH = 100
-_HEADER = (
-    f"{'service':<12}{'metric':<27}{'A':>9}{'B':>9}  {'B - A  (95 % CI)':<21}"
-    f"{'sig':<4}{'VR':>6}{'indep ±':>10}"
-)
+METRIC_WIDTH = 27
+"""The metric column's width; wider when a label is longer (labels are never cut)."""
+
+
+def _header(metric_width: int) -> str:
+    return (
+        f"{'service':<12}{'metric':<{metric_width}}{'A':>9}{'B':>9}  {'B - A  (95 % CI)':<21}"
+        f"{'sig':<4}{'VR':>6}{'indep ±':>10}"
+    )
 
 
 def _digits(x: float) -> int:
@@ -363,22 +368,22 @@ def format_comparison(
         "B - A: mean paired difference ± 95 % half-width (shares in percentage points, pp);",
         "sig *: the interval excludes 0. VR = (var A + var B) / var(B - A): how much CRN",
         "narrows the interval (by about sqrt(VR)); indep ±: Welch half-width without pairing.",
-        "",
-        _HEADER,
     ]
+    labels = [_metric_label(row) for row in compare.itertuples(index=False)]
+    metric_width = max([METRIC_WIDTH, *(len(label) + 1 for label in labels)])
+    lines += ["", _header(metric_width)]
     if compare.empty:
         lines.append("(no metric common to A and B)")
         return "\n".join(lines)
     notes: dict[str, list[str]] = {}
-    for row in compare.itertuples(index=False):
-        label = _metric_label(row)
+    for row, label in zip(compare.itertuples(index=False), labels, strict=True):
         line = (
-            f"{row.service[:11]:<12}{label[:26]:<27}"
+            f"{row.service[:11]:<12}{label:<{metric_width}}"
             f"{format_number(row.mean_a, row.unit):>9}{format_number(row.mean_b, row.unit):>9}"
             f"  {_diff_cell(row)[:20]:<21}{'*' if row.significant else '':<4}"
             f"{_vr_cell(row.variance_reduction):>6}{_welch_cell(row):>10}"
         )
-        lines.append(line[:WIDTH])
+        lines.append(line[: WIDTH + metric_width - METRIC_WIDTH])
         if row.note:
             notes.setdefault(row.note, []).append(f"{row.service}.{label.split(' (')[0]}")
     significant = int(compare["significant"].sum())

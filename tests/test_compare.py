@@ -159,6 +159,22 @@ def test_table_fits_in_100_columns_and_marks_significance():
     assert "B = A in every replication" in text
 
 
+def test_long_metric_labels_are_never_cut_and_the_columns_stay_aligned():
+    a = np.array([14.0, 15.0, 13.5, 14.2])
+    long_name = "ride_home_wait_mean_min_of_a_very_long_name"
+    frame_a = pd.concat([tidy(a, long_name, "min"), tidy(a / 10, "on_time_rate", "share")])
+    frame_b = pd.concat([tidy(a + 80, long_name, "min"), tidy(a / 10, "on_time_rate", "share")])
+    compare = compare_metrics(frame_a, frame_b, metrics=None)
+    lines = format_comparison(compare, "A", "B").splitlines()
+    long_line = next(line for line in lines if long_name in line)
+    short_line = next(line for line in lines if "on_time_rate" in line)
+    header = next(line for line in lines if line.startswith("service"))
+    a_end = header.index(" A ") + 2  # the A column ends at the same place in every row
+    assert long_line[:a_end].endswith(f"{a.mean():.1f}")  # 14.2: one decimal from 10 up
+    assert short_line[:a_end].endswith("%")
+    assert "+80.0 ± 0.0" in long_line or "+80.00" in long_line
+
+
 # --- a real comparison under common random numbers ---------------------------------------------
 
 
