@@ -5,6 +5,8 @@
   (:mod:`carecap.sim.services.registry`) makes its own, with the helpers of :class:`DemandPlan`;
 * the *tape*: every request whose time is known in advance — calendar-mode visits and baths,
   alarms that need a visit, and the initial backlog — sorted by time.
+  The kernel takes it a window of time at a time (:meth:`DemandPlan.tape_windows`), so that
+  memory holds one window of requests, not the horizon's.
 
 Requests of ``after_delivery`` services after the first are made by the engine, an interval after
 each delivery, using the same per-elder sequences.
