@@ -7,8 +7,8 @@ is touched.
 Design (for speed; see the README's benchmark): demand that does not depend on capacity is drawn
 as a sorted tape (:mod:`carecap.sim.engine.demand`), a window of time at a time as the run uses it
 up; the SimPy environment carries only arrivals, service completions, give-ups, exits and shift
-starts, each a bare event with one callback. There is one process per shift group and one feeding the tape; requests are rows in a
-columnar log, not processes.
+starts, each a bare event with one callback. There is one process per shift group and one feeding
+the tape; requests are rows in a columnar log, not processes.
 
 How a service plugs in. The kernel knows no service by name: each is a module of
 :mod:`carecap.sim.services` listed in :mod:`carecap.sim.services.registry`. A new service, say a
