@@ -5,6 +5,8 @@
   (:mod:`carecap.sim.services.registry`) makes its own, with the helpers of :class:`DemandPlan`;
 * the *tape*: every request whose time is known in advance — calendar-mode visits and baths,
   alarms that need a visit, and the initial backlog — sorted by time.
+  The kernel takes it a window of time at a time (:meth:`DemandPlan.tape_windows`), so that
+  memory holds one window of requests, not the horizon's.
 
 Requests of ``after_delivery`` services after the first are made by the engine, an interval after
 each delivery, using the same per-elder sequences.
@@ -13,11 +15,13 @@ each delivery, using the same per-elder sequences.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from carecap.sim.engine.calendar_stream import CalendarStream
 from carecap.sim.engine.draws import ElderSequence, SumSequence, group_by
 from carecap.sim.engine.population import Elders
 from carecap.sim.engine.streams import Streams
@@ -63,6 +67,9 @@ class DemandPlan:
         self.district_index = {name: i for i, name in enumerate(scenario.districts)}
         self.end_min = np.minimum(elders.exit_min, self.horizon_min)
         self.backlog_elders = self._backlog()
+        self._window: tuple[float, float] | None = None
+        """The window of time of :meth:`tape_windows` being made (None: the whole tape)."""
+        self._calendar_streams: dict[int, CalendarStream] = {}
         self.draws = [demand.draws(self) for demand in DEMANDS]
         """Each demand's draws, in the registry's order (None: the demand is absent)."""
 
@@ -178,9 +185,15 @@ class DemandPlan:
     # --- the tape -------------------------------------------------------------------------
 
     def calendar_requests(self, seq: Sequences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """All due dates of a calendar-mode service: (time_min, elder, k)."""
-        times, elders, ks = [], [], []
+        """All due dates of a calendar-mode service: (time_min, elder, k); within a window of
+        :meth:`tape_windows`, those of the window."""
         end_tau = seq.warp.to_operational(self.end_min)
+        if self._window is not None:
+            stream = self._calendar_streams.get(id(seq))
+            if stream is None:
+                stream = self._calendar_streams[id(seq)] = CalendarStream(seq, end_tau)
+            return stream.until(self._window[1])
+        times, elders, ks = [], [], []
         tau = seq.first_tau_min.copy()
         active = np.flatnonzero(tau < end_tau)
         k0 = 0
@@ -232,28 +245,47 @@ class DemandPlan:
             return rows
         if demand.follow_up(draws) is not None:
             return replace(rows, time_min=np.where(early, float(open_min), time))
-        keep = ~early
-
-        def cut(a):
-            return None if a is None else np.asarray(a)[keep]
-
-        return TapeRows(
-            time[keep],
-            np.asarray(rows.elder)[keep],
-            np.asarray(rows.index)[keep],
-            cut(rows.route),
-            cut(rows.travel_min),
-            cut(rows.dur_min),
-        )
+        return _kept(rows, time, ~early)
 
     def tape(self) -> Tape:
         """Every demand's requests known in advance, sorted by (time, kind, elder, index)."""
-        parts = []  # (time, kind, elder, index, route, travel, duration)
+        return self._sorted(self._parts())
+
+    def tape_windows(self, rows_per_window: int = 1 << 15) -> Iterator[Tape]:
+        """The same tape, a window of time at a time (consecutive, sorted windows whose
+        concatenation is :meth:`tape`): calendar-mode due dates are produced per window
+        (:class:`~carecap.sim.engine.calendar_stream.CalendarStream`), so memory holds one
+        window of requests, not the horizon's. Windows start a day long and are halved or
+        doubled to hold about ``rows_per_window`` rows."""
+        self._calendar_streams = {}
+        lo, width = -math.inf, float(DAY_MIN)
+        try:
+            while True:
+                hi = math.inf if lo >= self.horizon_min else max(lo, 0.0) + width
+                self._window = (lo, hi)
+                parts = self._parts()
+                yield self._sorted(parts)
+                if hi == math.inf:
+                    return
+                rows = sum(len(p[0]) for p in parts)
+                if rows > 2 * rows_per_window:
+                    width = max(width / 2, 1.0)
+                elif rows < rows_per_window // 2:
+                    width *= 2
+                lo = hi
+        finally:
+            self._window = None
+            self._calendar_streams = {}
+
+    def _parts(self) -> list[tuple[np.ndarray, ...]]:
+        """Each demand's tape rows (in the current window, if any), unsorted:
+        (time, kind, elder, index, route, travel, duration)."""
+        parts: list[tuple[np.ndarray, ...]] = []
         for kind_id, (demand, draws) in enumerate(zip(DEMANDS, self.draws, strict=True)):
             rows = None if draws is None else demand.tape(self, draws)
             if rows is None:
                 continue
-            rows = self._from_opening(demand, draws, rows)
+            rows = self._in_window(self._from_opening(demand, draws, rows))
             n = len(rows.time_min)
             nan = np.full(n, np.nan)
             parts.append(
@@ -267,6 +299,19 @@ class DemandPlan:
                     nan if rows.dur_min is None else rows.dur_min,
                 )
             )
+        return parts
+
+    def _in_window(self, rows: TapeRows) -> TapeRows:
+        """The rows whose time falls in the current window (all of them outside windows)."""
+        if self._window is None:
+            return rows
+        lo, hi = self._window
+        time = np.asarray(rows.time_min, dtype=np.float64)
+        keep = (time >= lo) & (time < hi)
+        return rows if keep.all() else _kept(rows, time, keep)
+
+    @staticmethod
+    def _sorted(parts: list[tuple[np.ndarray, ...]]) -> Tape:
         if not parts:
             return Tape(*(np.zeros(0) for _ in range(7)))
         time, kind, elder, index, route, travel, dur = (
@@ -282,3 +327,19 @@ class DemandPlan:
             travel[order],
             dur[order],
         )
+
+
+def _kept(rows: TapeRows, time: np.ndarray, keep: np.ndarray) -> TapeRows:
+    """The rows where ``keep`` holds (``time``: the rows' times as float64)."""
+
+    def cut(a):
+        return None if a is None else np.asarray(a)[keep]
+
+    return TapeRows(
+        time[keep],
+        np.asarray(rows.elder)[keep],
+        np.asarray(rows.index)[keep],
+        cut(rows.route),
+        cut(rows.travel_min),
+        cut(rows.dur_min),
+    )

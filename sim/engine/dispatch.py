@@ -85,7 +85,8 @@ class Dispatch:
             key = (rank, self.tier_of[elder] if order is None else order, now, rid)
             pool.book.batch.append((key, elder, k, give_up))
             return rid
-        if pool.is_open(rank, now):  # (outside its service's hours it waits for the opening)
+        # (outside its service's hours it waits for the opening)
+        if not pool.hours or pool.is_open(rank, now):
             unit = pool.take_idle(now, self.busy, rank)
             if unit >= 0:
                 self._start(rid, unit, pool, now)
@@ -191,9 +192,9 @@ class Dispatch:
             delay = 0.0
         elif clock + delay < end:
             delay = exact_delay(clock, end)
-        self._timeout(delay).callbacks.append(lambda _ev: self._finish(rid, unit, pool))
+        self._timeout(delay).callbacks.append(partial(self._finish, rid, unit, pool))
 
-    def _finish(self, rid: int, unit: int, pool: Pool) -> None:
+    def _finish(self, rid: int, unit: int, pool: Pool, _ev: simpy.Event) -> None:
         self.log.outcome[rid] = SERVED
         self.busy[unit] = False
         self._after(rid)
@@ -207,10 +208,12 @@ class Dispatch:
         if pool.book is not None:
             self._offer_booked(unit, pool)
             return
-        if self.shift_end[unit] > self.env.now:
-            rid = pool.pop_waiting(pool.open_ranks(pool.unit_ranks[unit], self.env.now))
+        now = self.env.now
+        if self.shift_end[unit] > now:
+            ranks = pool.unit_ranks[unit]
+            rid = pool.pop_waiting(pool.open_ranks(ranks, now) if pool.hours else ranks)
             if rid >= 0:
-                self._start(rid, unit, pool)
+                self._start(rid, unit, pool, now)
                 return
             pool.park(unit)
 

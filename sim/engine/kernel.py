@@ -5,10 +5,10 @@ and a seed in, compact :class:`~carecap.sim.engine.records.ReplicationRecords` o
 is touched.
 
 Design (for speed; see the README's benchmark): demand that does not depend on capacity is drawn
-up front as a sorted tape (:mod:`carecap.sim.engine.demand`); the SimPy environment then carries
-only arrivals, service completions, give-ups, exits and shift starts, each a bare event with one
-callback. There is one process per shift group and one feeding the tape; requests are rows in a
-columnar log, not processes.
+as a sorted tape (:mod:`carecap.sim.engine.demand`), a window of time at a time as the run uses it
+up; the SimPy environment carries only arrivals, service completions, give-ups, exits and shift
+starts, each a bare event with one callback. There is one process per shift group and one feeding
+the tape; requests are rows in a columnar log, not processes.
 
 How a service plugs in. The kernel knows no service by name: each is a module of
 :mod:`carecap.sim.services` listed in :mod:`carecap.sim.services.registry`. A new service, say a
@@ -262,49 +262,53 @@ class CareSystem(Dispatch):
                 if self.shift_end[unit] > env.now and not self.busy[unit]:
                     self._offer(unit, pool)
 
-    def _feed(self, tape, handlers) -> None:
+    def _feed(self, windows, handlers) -> None:
         """Make the tape's requests at their times (all before the horizon): one event per
-        distinct time, each event scheduling the next. The tape is read as Python lists one
-        block of :data:`FEED_BLOCK` rows at a time (lists of a whole tape cost ~150 bytes a
-        request)."""
-        columns = (
-            tape.time_min,
-            tape.kind,
-            tape.elder,
-            tape.index,
-            tape.route,
-            tape.travel_min,
-            tape.dur_min,
-        )
-        n, at, horizon = len(tape.time_min), self.at, self.horizon_min
+        distinct time, each event scheduling the next. The tape comes a window of time at a
+        time (``DemandPlan.tape_windows``, made when the previous one is used up) and is read as
+        Python lists one block of :data:`FEED_BLOCK` rows at a time (lists of a whole tape cost
+        ~150 bytes a request)."""
+        at, horizon = self.at, self.horizon_min
 
-        def load(lo: int) -> list[list]:
-            return [c[lo : lo + FEED_BLOCK].tolist() for c in columns]
+        def blocks():
+            for tape in windows:
+                columns = (
+                    tape.time_min,
+                    tape.kind,
+                    tape.elder,
+                    tape.index,
+                    tape.route,
+                    tape.travel_min,
+                    tape.dur_min,
+                )
+                for lo in range(0, len(tape.time_min), FEED_BLOCK):
+                    yield [c[lo : lo + FEED_BLOCK].tolist() for c in columns]
 
-        block_lo, block = 0, load(0)
+        source = blocks()
+        block = next(source, None)
+        j = 0
 
-        def arrive(_ev, i: int) -> None:
-            nonlocal block_lo, block
+        def arrive(_ev) -> None:
+            nonlocal block, j
+            assert block is not None
             times, kinds, elders, index, route, travel, dur = block
-            j, m = i - block_lo, len(times)
-            t = times[j]
+            m, t = len(times), times[j]
             while True:
                 handlers[kinds[j]](elders[j], index[j], t, travel[j], dur[j], route[j])
                 j += 1
                 if j == m:  # the next block (the tape is read in order, once)
-                    if block_lo + m >= n:
+                    block = next(source, None)
+                    if block is None:
                         return
-                    block_lo, block = block_lo + m, load(block_lo + m)
                     times, kinds, elders, index, route, travel, dur = block
                     j, m = 0, len(times)
                 if times[j] != t:
                     break
             if times[j] < horizon:
-                following = block_lo + j
-                at(times[j], lambda ev: arrive(ev, following))
+                at(times[j], arrive)
 
-        if n and block[0][0] < horizon:
-            at(block[0][0], lambda ev: arrive(ev, 0))
+        if block is not None and block[0][0] < horizon:
+            at(block[0][0], arrive)
 
     def _exits(self):
         env = self.env
@@ -337,7 +341,7 @@ class CareSystem(Dispatch):
             seq = None if draws is None else DEMANDS[i].follow_up(draws)
             handler = handlers[i]  # (None only if draws is None, and then seq is None too)
             self._follow.append(None if seq is None or handler is None else (seq, handler))
-        tape = self.plan.tape()
+        tape = self.plan.tape_windows()
         self.timings["demand_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         for group, intervals in self.capacity.shift_groups:
