@@ -86,6 +86,28 @@ def test_invariants_hold_with_centre_booking_and_vans_in_the_small_scenario():
         assert len(rec.van_trips) > 0
 
 
+def test_a_zero_length_booked_bath_is_not_booked_at_the_end_of_the_stations_shift():
+    """Regression (the property test below, count=1, seats=1, stop=5, slot=15, ahead=1): a
+    zero-length bath fits ``[t, t + 0)`` in a span even at ``t`` = the span's end, so the slot
+    grid offered 09:00 of an 08:00-09:00 station; its van run (leaving 08:55, within van hours)
+    arrived as the station went off shift and the bath started off shift. A slot must start
+    before its span ends."""
+    s = centre_bunching({"slot_min": 15, "book_ahead_days": 1}).with_overrides(
+        {
+            "bathing_centre.stations": 1,
+            "bathing_centre.hours": {"mon-fri": ["08:00-09:00"]},
+            "bathing_centre.bath_duration_min": 0,
+            "bathing_centre.transport_min.a": 0,
+            "bathing_centre.vans": {"count": 1, "seats": 1, "per_stop_min": 5},
+        }
+    )
+    rec = run_replication(s, 0)
+    assert invariants.check_all(rec, s) == []
+    pick = _pickups(rec)
+    assert len(pick) > 100
+    assert (pick.back_min % DAY < 540).all(), "no van arrives at 09:00, when the station closes"
+
+
 @settings(
     max_examples=40,
     deadline=None,

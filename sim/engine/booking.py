@@ -6,8 +6,9 @@ Design. When a home bath falls due it is booked, not queued: of its pool's teams
 slot at or after the due time and at most ``book_ahead_days`` after it in which one team is free
 for the whole visit (travel + set-up + bath + pack-up: the request's own drawn minutes) is taken,
 and the bath starts exactly then (a booking is kept; service is non-preemptive). Slots start every
-``slot_min`` minutes from the start of each of a team's shift spans; a slot counts only if the
-whole visit ends within that span and the service's own hours (if any) are open at its start.
+``slot_min`` minutes from the start of each of a team's shift spans; a slot counts only if it
+starts before that span ends (a zero-length visit too: a span's end is off shift), the whole
+visit ends within that span and the service's own hours (if any) are open at its start.
 A team is free for ``[t, t + length)`` when no booking of it overlaps and the queued work it is
 doing (if any) has ended by ``t``. Ties in time go to the lowest unit id.
 
@@ -84,7 +85,9 @@ class Book:
                     if t < due:  # rounding: never before the due time
                         j += 1
                         continue
-                    if t > limit or t + length > hi:
+                    # a slot starts on shift (t < hi, which t + length <= hi does not give
+                    # for a zero-length visit) and the whole visit ends within the span
+                    if t > limit or t >= hi or t + length > hi:
                         break
                     if self.free(unit, t, t + length) and is_open(t):
                         if best is None or (t, unit) < best:
