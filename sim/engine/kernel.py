@@ -220,7 +220,9 @@ class CareSystem(Dispatch):
         elder, k = self.log.elder[rid], self.seq_k[rid] + 1
         now = self.env.now
         tau = seq.warp.to_operational(now) + seq.interval_days.get(elder, k) * DAY_MIN
-        due = float(seq.warp.to_calendar(tau))
+        # max: in a month of seasonal factor 0 (Lambda flat) an interval too short to move tau
+        # maps back to the month's start, before now; the next request falls due now instead
+        due = max(float(seq.warp.to_calendar(tau)), now)
         if due < min(self.exit_of[elder], self.horizon_min):
             self.at(due, lambda _ev: make(elder, k, due))
 
