@@ -145,22 +145,25 @@ def test_year_three_of_a_stationary_run_reads_like_a_one_year_run(reps):
     long = stationary_scenario("2022-01-01", 3 * 365 + 1, 10)
     one = stationary_scenario("2024-01-01", 366, 0)
 
-    def values(s: Scenario, slice_kind: str, slice_value: str) -> pd.DataFrame:
+    def metrics(s: Scenario) -> list[pd.DataFrame]:
+        return [simulate(s, rep, 99)[1] for rep in range(reps)]
+
+    def values(frames: list[pd.DataFrame], slice_kind: str, slice_value: str) -> pd.DataFrame:
         rows = []
-        for rep in range(reps):
-            _rec, m = simulate(s, rep, 99)
+        for m in frames:
             mine = m[(m["slice"] == slice_kind) & (m["slice_value"] == slice_value)]
             rows.append(mine.set_index(["service", "metric"])["value"])
         return pd.DataFrame(rows)
 
-    a = values(long, "year", "2024")
-    b = values(one, "all", "all")
+    long_metrics = metrics(long)
+    a = values(long_metrics, "year", "2024")
+    b = values(metrics(one), "all", "all")
     for key in COMPARED:
         x, y = a[key].to_numpy(), b[key].to_numpy()
         se = np.sqrt(x.var(ddof=1) / len(x) + y.var(ddof=1) / len(y))
         assert abs(x.mean() - y.mean()) <= 4 * se + 1e-9, (key, x.mean(), y.mean(), se)
     # and the number of elders does stay put: the mean beds of each year of the long run
-    beds = values(long, "year", "2022")[("all", "beds_mean")].mean()
+    beds = values(long_metrics, "year", "2022")[("all", "beds_mean")].mean()
     assert abs(beds - 300) < 0.08 * 300
 
 
