@@ -10,16 +10,11 @@ wrong side, ``unsure`` otherwise (more replications would tell).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from carecap.analysis.sizing import targets as sizing_targets
 from carecap.sim.errors import UsageError
-
-_PATTERN = re.compile(
-    r"^\s*(?P<service>[a-z_]+)\.(?P<metric>[a-z0-9_]+)"
-    r"(?:@(?P<slice>[a-z_]+)=(?P<value>[\w-]+))?\s*(?P<op><=|>=)\s*(?P<number>[-+0-9.eE]+)\s*$"
-)
 
 
 @dataclass(frozen=True)
@@ -52,28 +47,23 @@ class Target:
 
 
 def parse_target(text: str, option: str = "--target") -> Target:
-    """One target; a :class:`UsageError` naming ``option`` when it cannot be read."""
-    match = _PATTERN.match(text)
-    if not match:
+    """One target, read with ``carecap size``'s parser (the one syntax); a :class:`UsageError`
+    naming ``option`` when it cannot be read or uses a strict ``<``/``>`` (an interval is judged
+    against ``<=`` or ``>=`` here)."""
+    parsed = sizing_targets.parse_target(text)
+    if parsed.op not in ("<=", ">="):
         raise UsageError(
             option,
-            f"{text!r} is not a target; write SERVICE.METRIC[@SLICE=VALUE] OP NUMBER with OP "
-            "<= or >=, e.g. 'alarm.on_time_rate>=0.9' or 'home_bath.wait_p90<=3' (shares as "
-            "fractions)",
+            f"{text!r}: write OP as <= or >= in a report target, e.g. 'alarm.on_time_rate>=0.9' "
+            "or 'home_bath.wait_p90<=3' (shares as fractions)",
         )
-    try:
-        number = float(match["number"])
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
-        raise UsageError(option, f"{text!r}: the threshold must be a finite number")
     return Target(
-        match["service"],
-        match["metric"],
-        match["slice"] or "all",
-        match["value"] or "all",
-        match["op"],
-        number,
+        parsed.service,
+        parsed.metric,
+        parsed.slice,
+        parsed.slice_value,
+        parsed.op,
+        parsed.threshold,
     )
 
 
