@@ -161,3 +161,30 @@ def test_comparison_one_panel_per_unit_significant_in_red():
     colours = fig.axes[1].collections[-1].get_facecolors()
     assert to_hex(colours[0]) == SIGNIFICANT and to_hex(colours[1]) == NOT_SIGNIFICANT
     assert_not_blank(fig)
+
+
+def test_utilisation_scale_is_not_stretched_by_hours_over_100_percent():
+    """An hour over 100 % (work running past a shift's end) is drawn in the over-colour and
+    leaves the 0-100 % scale alone: a 50 % hour keeps the colour of the scale's middle."""
+    from matplotlib import colormaps
+
+    from carecap.analysis.plots import plot_utilisation_heatmap
+    from carecap.analysis.plots.utilisation import OVER_COLOUR
+
+    hours = pd.DataFrame(
+        {
+            "pool": "p",
+            "kind": "caregiver",
+            "weekday": [0, 0, 1, 2],
+            "hour": [12, 10, 10, 8],
+            "utilisation": [2.7, 0.5, 1.0, 480.00000000001 / 480],
+        }
+    )
+    fig = plot_utilisation_heatmap(hours)
+    (image,) = [im for ax in fig.axes for im in ax.get_images()]
+    assert image.norm.vmin == 0 and image.norm.vmax == 1.0
+    rgba = image.to_rgba(image.get_array())
+    assert to_hex(rgba[0, 12]) == OVER_COLOUR
+    assert to_hex(rgba[0, 10]) == to_hex(colormaps["viridis"](0.5))
+    assert to_hex(rgba[1, 10]) == to_hex(colormaps["viridis"](1.0))  # 100 % is on the scale
+    assert to_hex(rgba[2, 8]) == to_hex(colormaps["viridis"](1.0))  # so is 100 % + rounding

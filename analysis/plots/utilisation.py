@@ -15,20 +15,24 @@ from carecap.analysis.hour_of_week import WEEKDAYS
 from carecap.analysis.plots.fonts import display_label
 from carecap.analysis.plots.style import finish, panels, styled
 
+NO_SHIFT_COLOUR = "#eeeeee"
+"""Hours with no one on shift."""
+OVER_COLOUR = "#d62728"
+"""Hours busier than the unit-hours on shift (above the 0-100 % scale)."""
+_ROUNDING = 1e-9
+"""Busy / on-shift ratios this close above 1 are a fully busy hour summed in floating point."""
 _KIND_WORDS = {"caregiver": "caregivers", "station": "centre stations", "team": "bathing teams"}
 
 
 def plot_utilisation_heatmap(hours: pd.DataFrame, title: str | None = None) -> Figure:
     """Per pool, a 7 x 24 grid (weekday x hour): busy unit-hours / on-shift unit-hours; hours
-    with no one on shift are blank (grey). One colour scale for all pools (0 to the largest
-    value, at least 100 %). ``hours``: ``pool, kind, weekday, hour, utilisation``."""
+    with no one on shift are blank (grey). One colour scale for all pools, 0 to 100 %; an hour
+    above 100 % (work begun before a shift's end and finished after it, e.g. the hour of a
+    lunch break) is drawn in :data:`OVER_COLOUR`, so that a few such hours do not stretch the
+    scale and darken every ordinary hour. ``hours``: ``pool, kind, weekday, hour,
+    utilisation``."""
     pools = list(dict.fromkeys(hours["pool"]))
-    top = (
-        max(1.0, float(np.nanmax(hours["utilisation"])))
-        if hours["utilisation"].notna().any()
-        else 1.0
-    )
-    cmap = colormaps["viridis"].with_extremes(bad="#eeeeee")
+    cmap = colormaps["viridis"].with_extremes(bad=NO_SHIFT_COLOUR, over=OVER_COLOUR)
     with styled():
         columns = 1 if len(pools) == 1 else 2 if len(pools) <= 6 else 3
         fig, axes = panels(len(pools), columns=columns, height=2.4, width=4.6)
@@ -37,12 +41,13 @@ def plot_utilisation_heatmap(hours: pd.DataFrame, title: str | None = None) -> F
             one = hours[hours["pool"] == pool]
             grid = np.full((7, 24), np.nan)
             grid[one["weekday"].to_numpy(int), one["hour"].to_numpy(int)] = one["utilisation"]
+            grid[(grid > 1.0) & (grid <= 1.0 + _ROUNDING)] = 1.0  # fully busy, not over
             image = ax.imshow(
                 np.ma.masked_invalid(grid),
                 aspect="auto",
                 cmap=cmap,
                 vmin=0,
-                vmax=top,
+                vmax=1.0,
                 interpolation="nearest",
             )
             ax.set_yticks(range(7), WEEKDAYS)
@@ -58,7 +63,9 @@ def plot_utilisation_heatmap(hours: pd.DataFrame, title: str | None = None) -> F
                 location="bottom",
                 shrink=0.5,
                 aspect=40,
-                label="utilisation: busy unit-hours / on-shift unit-hours",
+                extend="max",
+                label="utilisation: busy unit-hours / on-shift unit-hours"
+                " (red: over 100 %, work running past a shift's end)",
             )
             bar.ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
         return finish(fig, title or "Utilisation by hour of the week (grey: no one on shift)")
