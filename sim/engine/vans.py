@@ -281,18 +281,20 @@ class TripLog:
         self.home.append(home)
 
     def frame(self) -> pd.DataFrame:
-        """The table (columns copied out of the arrays; same dtypes as :func:`empty_trips`)."""
-        kind = np.array(self.kind, dtype=np.int8)
+        """The table (views of the columns, as for the request log: nothing appends to it
+        afterwards; same dtypes as :func:`empty_trips`)."""
+        kind = np.frombuffer(self.kind, dtype=np.int8)
         return pd.DataFrame(
             {
-                "trip_id": np.array(self.trip, dtype=np.int32),
-                "van": np.array(self.van, dtype=np.int16),
+                "trip_id": np.frombuffer(self.trip, dtype=np.int32),
+                "van": np.frombuffer(self.van, dtype=np.int16),
                 "kind": pd.Categorical.from_codes(kind, categories=pd.Index(TRIP_KINDS)),
-                "depart_min": np.array(self.depart, dtype=np.float64),
-                "back_min": np.array(self.back, dtype=np.float64),
-                "request_id": np.array(self.request, dtype=np.int32),
-                "home_min": np.array(self.home, dtype=np.float64),
-            }
+                "depart_min": np.frombuffer(self.depart, dtype=np.float64),
+                "back_min": np.frombuffer(self.back, dtype=np.float64),
+                "request_id": np.frombuffer(self.request, dtype=np.int32),
+                "home_min": np.frombuffer(self.home, dtype=np.float64),
+            },
+            copy=False,
         )
 
 
