@@ -234,17 +234,17 @@ def request_flags(
 
     ``rows``: their positions in ``records.requests``; ``queue_min``: the wait (minutes) when the
     request left the queue (started: the wait; abandoned: until dropped), or its follow-up so far
-    when still waiting at ``records.observed_end_min`` (right-censored); ``observed``: whether it
-    left the queue; ``target_min``: the service's target for the request (district targets
-    included; one number when the same for all); ``followed_min``:
-    ``observed_end_min - request_min``.
+    when still waiting at ``records.observed_end_min`` (right-censored: then
+    ``observed_end_min - request_min``); ``observed``: whether it left the queue;
+    ``target_min``: the service's target for the request (district targets included; one number
+    when the same for all).
     """
     req = records.requests
     svc = as_codes(req["service"], [t.service for t in targets])
     request = req["request_min"].to_numpy(np.float64)
     keep = (request >= window.start_min) & (request < window.end_min)
     keep &= (svc >= 0) if code is None else (svc == code)
-    rows = np.flatnonzero(keep)
+    rows = np.flatnonzero(keep).astype(np.int32)  # (rows of one replication: fewer than 2**31)
     del keep
     svc, request = svc[rows].astype(np.int8), request[rows]
     outcome = as_codes(req["outcome"], list(OUTCOMES), rows)
@@ -261,7 +261,7 @@ def request_flags(
     del dropped, request
     other = ~(started | abandoned)
     queue_min[other] = followed_min[other]
-    del other
+    del other, followed_min
     return {
         "rows": rows,
         "svc": svc,
@@ -273,7 +273,6 @@ def request_flags(
         "queue_min": queue_min,
         "observed": outcome != _WAITING,
         "target_min": target_min,
-        "followed_min": followed_min,
     }
 
 
@@ -313,7 +312,7 @@ def _share_within(
     request still waiting whose limit had not passed when observation ended is censored (leaves
     the denominator); abandoned requests and those still waiting past the limit are late."""
     within = f["started"] & (f["queue_min"] <= limit_min)
-    censored = f["waiting"] & (f["followed_min"] < limit_min)
+    censored = f["waiting"] & (f["queue_min"] < limit_min)  # (still waiting: its follow-up)
     return within, ~censored
 
 
@@ -339,7 +338,7 @@ def _group_stats(
     )
     within, counted = _share_within(f, f["target_min"])
     requests = count()
-    unmet = count(f["abandoned"] | (f["waiting"] & ~(f["followed_min"] < f["target_min"])))
+    unmet = count(f["abandoned"] | (f["waiting"] & ~(f["queue_min"] < f["target_min"])))
     out = {
         "requests": requests,
         "served": count(f["served"]),
