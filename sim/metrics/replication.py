@@ -192,22 +192,18 @@ def request_metrics(
         rows = f.pop("rows")
         names = metric_names(target)
         units = [_UNITS.get(m, target.unit if m.startswith("wait_") else "share") for m in names]
-        stats_all = None
+        stats_all = _group_stats(f, target, None, 2)  # slice "all": one group
         for kind in (ALL, *target.slice_kinds()):
             values = [ALL] if kind == ALL else slice_values(scenario, req, kind)
-            if kind == ALL:
-                group = np.zeros(len(rows), np.int64)
-            else:
+            stats = stats_all
+            if kind != ALL:
                 group = as_codes(req[kind], values, rows)
-            # Requests with a missing slice value go to an extra group, dropped before reporting.
-            group[group < 0] = len(values)
-            if stats_all is not None and len(values) == 1 and not group.any():
-                stats = stats_all  # one value that every request has: the same groups as "all"
-            else:
-                stats = _group_stats(f, target, group, len(values) + 1)
-            del group
-            if kind == ALL:
-                stats_all = stats
+                # Requests with a missing slice value go to an extra group, dropped before
+                # reporting. One value that every request has: the same groups as "all".
+                group[group < 0] = len(values)
+                if len(values) > 1 or group.any():
+                    stats = _group_stats(f, target, group, len(values) + 1)
+                del group
             matrix = np.column_stack([stats[m][: len(values)] for m in names])
             blocks.append(
                 block(
@@ -317,11 +313,16 @@ def _share_within(
 
 
 def _group_stats(
-    f: dict[str, np.ndarray], target: ServiceTarget, group: np.ndarray, n: int
+    f: dict[str, np.ndarray], target: ServiceTarget, group: np.ndarray | None, n: int
 ) -> dict[str, np.ndarray]:
-    """Every request metric of one service for each of ``n`` groups (``group`` codes 0..n-1)."""
+    """Every request metric of one service for each of ``n`` groups (``group`` codes 0..n-1;
+    None: every request in group 0)."""
 
     def count(mask: np.ndarray | None = None) -> np.ndarray:
+        if group is None:  # (a count of ones is exact: what the weighted bincount sums to)
+            out = np.zeros(n)
+            out[0] = len(f["queue_min"]) if mask is None else np.count_nonzero(mask)
+            return out
         weights = None if mask is None else mask.astype(np.float64)
         return np.bincount(group, weights=weights, minlength=n).astype(np.float64)
 
@@ -334,7 +335,11 @@ def _group_stats(
     km = grouped_km(wait, f["observed"], group, n, presorted=True)
     started = f["started"]
     km_served = grouped_km(
-        wait[started], np.ones(started.sum(), bool), group[started], n, presorted=True
+        wait[started],
+        np.ones(started.sum(), bool),
+        None if group is None else group[started],
+        n,
+        presorted=True,
     )
     within, counted = _share_within(f, f["target_min"])
     requests = count()

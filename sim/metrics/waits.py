@@ -99,7 +99,7 @@ def _km_sorted(t: np.ndarray, e: np.ndarray, qs: tuple[float, ...]) -> np.ndarra
 def grouped_km(
     time: np.ndarray,
     observed: np.ndarray,
-    groups: np.ndarray,
+    groups: np.ndarray | None,
     n_groups: int,
     qs: tuple[float, ...] = QUANTILES,
     presorted: bool = False,
@@ -110,6 +110,11 @@ def grouped_km(
     group is needed)."""
     time = np.asarray(time, dtype=np.float64)
     observed = np.asarray(observed, dtype=bool)
+    if groups is None:  # every sample in group 0 (no array of zeros)
+        out = np.full((n_groups, 1 + len(qs)), np.nan)
+        if len(time):
+            out[0] = _km_sorted(time, observed, qs) if presorted else km_stats(time, observed, qs)
+        return out
     groups = np.asarray(groups, dtype=np.int64)
     if presorted and not np.any(groups[1:] < groups[:-1]):
         t, e = time, observed  # (a stable sort would not move anything)
