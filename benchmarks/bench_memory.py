@@ -7,8 +7,9 @@ other's peaks. Cases:
 
 (a) the M/M/10 queue at utilisation 0.9 (lambda = 1/min, mean service 9 min) with about one
     million requests (695 days), without records (``--no-records``) and with them;
-(b) a scenario (default ``scenarios/taiyuan-2022.yaml``; pass the ten-year one with
-    ``--scenario``) with its horizon set to ``--short-days`` and to ``--long-days``
+(b) a scenario (default the ten-year ``scenarios/taiyuan-2022-2031.yaml``, whose population
+    grows; ``--scenario scenarios/taiyuan-2022.yaml`` stretches the 2022 baseline instead) with
+    its horizon set to ``--short-days`` and to ``--long-days``
     (``--set calendar.horizon_days=...``), without records.
 
 The script exits 1 when a bound is exceeded: (a) without records <= 150 MB; the long run
@@ -65,7 +66,7 @@ def child_usage(command: list[str]) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios/taiyuan-2022.yaml")
+    parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios/taiyuan-2022-2031.yaml")
     parser.add_argument("--short-days", type=float, default=365.0)
     parser.add_argument("--long-days", type=float, default=3650.0)
     parser.add_argument("--mmc-days", type=float, default=695.0, help="1e6 requests: 695")

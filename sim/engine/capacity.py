@@ -8,6 +8,7 @@ RESOURCES` (caregivers, home-bathing teams, centre stations), shift group by shi
 from __future__ import annotations
 
 import math
+from array import array
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,7 @@ class Capacity:
         start_weekday = scenario.calendar.start_date.weekday()
         self.shift_end: list[float] = []
         self.unit_rows: list[tuple[int, str, str, str]] = []
-        self.shift_rows: list[tuple[int, float, float]] = []
+        self.shift_rows = ShiftRows()
         self.shift_groups: list[tuple[list[int], list[tuple[float, float]]]] = []
         self.nowhere = Pool(NO_POOL[1], NO_POOL[0], [], self.shift_end, outcome)
         self.pools: list[Pool] = []
@@ -56,7 +57,7 @@ class Capacity:
                         intervals, spec.dates[g], scenario.calendar.start_date
                     )
                 for uid in group:
-                    self.shift_rows.extend((uid, lo, min(hi, end_min)) for lo, hi in intervals)
+                    self.shift_rows.add(uid, intervals, end_min)
                 units.extend(group)
                 self.shift_groups.append((group, intervals))
             pool = Pool(spec.name, spec.kind, units, self.shift_end, outcome, ranks)
@@ -99,7 +100,14 @@ class Capacity:
         spans run to the drain's end and those starting after following stopped are dropped (a
         unit may start work at the very instant following stops: the start that emptied the
         last queue, possibly at the horizon itself)."""
-        shifts = pd.DataFrame(self.shift_rows, columns=["unit_id", "start_min", "end_min"])
+        rows = self.shift_rows
+        shifts = pd.DataFrame(
+            {
+                "unit_id": np.frombuffer(rows.unit, dtype=np.int32),
+                "start_min": np.frombuffer(rows.start, dtype=np.float64),
+                "end_min": np.frombuffer(rows.end, dtype=np.float64),
+            }
+        )
         if not drained and horizon_min < self.end_min:
             shifts["end_min"] = shifts.end_min.clip(upper=horizon_min)
             keep = shifts.start_min < horizon_min
@@ -109,3 +117,27 @@ class Capacity:
                 keep = shifts.start_min < followed_until_min
         shifts = shifts[keep].astype({"unit_id": np.int16})
         return shifts.reset_index(drop=True)
+
+
+class ShiftRows:
+    """The ``(unit_id, start_min, end_min)`` rows of ``shifts`` as typed columns (20 bytes a
+    row; a tuple a row cost ~70 and the table built from tuples as much again); iterating gives
+    the rows as tuples."""
+
+    __slots__ = ("end", "start", "unit")
+
+    def __init__(self) -> None:
+        self.unit, self.start, self.end = array("i"), array("d"), array("d")
+
+    def add(self, uid: int, intervals: list[tuple[float, float]], end_min: float) -> None:
+        """The unit's spans, each ending at ``end_min`` at the latest."""
+        for lo, hi in intervals:
+            self.unit.append(uid)
+            self.start.append(lo)
+            self.end.append(min(hi, end_min))
+
+    def __iter__(self):
+        return zip(self.unit, self.start, self.end, strict=True)
+
+    def __len__(self) -> int:
+        return len(self.unit)

@@ -164,7 +164,7 @@ class RequestLog:
             "elder_id": elder,
             "district": present_categories(elders["district"], elder),
             "care_level": present_categories(elders["care_level"], elder),
-            "tier": pd.Categorical(elders["tier"].take(elder), categories=tiers, ordered=True),
+            "tier": _tiers(elders["tier"], elder, tiers),
             "request_min": request,
             "start_min": start,
             "travel_min": travel,
@@ -181,11 +181,28 @@ class RequestLog:
 def present_categories(column: pd.Series, rows: np.ndarray) -> pd.Categorical:
     """``column`` (categorical) taken at ``rows``, as a categorical whose categories are the
     values present, sorted (what ``astype("category")`` of the values would give), built from
-    the codes without a string per row."""
+    the one-byte codes without a string (or an 8-byte code) per row."""
     codes = np.asarray(column.cat.codes)[rows]
-    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)))
+    used = np.unique(codes)
+    used = used[used >= 0]
     names = column.cat.categories[used]
     order = np.argsort(np.asarray(names, dtype=object), kind="stable")
-    recode = np.full(len(column.cat.categories) + 1, -1, dtype=np.int64)
+    recode = np.full(len(column.cat.categories) + 1, -1, dtype=_code_dtype(len(used)))
     recode[used[order]] = np.arange(len(used))
     return pd.Categorical.from_codes(recode[codes], categories=pd.Index(list(names[order])))
+
+
+def _tiers(column: pd.Series, rows: np.ndarray, tiers: list[str]) -> pd.Categorical:
+    """The elders' tiers taken at ``rows``, as an ordered categorical of ``tiers``."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return pd.Categorical(column.take(rows), categories=tiers, ordered=True)
+    position = {name: i for i, name in enumerate(tiers)}
+    lookup = [position.get(str(c), -1) for c in column.cat.categories] + [-1]
+    recode = np.array(lookup, dtype=_code_dtype(len(tiers)))
+    codes = recode[np.asarray(column.cat.codes)[rows]]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(tiers), ordered=True)
+
+
+def _code_dtype(n: int) -> type[np.signedinteger]:
+    """The narrowest codes for ``n`` categories (as pandas keeps them)."""
+    return np.int8 if n < 127 else np.int16 if n < 32767 else np.int32

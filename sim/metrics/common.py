@@ -64,9 +64,13 @@ class Window:
 
     def overlap_min(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         """Minutes of each span ``[start, end)`` inside the window (0 for NaN spans)."""
-        lo = np.maximum(np.asarray(start, dtype=np.float64), self.start_min)
+        # (in place: one output array and one temporary, whatever the number of spans)
         hi = np.minimum(np.asarray(end, dtype=np.float64), self.end_min)
-        return np.nan_to_num(np.clip(hi - lo, 0.0, None), nan=0.0)
+        lo = np.maximum(np.asarray(start, dtype=np.float64), self.start_min)
+        np.subtract(hi, lo, out=hi)
+        del lo
+        np.clip(hi, 0.0, None, out=hi)
+        return np.nan_to_num(hi, copy=False, nan=0.0)
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,7 @@ def service_targets(records: ReplicationRecords, scenario: Scenario) -> list[Ser
     a city without a centre does not clutter the tables).
     """
     sv = scenario.services
-    present = {str(v) for v in records.requests["service"].dropna().unique()}
+    present = values_present(records.requests["service"])
     out: list[ServiceTarget] = []
     if sv.care_visit is not None:
         cv = sv.care_visit
@@ -151,18 +155,32 @@ def slice_values(scenario: Scenario, frame: pd.DataFrame, kind: str) -> list[str
         if scenario.services.alarm is not None
         else [],
     }[kind]
-    found = {str(v) for v in frame[kind].dropna().unique()}
+    found = values_present(frame[kind])
     return declared + sorted(found - set(declared))
 
 
-def as_codes(values: pd.Series, categories: list[str]) -> np.ndarray:
-    """Integer codes of ``values`` in ``categories`` (-1 for values not listed or missing)."""
+def as_codes(
+    values: pd.Series, categories: list[str], rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Integer codes of ``values`` in ``categories`` (-1 for values not listed or missing); with
+    ``rows``, of those rows only (``as_codes(values, categories)[rows]`` without the others)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         # Re-code through a lookup of the categories: O(rows) integer work, no string conversion.
         position = {name: i for i, name in enumerate(categories)}
         lookup = np.array([position.get(str(c), -1) for c in values.cat.categories] + [-1])
-        return lookup[values.cat.codes.to_numpy()]  # code -1 (missing) picks the trailing -1
-    return pd.Categorical(values.astype(str), categories=categories).codes.astype(np.int64)
+        codes = values.cat.codes.to_numpy()
+        return lookup[codes if rows is None else codes[rows]]  # code -1 picks the trailing -1
+    out = pd.Categorical(values.astype(str), categories=categories).codes.astype(np.int64)
+    return out if rows is None else out[rows]
+
+
+def values_present(values: pd.Series) -> set[str]:
+    """The distinct non-missing values of a column, as strings (for a categorical column from
+    its one-byte codes, without a copy of the column and its index)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.unique(values.cat.codes.to_numpy())
+        return {str(values.cat.categories[c]) for c in codes[codes >= 0]}
+    return {str(v) for v in values.dropna().unique()}
 
 
 def group_sort(groups: np.ndarray, n_groups: int) -> np.ndarray:

@@ -177,38 +177,33 @@ def request_metrics(
     table), per service and slice."""
     if not targets:
         return to_frame([])
-    flags = request_flags(records, targets, window)
-    # One stable sort for all services: by service, then by time in the queue (departures before
-    # censorings at ties). Each service is then a contiguous run (views, no copies), and each
-    # slice's Kaplan-Meier needs only a stable sort by group. The columns are permuted one at a
-    # time, so the sort costs one column of memory, not a second copy of them all.
-    order = np.lexsort((~flags["observed"], flags["queue_min"], flags["svc"]))
-    for name in flags:
-        flags[name] = flags[name][order]
-    del order
-    req, rows = records.requests, flags.pop("rows")
-    bounds = np.searchsorted(flags["svc"], np.arange(len(targets) + 1))
+    req = records.requests
     blocks = []
     for code, target in enumerate(targets):
-        lo, hi = int(bounds[code]), int(bounds[code + 1])
-        f = {name: column[lo:hi] for name, column in flags.items()}
+        # One service at a time (its requests' columns only), sorted by time in the queue
+        # (departures before censorings at ties): each slice's Kaplan-Meier then needs only a
+        # stable sort by group. The columns are permuted one at a time (one column of memory).
+        f = request_flags(records, targets, window, code)
+        order = np.lexsort((~f["observed"], f["queue_min"]))
+        for name, column in f.items():
+            if np.ndim(column):
+                f[name] = column[order]
+        del order
+        rows = f.pop("rows")
         names = metric_names(target)
         units = [_UNITS.get(m, target.unit if m.startswith("wait_") else "share") for m in names]
-        stats_all = None
+        stats_all = _group_stats(f, target, None, 2)  # slice "all": one group
         for kind in (ALL, *target.slice_kinds()):
             values = [ALL] if kind == ALL else slice_values(scenario, req, kind)
-            if kind == ALL:
-                group = np.zeros(hi - lo, np.int64)
-            else:
-                group = as_codes(req[kind], values)[rows[lo:hi]]
-            # Requests with a missing slice value go to an extra group, dropped before reporting.
-            group = np.where(group >= 0, group, len(values))
-            if stats_all is not None and len(values) == 1 and not group.any():
-                stats = stats_all  # one value that every request has: the same groups as "all"
-            else:
-                stats = _group_stats(f, target, group, len(values) + 1)
-            if kind == ALL:
-                stats_all = stats
+            stats = stats_all
+            if kind != ALL:
+                group = as_codes(req[kind], values, rows)
+                # Requests with a missing slice value go to an extra group, dropped before
+                # reporting. One value that every request has: the same groups as "all".
+                group[group < 0] = len(values)
+                if len(values) > 1 or group.any():
+                    stats = _group_stats(f, target, group, len(values) + 1)
+                del group
             matrix = np.column_stack([stats[m][: len(values)] for m in names])
             blocks.append(
                 block(
@@ -220,83 +215,114 @@ def request_metrics(
                     np.tile(units, len(values)),
                 )
             )
+        del f, rows
     return to_frame(blocks)
 
 
 def request_flags(
-    records: ReplicationRecords, targets: list[ServiceTarget], window: Window
+    records: ReplicationRecords,
+    targets: list[ServiceTarget],
+    window: Window,
+    code: int | None = None,
 ) -> dict[str, np.ndarray]:
-    """Per request made in the window: service code, outcome flags, time in the queue.
+    """Per request made in the window (of service ``targets[code]`` only, if given): service
+    code, outcome flags, time in the queue.
 
     ``rows``: their positions in ``records.requests``; ``queue_min``: the wait (minutes) when the
     request left the queue (started: the wait; abandoned: until dropped), or its follow-up so far
-    when still waiting at ``records.observed_end_min`` (right-censored); ``observed``: whether it
-    left the queue; ``target_min``: the service's target for the request (district targets
-    included); ``followed_min``: ``observed_end_min - request_min``.
+    when still waiting at ``records.observed_end_min`` (right-censored: then
+    ``observed_end_min - request_min``); ``observed``: whether it left the queue;
+    ``target_min``: the service's target for the request (district targets included; one number
+    when the same for all).
     """
     req = records.requests
     svc = as_codes(req["service"], [t.service for t in targets])
     request = req["request_min"].to_numpy(np.float64)
-    keep = (svc >= 0) & (request >= window.start_min) & (request < window.end_min)
-    rows = np.flatnonzero(keep)
-    svc, request = svc[keep], request[keep]
-    outcome = as_codes(req["outcome"], list(OUTCOMES))[keep]
-    wait_min = req["wait_min"].to_numpy(np.float64)[keep]
-    dropped_min = req["end_min"].to_numpy(np.float64)[keep] - request
-    target_min = np.array([t.target_min for t in targets], dtype=np.float64)[svc]
-    places = sorted(
-        {p for t in targets for p in t.by_district_min}
-        | {p for t in targets for _, by_district in t.by_class.values() for p in by_district}
-    )
-    # (codes, not strings: a million requests' names cost ~0.3 s and ~60 MB)
-    district = as_codes(req["district"], places)[keep] if places else None
-    for code, t in enumerate(targets):
-        for name, minutes in t.by_district_min.items():
-            target_min[(svc == code) & (district == places.index(name))] = minutes
-        if t.by_class:  # each urgency class has its own targets
-            classes = list(t.by_class)
-            cls = as_codes(req["alarm_class"], classes)[keep]
-            for name, (minutes, by_district) in t.by_class.items():
-                mine = (svc == code) & (cls == classes.index(name))
-                target_min[mine] = minutes
-                for place, place_minutes in by_district.items():
-                    target_min[mine & (district == places.index(place))] = place_minutes
+    keep = (request >= window.start_min) & (request < window.end_min)
+    keep &= (svc >= 0) if code is None else (svc == code)
+    rows = np.flatnonzero(keep).astype(np.int32)  # (rows of one replication: fewer than 2**31)
+    del keep
+    svc, request = svc[rows].astype(np.int8), request[rows]
+    outcome = as_codes(req["outcome"], list(OUTCOMES), rows)
+    target_min = _target_min(req, targets, svc, rows)
     followed_min = float(records.observed_end_min) - request
 
     started = (outcome == _SERVED) | (outcome == _IN_SERVICE)
     abandoned = outcome == _ABANDONED
-    waiting = outcome == _WAITING
-    queue_min = np.where(started, wait_min, np.where(abandoned, dropped_min, followed_min))
+    # The time in the queue: the wait if started, until dropped if abandoned, else the follow-up
+    # (each element computed as it always was; no whole-length temporaries for the branches).
+    queue_min = req["wait_min"].to_numpy(np.float64)[rows]
+    dropped = rows[abandoned]
+    queue_min[abandoned] = req["end_min"].to_numpy(np.float64)[dropped] - request[abandoned]
+    del dropped, request
+    other = ~(started | abandoned)
+    queue_min[other] = followed_min[other]
+    del other, followed_min
     return {
         "rows": rows,
         "svc": svc,
         "served": outcome == _SERVED,
         "abandoned": abandoned,
-        "waiting": waiting,
+        "waiting": outcome == _WAITING,
         "in_service": outcome == _IN_SERVICE,
         "started": started,
         "queue_min": queue_min,
-        "observed": ~waiting,
+        "observed": outcome != _WAITING,
         "target_min": target_min,
-        "followed_min": followed_min,
     }
 
 
-def _share_within(f: dict[str, np.ndarray], limit_min: np.ndarray) -> tuple[np.ndarray, ...]:
+def _target_min(
+    req: pd.DataFrame, targets: list[ServiceTarget], svc: np.ndarray, rows: np.ndarray
+) -> np.ndarray:
+    """Each request's target (minutes): its service's, its district's or its urgency class's;
+    a 0-d array when all the requests' targets are their one service's."""
+    places = sorted(
+        {p for t in targets for p in t.by_district_min}
+        | {p for t in targets for _, by_district in t.by_class.values() for p in by_district}
+    )
+    by_service = np.array([t.target_min for t in targets], dtype=np.float64)
+    if not places and not any(t.by_class for t in targets) and len(np.unique(svc)) <= 1:
+        return by_service[svc[0]] if len(svc) else np.float64(np.nan)
+    target_min = by_service[svc]
+    # (codes, not strings: a million requests' names cost ~0.3 s and ~60 MB)
+    district = as_codes(req["district"], places, rows) if places else None
+    for code, t in enumerate(targets):
+        for name, minutes in t.by_district_min.items():
+            target_min[(svc == code) & (district == places.index(name))] = minutes
+        if t.by_class:  # each urgency class has its own targets
+            classes = list(t.by_class)
+            cls = as_codes(req["alarm_class"], classes, rows)
+            for name, (minutes, by_district) in t.by_class.items():
+                mine = (svc == code) & (cls == classes.index(name))
+                target_min[mine] = minutes
+                for place, place_minutes in by_district.items():
+                    target_min[mine & (district == places.index(place))] = place_minutes
+    return target_min
+
+
+def _share_within(
+    f: dict[str, np.ndarray], limit_min: np.ndarray | np.float64
+) -> tuple[np.ndarray, ...]:
     """Numerator and denominator flags of "started within ``limit_min``", of requests made: a
     request still waiting whose limit had not passed when observation ended is censored (leaves
     the denominator); abandoned requests and those still waiting past the limit are late."""
     within = f["started"] & (f["queue_min"] <= limit_min)
-    censored = f["waiting"] & (f["followed_min"] < limit_min)
+    censored = f["waiting"] & (f["queue_min"] < limit_min)  # (still waiting: its follow-up)
     return within, ~censored
 
 
 def _group_stats(
-    f: dict[str, np.ndarray], target: ServiceTarget, group: np.ndarray, n: int
+    f: dict[str, np.ndarray], target: ServiceTarget, group: np.ndarray | None, n: int
 ) -> dict[str, np.ndarray]:
-    """Every request metric of one service for each of ``n`` groups (``group`` codes 0..n-1)."""
+    """Every request metric of one service for each of ``n`` groups (``group`` codes 0..n-1;
+    None: every request in group 0)."""
 
     def count(mask: np.ndarray | None = None) -> np.ndarray:
+        if group is None:  # (a count of ones is exact: what the weighted bincount sums to)
+            out = np.zeros(n)
+            out[0] = len(f["queue_min"]) if mask is None else np.count_nonzero(mask)
+            return out
         weights = None if mask is None else mask.astype(np.float64)
         return np.bincount(group, weights=weights, minlength=n).astype(np.float64)
 
@@ -304,15 +330,20 @@ def _group_stats(
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(den > 0, num / den, np.nan)
 
-    wait = f["queue_min"] / target.unit_min
+    # (x / 1.0 == x exactly: minutes need no second copy)
+    wait = f["queue_min"] if target.unit_min == 1.0 else f["queue_min"] / target.unit_min
     km = grouped_km(wait, f["observed"], group, n, presorted=True)
     started = f["started"]
     km_served = grouped_km(
-        wait[started], np.ones(started.sum(), bool), group[started], n, presorted=True
+        wait[started],
+        np.ones(started.sum(), bool),
+        None if group is None else group[started],
+        n,
+        presorted=True,
     )
     within, counted = _share_within(f, f["target_min"])
     requests = count()
-    unmet = count(f["abandoned"] | (f["waiting"] & ~(f["followed_min"] < f["target_min"])))
+    unmet = count(f["abandoned"] | (f["waiting"] & ~(f["queue_min"] < f["target_min"])))
     out = {
         "requests": requests,
         "served": count(f["served"]),
@@ -330,7 +361,7 @@ def _group_stats(
         out[name] = km[:, k]
         out[f"{name}_served"] = km_served[:, k]
     for name, limit in zip(target.within_names(), target.within, strict=True):
-        hit, den = _share_within(f, np.full(len(wait), limit * target.unit_min))
+        hit, den = _share_within(f, np.float64(limit * target.unit_min))
         out[name] = ratio(count(hit), count(den))
     return out
 

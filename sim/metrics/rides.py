@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from carecap.sim.engine.records import ReplicationRecords
+from carecap.sim.engine.vans import TRIP_KINDS
 from carecap.sim.metrics.common import (
     ALL,
     SLICE_KINDS,
@@ -73,26 +74,37 @@ def ride_times(records: ReplicationRecords, window: Window) -> pd.DataFrame:
     cols = ["request_id", *SLICE_KINDS, "ride_home_wait_min", "door_to_door_min"]
     if trips is None or len(trips) == 0:
         return pd.DataFrame(columns=cols)
-    kind = trips["kind"].astype(str).to_numpy()
-    pick = trips[kind == "pickup"].drop_duplicates("request_id").set_index("request_id")
-    back = trips[kind == "return"].drop_duplicates("request_id").set_index("request_id")
+    # (codes, not strings: the names of a ten-year run's outcomes alone cost ~30 MB)
+    kind = as_codes(trips["kind"], list(TRIP_KINDS))
+    trip_rid = trips["request_id"].to_numpy()
+    pick, back = (_first_rows(trip_rid, kind == TRIP_KINDS.index(k)) for k in TRIP_KINDS)
     end = r["end_min"].to_numpy(np.float64)
-    baths = r[
-        (r["service"] == "centre_bath").to_numpy()
-        & (r["outcome"].astype(str) == "served").to_numpy()
+    rows = np.flatnonzero(
+        (as_codes(r["service"], ["centre_bath"]) == 0)
+        & (as_codes(r["outcome"], ["served"]) == 0)
         & (end >= window.start_min)
         & (end < window.end_min)
-    ]
-    baths = baths[baths["request_id"].isin(back.index) & baths["request_id"].isin(pick.index)]
-    rid = baths["request_id"].to_numpy()
-    out = baths[["request_id", *SLICE_KINDS]].reset_index(drop=True)
-    out["ride_home_wait_min"] = back.loc[rid, "depart_min"].to_numpy() - baths["end_min"].to_numpy()
+    )
+    rid = r["request_id"].to_numpy()[rows]
+    has = np.isin(rid, trip_rid[back]) & np.isin(rid, trip_rid[pick])
+    rows, rid = rows[has], rid[has]
+    out = r[["request_id", *SLICE_KINDS]].iloc[rows].reset_index(drop=True)
+    back_of = back[np.searchsorted(trip_rid[back], rid)]  # (its first return run)
+    out["ride_home_wait_min"] = trips["depart_min"].to_numpy()[back_of] - end[rows]
     if "home_min" in trips:
-        d2d = back.loc[rid, "home_min"].to_numpy() - pick.loc[rid, "home_min"].to_numpy()
+        home = trips["home_min"].to_numpy()
+        d2d = home[back_of] - home[pick[np.searchsorted(trip_rid[pick], rid)]]
     else:
         d2d = np.full(len(rid), np.nan)
     out["door_to_door_min"] = d2d
     return out
+
+
+def _first_rows(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Positions of the first row with each id among the rows in ``mask``, in order of id."""
+    rows = np.flatnonzero(mask)
+    _, first = np.unique(ids[rows], return_index=True)  # (first occurrences)
+    return rows[first]
 
 
 def after_close(depart_min: np.ndarray, open_spans: list[tuple[float, float]]) -> np.ndarray:
@@ -152,8 +164,9 @@ def _late_share(records: ReplicationRecords, scenario: Scenario, window: Window)
     trips = records.van_trips
     if trips is None or len(trips) == 0:
         return np.nan
-    runs = trips[trips["kind"].astype(str).to_numpy() == "return"].drop_duplicates("trip_id")
-    depart = runs["depart_min"].to_numpy(np.float64)
+    is_return = as_codes(trips["kind"], list(TRIP_KINDS)) == TRIP_KINDS.index("return")
+    runs = np.sort(_first_rows(trips["trip_id"].to_numpy(), is_return))  # (in the table's order)
+    depart = trips["depart_min"].to_numpy(np.float64)[runs]
     depart = depart[(depart >= window.start_min) & (depart < window.end_min)]
     if len(depart) == 0:
         return np.nan
