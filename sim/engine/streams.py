@@ -39,7 +39,9 @@ class RandomStream:
 
     def random(self, size=None) -> np.ndarray:
         """Uniforms on (0, 1) (never exactly 0 or 1, so inverse CDFs stay finite)."""
-        u = self._gen.random(size)
+        return self._finish(self._gen.random(size))
+
+    def _finish(self, u: np.ndarray) -> np.ndarray:
         if self._flip:
             u = 1.0 - u
         return np.clip(u, _EPS, 1.0 - _EPS)
@@ -74,6 +76,52 @@ class RandomStream:
 
     def permutation(self, items: np.ndarray) -> np.ndarray:
         return np.asarray(items)[np.argsort(self.random(len(items)), kind="stable")]
+
+
+_PERIOD = 1 << 128
+"""PCG64's period: advancing by ``_PERIOD - d`` goes back ``d`` draws."""
+
+
+SPAN_ROWS = 8
+"""Rows asked for together whose span holds at most this many rows per row asked are drawn
+as one block (one call) rather than jumped to one by one."""
+
+
+class JumpStream:
+    """Rows of uniforms at chosen places of one fresh stream, reached by jumping (PCG64's
+    ``advance``, backwards too) instead of drawing what lies between: row ``i`` of
+    ``rows(first, width)`` holds exactly the uniforms ``first[i] .. first[i] + width - 1`` (counted
+    from 0) that ``random`` would give drawing from the stream's start, so the row of one elder
+    in a matrix ``random((elders, width))`` can be made without the rows before it."""
+
+    __slots__ = ("_at", "_stream")
+
+    def __init__(self, stream: RandomStream):
+        self._stream, self._at = stream, 0
+
+    def rows(self, first: np.ndarray, width: int) -> np.ndarray:
+        if len(first) and (first.max() - first.min()) <= SPAN_ROWS * len(first) * width:
+            return self._span(first, width)
+        gen = self._stream._gen
+        bitgen, at = gen.bit_generator, self._at
+        out = np.empty((len(first), width))
+        for i, start in enumerate(first.tolist()):
+            if start != at:
+                bitgen.advance((start - at) % _PERIOD)
+            out[i] = gen.random(width)
+            at = start + width
+        self._at = at
+        return self._stream._finish(out)
+
+    def _span(self, first: np.ndarray, width: int) -> np.ndarray:
+        """Rows close together: all the uniforms from the first to the last at once."""
+        gen, lo = self._stream._gen, int(first.min())
+        if lo != self._at:
+            gen.bit_generator.advance((lo - self._at) % _PERIOD)
+        span = gen.random(int(first.max()) + width - lo)
+        self._at = int(first.max()) + width
+        at = (first - lo)[:, None] + np.arange(width)
+        return self._stream._finish(span[at])
 
 
 class Streams:
