@@ -139,7 +139,7 @@ def test_store_follows_the_elders_present_not_all_elders():
 def _arrive_and_leave(store: RowStore, present: int, n: int) -> None:
     for t in range(n):
         elders = np.arange(max(0, t - present + 1), t + 1)
-        slots, held = store.holding(elders, 0)
+        slots, held = store.holding(elders, 0, learn=True)
         missing = elders[~held]
         store.put(missing, 0, np.tile(missing[:, None].astype(float), (1, 4)))
         slots = store.slot[elders]

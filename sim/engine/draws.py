@@ -96,11 +96,12 @@ class ElderSequence:
             store.tick = tick = store.tick + 1
             store.last[elder] = tick
             return store.rows.item(slot, col)
-        return float(self._values(j, np.array([elder]), np.array([col]))[0])
+        return float(self._values(j, np.array([elder]), np.array([col]), learn=True)[0])
 
     def rows(self, j: int, elders: np.ndarray) -> np.ndarray:
-        """Row ``j`` of each of ``elders`` (a new array)."""
-        return self._values(j, elders, None)
+        """Row ``j`` of each of ``elders`` (a new array), drawn afresh and not kept: the asker
+        (the due dates of a calendar-mode demand) keeps it."""
+        return self.draw_rows(np.asarray(elders, dtype=np.int64), j)
 
     def chunk(self, j: int) -> _Chunk:
         """Chunk ``j`` as ``chunk(j)[elders]``: the rows of those elders (a new array)."""
@@ -116,22 +117,23 @@ class ElderSequence:
         by_chunk = np.argsort(chunk_of, kind="stable")
         starts = np.flatnonzero(np.diff(chunk_of[by_chunk])) + 1
         for sel in np.split(by_chunk, starts):
-            out[sel] = self._values(int(chunk_of[sel[0]]), elders[sel], col[sel])
+            out[sel] = self._values(int(chunk_of[sel[0]]), elders[sel], col[sel], learn=False)
         return out
 
-    def _values(self, j: int, elders: np.ndarray, cols: np.ndarray | None) -> np.ndarray:
-        """Column ``cols[i]`` of row ``j`` of ``elders[i]`` (None: whole rows), storing the
-        rows it had to draw."""
+    def _values(self, j: int, elders: np.ndarray, cols: np.ndarray, learn: bool) -> np.ndarray:
+        """Column ``cols[i]`` of row ``j`` of ``elders[i]``, storing the rows it had to draw
+        (``learn``: a row drawn again makes the store keep rows longer; not for asks of many
+        elders at once, whose rows are cheap to draw again)."""
         store = self._store
         elders = np.asarray(elders, dtype=np.int64)
-        slots, held = store.holding(elders, j)
+        slots, held = store.holding(elders, j, learn)
         if not held.all():
             missing = np.unique(elders[~held])
             if j == 0:
                 missing = self._with_next(missing)
             store.put(missing, j, self.draw_rows(missing, j))
             slots = store.slot[elders]
-        return store.rows[slots] if cols is None else store.rows[slots, cols]
+        return store.rows[slots, cols]
 
     def _with_next(self, elders: np.ndarray) -> np.ndarray:
         """``elders`` and, after the last, the next ``AHEAD`` elders holding no row: their first

@@ -38,14 +38,14 @@ class RowStore:
         self.owner = np.zeros(0, dtype=np.int64)  # elder of the slot (-1: free)
         self.free: list[int] = []
 
-    def holding(self, elders: np.ndarray, j: int) -> tuple[np.ndarray, np.ndarray]:
+    def holding(self, elders: np.ndarray, j: int, learn: bool) -> tuple[np.ndarray, np.ndarray]:
         """``(slots, held)``: each elder's slot, and whether it holds a row of chunk ``j``; the
-        elders' ask is counted (one tick)."""
+        elders' ask is counted (one tick); ``learn``: an ask for a freed row raises ``keep``."""
         slots = self.slot[elders]
         held = slots >= 0
         before = self.last[elders]
         freed = ~held & (before > 0)  # asked before, so stored, and freed since
-        if freed.any():
+        if learn and freed.any():
             self.keep = max(self.keep, 2 * int(self.tick - before[freed].min()))
         self.tick += 1
         self.last[elders] = self.tick
