@@ -129,19 +129,19 @@ class ElderSequence:
         slots, held = store.holding(elders, j, learn)
         if not held.all():
             missing = np.unique(elders[~held])
-            if j == 0:
-                missing = self._with_next(missing)
+            ahead = self._next(missing) if j == 0 else missing[:0]
+            missing = np.concatenate([missing, ahead])
             store.put(missing, j, self.draw_rows(missing, j))
+            store.drawn_ahead(ahead)
             slots = store.slot[elders]
         return store.rows[slots, cols]
 
-    def _with_next(self, elders: np.ndarray) -> np.ndarray:
-        """``elders`` and, after the last, the next ``AHEAD`` elders holding no row: their first
-        chunk, drawn with it (ids follow enrolment, so they ask soon; the store frees it if they
-        do not ask by its next clean-up)."""
+    def _next(self, elders: np.ndarray) -> np.ndarray:
+        """The ``AHEAD`` elders after the last of ``elders`` that hold no row: their first chunk
+        is drawn along (ids follow enrolment, so they ask soon)."""
         store, last = self._store, int(elders[-1])
         ahead = np.arange(last + 1, min(last + 1 + AHEAD, len(store.slot)))
-        return np.concatenate([elders, ahead[store.slot[ahead] < 0]])
+        return ahead[(store.slot[ahead] < 0) & (self._group[ahead] >= 0)]
 
 
 class _Chunk:
@@ -164,6 +164,8 @@ class SumSequence(ElderSequence):
 
     def __init__(self, parts: list[ElderSequence]):
         self._parts, self.width = parts, parts[0].width
+        # (only whether an elder draws from some part's group: see _next)
+        self._group = np.max([part._group for part in parts], axis=0)
         self._store = RowStore(len(parts[0]._group), self.width)
 
     def draw_rows(self, elders: np.ndarray, j: int) -> np.ndarray:

@@ -31,7 +31,8 @@ class RowStore:
         self.slot = np.full(n_elders, -1, dtype=np.int64)
         """The elder's slot (-1: none)."""
         self.last = np.zeros(n_elders, dtype=np.int64)
-        """Tick of the elder's last ask (0: never asked)."""
+        """Tick of the elder's last ask (0: never asked; minus the tick: its row was drawn
+        ahead of any ask, then)."""
         self.tick, self.keep = 1, 1
         self.rows = np.zeros((0, width))
         self.chunk = np.zeros(0, dtype=np.int64)  # chunk number of the slot's row
@@ -65,6 +66,12 @@ class RowStore:
         self.chunk[slots] = j
         return slots
 
+    def drawn_ahead(self, elders: np.ndarray) -> None:
+        """These elders' rows were drawn before they asked: kept ``keep`` ticks like a row
+        asked for, but their first ask does not count as one for a freed row."""
+        never = self.last[elders] <= 0
+        self.last[elders[never]] = -self.tick
+
     def _take(self, count: int) -> list[int]:
         if len(self.free) < count:
             self._clean_up(count)
@@ -76,7 +83,7 @@ class RowStore:
         """Free the rows not asked for in the last ``keep`` ticks; grow the pool if that leaves
         fewer than ``count`` or than a ``1 / MIN_FREED`` share of it free."""
         owned = np.flatnonzero(self.owner >= 0)
-        idle = owned[self.last[self.owner[owned]] < self.tick - self.keep]
+        idle = owned[np.abs(self.last[self.owner[owned]]) < self.tick - self.keep]
         self.slot[self.owner[idle]] = -1
         self.owner[idle] = -1
         self.free.extend(idle.tolist())
