@@ -4,9 +4,9 @@ callbacks on the SimPy clock.
 
 :class:`Dispatch` is the half of :class:`~carecap.sim.engine.kernel.CareSystem` that moves
 requests and units; the kernel adds the service handlers' entry point, the processes and the run.
-It expects ``env``, ``_timeout`` (``env.timeout``), ``log``, ``dur``, ``busy``, ``shift_end``,
-``pending``, ``tier_of`` and ``end_min`` set by the kernel, and calls the kernel's ``_after``
-when a request closes.
+It expects ``env``, ``_timeout`` (``env.timeout``), ``log``, ``dur``, ``seq_k``, ``busy``,
+``shift_end``, ``pending``, ``tier_of``, ``district_of`` and ``end_min`` set by the kernel, and
+calls the kernel's ``_after`` when a request closes (if ``follows``).
 """
 
 from __future__ import annotations
@@ -49,52 +49,80 @@ class Dispatch:
     _timeout: Callable[[float], simpy.Timeout]
     log: RequestLog
     dur: array[float]
+    seq_k: array[int]
     busy: list[bool]
     shift_end: list[float]
     pending: dict[int, list[int]]
     tier_of: list[int]
+    district_of: list[int]
     end_min: float
+    follows: bool = True
+    """Whether any service makes follow-ups (:meth:`_after` has work to do)."""
 
-    def _new_request(
+    def _request_maker(
         self,
         service: int,
-        elder: int,
-        now: float,
-        travel: float,
-        dur: float,
-        pool: Pool,
+        pools: list[Pool],
         rank: int,
         give_up: GiveUpClock | None,
-        k: int = 0,
-        order: int | None = None,
-    ) -> int:
-        log = self.log
-        rid = log.new(service, elder, now)
-        log.travel[rid] = travel
-        self.dur.append(dur)
-        if elder in self.pending:
-            self.pending[elder].append(rid)
-        if pool.fleet is not None and pool.book is None:  # the vans decide (engine.vans)
+        order,
+    ) -> Callable[..., None]:
+        """``request(elder, k, now, travel, dur, route=0)``: make the elder's k-th request of
+        ``service`` now (``pools``: its pool by district code; ``order``: the queue key after
+        the rank by k, None for the elder's tier); it queues in its pool or starts at once.
+
+        One closure per service, its per-request path kept short (it runs once a request): the
+        vans and booked slots, rare, go through :meth:`_special_request`."""
+        log, pending, tier_of, district_of = self.log, self.pending, self.tier_of, self.district_of
+        new_row, append_k, append_dur = log.new, self.seq_k.append, self.dur.append
+        busy, start, special = self.busy, self._start, self._special_request
+
+        def request(elder: int, k: int, now: float, travel: float, dur: float, _route=0) -> None:
+            append_k(k)  # the kernel, not each handler, keeps k aligned with the rows
+            rid = new_row(service, elder, now)
+            log.travel[rid] = travel
+            append_dur(dur)
+            if elder in pending:
+                pending[elder].append(rid)
+            pool = pools[district_of[elder]]
+            tier = tier_of[elder] if order is None else order[k]
+            if pool.fleet is not None or pool.book is not None:
+                special(rid, elder, k, now, pool, rank, tier, give_up)
+                return
+            # (outside its service's hours it waits for the opening)
+            if pool.idle and (not pool.hours or pool.is_open(rank, now)):
+                unit = pool.take_idle(now, busy, rank)
+                if unit >= 0:
+                    start(rid, unit, pool, now)
+                    return
+            pool.push((rank, tier, now, rid))
             if give_up is not None:
                 give_up.add(rid, pool, elder, k)
-            pool.fleet.request(rid, self.tier_of[elder] if order is None else order, now)
-            return rid
-        if pool.book is not None:  # booked slots (engine.booking): book with those due now
-            if not pool.book.batch:
-                self.at(now, lambda _ev: self._book_batch(pool))
-            key = (rank, self.tier_of[elder] if order is None else order, now, rid)
-            pool.book.batch.append((key, elder, k, give_up))
-            return rid
-        # (outside its service's hours it waits for the opening)
-        if not pool.hours or pool.is_open(rank, now):
-            unit = pool.take_idle(now, self.busy, rank)
-            if unit >= 0:
-                self._start(rid, unit, pool, now)
-                return rid
-        pool.push((rank, self.tier_of[elder] if order is None else order, now, rid))
-        if give_up is not None:
-            give_up.add(rid, pool, elder, k)
-        return rid
+
+        return request
+
+    def _special_request(
+        self,
+        rid: int,
+        elder: int,
+        k: int,
+        now: float,
+        pool: Pool,
+        rank: int,
+        tier: int,
+        give_up: GiveUpClock | None,
+    ) -> None:
+        """A new request in a pool with vans or booked slots."""
+        if pool.book is None:  # the vans decide (engine.vans)
+            assert pool.fleet is not None
+            if give_up is not None:
+                give_up.add(rid, pool, elder, k)
+            pool.fleet.request(rid, tier, now)
+            return
+        # booked slots (engine.booking): book with those due now
+        if not pool.book.batch:
+            self.at(now, lambda _ev: self._book_batch(pool))
+        pool.book.batch.append(((rank, tier, now, rid), elder, k, give_up))
 
     def _book_batch(self, pool: Pool) -> None:
         """Book the requests that fell due now, in queue order; those without a free slot in
@@ -197,7 +225,8 @@ class Dispatch:
     def _finish(self, rid: int, unit: int, pool: Pool, _ev: simpy.Event) -> None:
         self.log.outcome[rid] = SERVED
         self.busy[unit] = False
-        self._after(rid)
+        if self.follows:
+            self._after(rid)
         self._offer(unit, pool)
 
     def _offer(self, unit: int, pool: Pool) -> None:

@@ -165,17 +165,9 @@ class CareSystem(Dispatch):
         """``request(elder, k, now, travel, dur, route=0)``: make the elder's request of
         ``service`` (its demand's k-th draws) now; it queues in its pool or starts at once."""
         sid = SERVICE_ID[service]
-        pools, rank = self.capacity.by_service[sid], RANK[service]
         clock = self._clocks[DEMAND_ID[SERVICES[sid].demand]]
-        district_of, append_k, new = self.district_of, self.seq_k.append, self._new_request
-        order = self._order(service)
-
-        def request(elder: int, k: int, now: float, travel: float, dur: float, _route=0) -> None:
-            append_k(k)  # the kernel, not each handler, keeps k aligned with the rows
-            sub = None if order is None else order[k]
-            new(sid, elder, now, travel, dur, pools[district_of[elder]], rank, clock, k, sub)
-
-        return request
+        pools = self.capacity.by_service[sid]
+        return self._request_maker(sid, pools, RANK[service], clock, self._order(service))
 
     def _order(self, service: str):
         """Queue key after the rank, by request k: None = the elder's tier; else a sequence
@@ -343,6 +335,7 @@ class CareSystem(Dispatch):
             seq = None if draws is None else DEMANDS[i].follow_up(draws)
             handler = handlers[i]  # (None only if draws is None, and then seq is None too)
             self._follow.append(None if seq is None or handler is None else (seq, handler))
+        self.follows = any(f is not None for f in self._follow)
         tape = self.plan.tape_windows()
         self.timings["demand_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
