@@ -4,7 +4,7 @@ callbacks on the SimPy clock.
 
 :class:`Dispatch` is the half of :class:`~carecap.sim.engine.kernel.CareSystem` that moves
 requests and units; the kernel adds the service handlers' entry point, the processes and the run.
-It expects ``env``, ``_timeout`` (``env.timeout``), ``log``, ``dur``, ``seq_k``, ``busy``,
+It expects ``env``, ``_on_finish`` (``_finish``, bound once), ``log``, ``dur``, ``seq_k``, ``busy``,
 ``shift_end``, ``pending``, ``tier_of``, ``district_of`` and ``end_min`` set by the kernel, and
 calls the kernel's ``_after`` when a request closes (if ``follows``).
 """
@@ -17,6 +17,7 @@ from collections.abc import Callable
 from functools import partial
 
 import simpy
+from simpy import Timeout
 
 from carecap.sim.engine.giveup import GiveUpClock
 from carecap.sim.engine.pools import Pool
@@ -46,7 +47,7 @@ class Dispatch:
 
     # Set by the kernel (CareSystem.__init__); declared here for the type checker.
     env: simpy.Environment
-    _timeout: Callable[[float], simpy.Timeout]
+    _on_finish: Callable[[int, int, Pool, simpy.Event], None]
     log: RequestLog
     dur: array[float]
     seq_k: array[int]
@@ -220,7 +221,7 @@ class Dispatch:
             delay = 0.0
         elif clock + delay < end:
             delay = exact_delay(clock, end)
-        self._timeout(delay).callbacks.append(partial(self._finish, rid, unit, pool))
+        Timeout(self.env, delay).callbacks.append(partial(self._on_finish, rid, unit, pool))
 
     def _finish(self, rid: int, unit: int, pool: Pool, _ev: simpy.Event) -> None:
         self.log.outcome[rid] = SERVED
@@ -273,7 +274,7 @@ class Dispatch:
             delay = 0.0
         elif now + delay < time_min:  # rare: the subtraction was inexact
             delay = exact_delay(now, time_min)
-        self._timeout(delay).callbacks.append(fn)
+        Timeout(self.env, delay).callbacks.append(fn)
 
     def _after(self, rid: int) -> None:
         """Request ``rid`` closed (served or given up): the kernel makes follow-ups here."""

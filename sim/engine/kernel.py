@@ -41,8 +41,9 @@ The handler passes the elder's draw index ``k`` (its k-th request of the demand:
 took); the kernel stores it with the row, and an ``after_delivery`` demand's next request
 (``follow_up``) takes the next index.
 
-SimPy events. Each scheduled callback is a plain ``env.timeout(delay)`` with the callback
-appended: SimPy's public API. The former shortcut, a bare event setting SimPy's private
+SimPy events. Each scheduled callback is a plain ``simpy.Timeout(env, delay)`` (what
+``env.timeout(delay)`` makes, without its bound-class call) with the callback appended: SimPy's
+public API. The former shortcut, a bare event setting SimPy's private
 ``_ok``/``_value`` and skipping ``Timeout``'s checks, was measured against it on 30 Nov 2026, both
 variants interleaved in one process on the same (shared, 2-core) machine: it made
 ``benchmarks.bench_mmc`` (140 days, 200 000 requests, metrics included) 5-7 % faster and
@@ -111,7 +112,7 @@ class CareSystem(Dispatch):
         self.end_min = self.horizon_min + cal.drain_days * DAY_MIN
         """Following stops at the latest here: the horizon plus the drain."""
         self.env = simpy.Environment()
-        self._timeout = self.env.timeout  # env.timeout(delay): one per scheduled callback
+        self._on_finish = self._finish  # bound once: a service start makes one object fewer
         self.log = RequestLog()
         self.dur = array("d")  # planned service minutes at the home or station, by row
         self.seq_k = array("i")  # which of the elder's requests of its demand each row is
