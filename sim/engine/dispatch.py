@@ -11,39 +11,21 @@ calls the kernel's ``_after`` when a request closes (if ``follows``).
 
 from __future__ import annotations
 
-import math
 from array import array
 from collections.abc import Callable
 from functools import partial
 
 import simpy
-from simpy import Timeout
 
+from carecap.sim.engine.clock import call_at
 from carecap.sim.engine.giveup import GiveUpClock
 from carecap.sim.engine.pools import Pool
 from carecap.sim.engine.records import ABANDONED, IN_SERVICE, SERVED, WAITING, RequestLog
 
 
-def exact_delay(now: float, time_min: float) -> float:
-    """A delay that brings ``now`` to ``time_min`` or to the next representable time after it.
-
-    ``now + (time_min - now)`` can fall an ulp short of ``time_min``, which would start a service
-    before its request or its shift; sometimes no delay lands exactly, and then the clock reaches
-    the first representable time after it. 0 if ``time_min`` is past.
-    """
-    delay = time_min - now
-    if delay <= 0:
-        return 0.0
-    # At most a few steps: when time_min is within a factor 2 of now the subtraction is exact
-    # (Sterbenz), otherwise an ulp of the delay is at least half an ulp of the sum.
-    while now + delay < time_min:
-        delay = math.nextafter(delay, math.inf)
-    return delay
-
-
 class Dispatch:
     """Requests joining queues, service starts and ends, give-ups, and the clock's callbacks
-    (SimPy's public API only)."""
+    (:mod:`carecap.sim.engine.clock`)."""
 
     # Set by the kernel (CareSystem.__init__); declared here for the type checker.
     env: simpy.Environment
@@ -205,9 +187,8 @@ class Dispatch:
     def _start(self, rid: int, unit: int, pool: Pool, now: float | None = None) -> None:
         """Unit ``unit`` starts request ``rid``; ``now`` is the logical time (a request started
         on arrival starts at its request time, which the clock may pass by an ulp)."""
-        clock = self.env.now
         if now is None:
-            now = clock
+            now = self.env.now
         log = self.log
         travel = log.travel[rid]
         end = now + travel + self.dur[rid]
@@ -216,12 +197,8 @@ class Dispatch:
         log.unit[rid] = unit
         log.outcome[rid] = IN_SERVICE
         self.busy[unit] = True
-        delay = end - clock
-        if delay < 0:  # a zero-length service started at its request time, an ulp behind the clock
-            delay = 0.0
-        elif clock + delay < end:
-            delay = exact_delay(clock, end)
-        Timeout(self.env, delay).callbacks.append(partial(self._on_finish, rid, unit, pool))
+        # (a zero-length service started at its request time, an ulp behind the clock, ends now)
+        call_at(self.env, end, partial(self._on_finish, rid, unit, pool))
 
     def _finish(self, rid: int, unit: int, pool: Pool, _ev: simpy.Event) -> None:
         self.log.outcome[rid] = SERVED
@@ -268,13 +245,7 @@ class Dispatch:
 
     def at(self, time_min: float, fn: Callable[[simpy.Event], None]) -> None:
         """Call ``fn(event)`` at simulation time ``time_min`` exactly (now, if it is past)."""
-        now = self.env.now
-        delay = time_min - now
-        if delay < 0:
-            delay = 0.0
-        elif now + delay < time_min:  # rare: the subtraction was inexact
-            delay = exact_delay(now, time_min)
-        Timeout(self.env, delay).callbacks.append(fn)
+        call_at(self.env, time_min, fn)
 
     def _after(self, rid: int) -> None:
         """Request ``rid`` closed (served or given up): the kernel makes follow-ups here."""

@@ -41,16 +41,15 @@ The handler passes the elder's draw index ``k`` (its k-th request of the demand:
 took); the kernel stores it with the row, and an ``after_delivery`` demand's next request
 (``follow_up``) takes the next index.
 
-SimPy events. Each scheduled callback is a plain ``simpy.Timeout(env, delay)`` (what
-``env.timeout(delay)`` makes, without its bound-class call) with the callback appended: SimPy's
-public API. The former shortcut, a bare event setting SimPy's private
-``_ok``/``_value`` and skipping ``Timeout``'s checks, was measured against it on 30 Nov 2026, both
-variants interleaved in one process on the same (shared, 2-core) machine: it made
-``benchmarks.bench_mmc`` (140 days, 200 000 requests, metrics included) 5-7 % faster and
-``benchmarks.bench_taiyuan`` (one year, 58 616 requests) 7 % faster (best of 6: 1.19 vs 1.28 s,
-0.60 vs 0.64 s). Under the 10 % that would justify depending on SimPy's internals, so the public
-API it is. (The public API also refuses a negative delay, which the shortcut let through: a
-zero-length service started an ulp before the clock; ``_start`` now schedules it at delay 0.)
+SimPy events. Each scheduled callback is a one-slot event pushed on SimPy's event queue with the
+entry ``Environment.schedule`` makes, and the run to the horizon is ``Environment.run``'s loop
+without a method call per event (:mod:`carecap.sim.engine.clock`): SimPy's internals, for the
+two events every request costs. A bare-event shortcut alone was measured on 30 Nov 2026 at 5-7 %
+of ``benchmarks.bench_mmc`` and refused (under the 10 % that would justify depending on SimPy's
+internals); with the loop, and after the request path itself was shortened, it is 11-12 % of a
+replication's CPU (clock.py gives the figures), so the engine now uses them, in that one module.
+(SimPy's public API refuses a negative delay, which the first shortcut let through: a
+zero-length service started an ulp before the clock; ``call_at`` schedules it at delay 0.)
 """
 
 from __future__ import annotations
@@ -65,8 +64,9 @@ import simpy
 
 from carecap.sim.engine.booking import Book
 from carecap.sim.engine.capacity import Capacity
+from carecap.sim.engine.clock import exact_delay, run_until
 from carecap.sim.engine.demand import DemandPlan, Sequences
-from carecap.sim.engine.dispatch import Dispatch, exact_delay
+from carecap.sim.engine.dispatch import Dispatch
 from carecap.sim.engine.pools import Pool
 from carecap.sim.engine.population import draw_elders
 from carecap.sim.engine.records import (
@@ -351,7 +351,7 @@ class CareSystem(Dispatch):
         gc.disable()  # the run allocates many short-lived closures and no reference cycles
         self.drained = False
         try:
-            self.env.run(until=self.horizon_min)
+            run_until(self.env, self.horizon_min)
             followed_until = self._drain()
         finally:
             if gc_was_enabled:
