@@ -64,7 +64,7 @@ import simpy
 
 from carecap.sim.engine.booking import Book
 from carecap.sim.engine.capacity import Capacity
-from carecap.sim.engine.clock import exact_delay, run_until
+from carecap.sim.engine.clock import call_at, exact_delay, run_until
 from carecap.sim.engine.demand import DemandPlan, Sequences
 from carecap.sim.engine.dispatch import Dispatch
 from carecap.sim.engine.pools import Pool
@@ -263,7 +263,7 @@ class CareSystem(Dispatch):
         time (``DemandPlan.tape_windows``, made when the previous one is used up) and is read as
         Python lists one block of :data:`FEED_BLOCK` rows at a time (lists of a whole tape cost
         ~150 bytes a request)."""
-        at, horizon = self.at, self.horizon_min
+        env, horizon = self.env, self.horizon_min
 
         def blocks():
             for tape in windows:
@@ -300,10 +300,10 @@ class CareSystem(Dispatch):
                 if times[j] != t:
                     break
             if times[j] < horizon:
-                at(times[j], arrive)
+                call_at(env, times[j], arrive)
 
         if block is not None and block[0][0] < horizon:
-            at(block[0][0], arrive)
+            call_at(env, block[0][0], arrive)
 
     def _exits(self):
         env = self.env
