@@ -1,9 +1,10 @@
 #!/bin/sh
 # Twice the beds, today's waits: how much capacity does scenarios/taiyuan-2022-double-beds.yaml
 # (6,152 family care beds instead of 3,076, the 2022 capacity) need to keep the waits of the
-# baseline? Run from the repository root; extra options go to every command (the README's
-# figures: `nice sh scenarios/questions/double-beds.sh --workers 2`). Answers, timings and the
-# home-team finding: README.md, "Sizing".
+# baseline? Run from the repository root; extra options go to every command, e.g.
+# `nice sh scenarios/questions/double-beds.sh --workers 2` (the README's times: each part with
+# --workers 1, 666 replications, 40 min of CPU). Answers, timings and the home-team finding:
+# README.md, "Sizing".
 #
 # Today's levels: `carecap run scenarios/taiyuan-2022.yaml --reps 10 --json` (seed 20220828),
 # mean +- 95 % half-width:
