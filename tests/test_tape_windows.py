@@ -69,3 +69,21 @@ def test_windows_are_consecutive_in_time():
     ends = [(w.time_min.min(), w.time_min.max()) for w in windows if len(w.time_min)]
     for (_, last), (first, _) in itertools.pairwise(ends):
         assert last < first  # a time never spans two windows (ties are ordered by kind, elder)
+
+
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("seed", range(5))
+def test_time_order_is_the_four_key_lexsort(ties: bool, seed: int) -> None:
+    """The tape's order (``_time_order``: one sort of the times when none tie) is exactly
+    ``np.lexsort`` by (time, kind, elder, index), with and without equal times (and NaN)."""
+    from carecap.sim.engine.demand import _time_order
+
+    rng = np.random.default_rng(seed)
+    n = 2_000
+    time = rng.exponential(10.0, n).cumsum()[rng.permutation(n)]
+    if ties:
+        time = np.round(time / 20.0) * 20.0
+        time[rng.integers(0, n, 5)] = np.nan
+    kind, elder, index = (rng.integers(0, m, n) for m in (3, 50, 40))
+    order = _time_order(time, kind, elder, index)
+    np.testing.assert_array_equal(order, np.lexsort((index, elder, kind, time)))

@@ -57,13 +57,16 @@ def confirm(search: Search, pilot_answer: Candidate) -> Confirmation:
             results[c] = Evaluated(c, "confirm", reps, tuple(search.ev.judge(c, reps)))
             search.say(progress_line(search.ev.label(c), results[c]))
 
-    # One path: evaluate three at a time, then go on one by one while the test passes.
-    first = chain[:3] if len(varied) == 1 else chain
-    evaluate(first)
+    # One path: evaluate three at a time, then go on one by one while the test passes. Several
+    # paths: the answer plus one and the answer first, then (both passed) the neighbours in one
+    # batch; when the answer fails, its neighbours are not tested (the test has stopped), so they
+    # are not run: the neighbours shown are then those of the answer plus one.
+    one_path = len(varied) == 1
+    evaluate(chain[:3] if one_path else chain[:2])
     passed: list[Candidate] = []
-    for c in chain:
+    for k, c in enumerate(chain):
         if c not in results:
-            evaluate([c])
+            evaluate([c] if one_path else chain[k:])
         out.tested.append(results[c])
         if not results[c].meets:
             break

@@ -317,7 +317,7 @@ class DemandPlan:
         time, kind, elder, index, route, travel, dur = (
             np.concatenate(c) for c in zip(*parts, strict=True)
         )
-        order = np.lexsort((index, elder, kind, time))
+        order = _time_order(time, kind, elder, index)
         return Tape(
             time[order],
             kind[order],
@@ -327,6 +327,20 @@ class DemandPlan:
             travel[order],
             dur[order],
         )
+
+
+def _time_order(
+    time: np.ndarray, kind: np.ndarray, elder: np.ndarray, index: np.ndarray
+) -> np.ndarray:
+    """The order that sorts the rows by (time, kind, elder, index): ``np.lexsort`` of the four
+    keys, or a single stable sort of ``time`` when no two rows share a time (the usual case for
+    drawn times; then the other keys never decide, and the two orders are the same). NaN,
+    sorted last and equal to nothing, is left to ``lexsort``."""
+    order = np.argsort(time, kind="stable")
+    ordered = time[order]
+    if len(ordered) and not np.isnan(ordered[-1]) and not (ordered[1:] == ordered[:-1]).any():
+        return order
+    return np.lexsort((index, elder, kind, time))
 
 
 def _kept(rows: TapeRows, time: np.ndarray, keep: np.ndarray) -> TapeRows:

@@ -4,97 +4,108 @@ callbacks on the SimPy clock.
 
 :class:`Dispatch` is the half of :class:`~carecap.sim.engine.kernel.CareSystem` that moves
 requests and units; the kernel adds the service handlers' entry point, the processes and the run.
-It expects ``env``, ``_timeout`` (``env.timeout``), ``log``, ``dur``, ``busy``, ``shift_end``,
-``pending``, ``tier_of`` and ``end_min`` set by the kernel, and calls the kernel's ``_after``
-when a request closes.
+It expects ``env``, ``_on_finish`` (``_finish``, bound once), ``log``, ``dur``, ``seq_k``, ``busy``,
+``shift_end``, ``pending``, ``tier_of``, ``district_of`` and ``end_min`` set by the kernel, and
+calls the kernel's ``_after`` when a request closes (if ``follows``).
 """
 
 from __future__ import annotations
 
-import math
 from array import array
 from collections.abc import Callable
 from functools import partial
 
 import simpy
 
+from carecap.sim.engine.clock import call_at
 from carecap.sim.engine.giveup import GiveUpClock
 from carecap.sim.engine.pools import Pool
 from carecap.sim.engine.records import ABANDONED, IN_SERVICE, SERVED, WAITING, RequestLog
 
 
-def exact_delay(now: float, time_min: float) -> float:
-    """A delay that brings ``now`` to ``time_min`` or to the next representable time after it.
-
-    ``now + (time_min - now)`` can fall an ulp short of ``time_min``, which would start a service
-    before its request or its shift; sometimes no delay lands exactly, and then the clock reaches
-    the first representable time after it. 0 if ``time_min`` is past.
-    """
-    delay = time_min - now
-    if delay <= 0:
-        return 0.0
-    # At most a few steps: when time_min is within a factor 2 of now the subtraction is exact
-    # (Sterbenz), otherwise an ulp of the delay is at least half an ulp of the sum.
-    while now + delay < time_min:
-        delay = math.nextafter(delay, math.inf)
-    return delay
-
-
 class Dispatch:
     """Requests joining queues, service starts and ends, give-ups, and the clock's callbacks
-    (SimPy's public API only)."""
+    (:mod:`carecap.sim.engine.clock`)."""
 
     # Set by the kernel (CareSystem.__init__); declared here for the type checker.
     env: simpy.Environment
-    _timeout: Callable[[float], simpy.Timeout]
+    _on_finish: Callable[[int, int, Pool, simpy.Event], None]
     log: RequestLog
     dur: array[float]
+    seq_k: array[int]
     busy: list[bool]
     shift_end: list[float]
     pending: dict[int, list[int]]
     tier_of: list[int]
+    district_of: list[int]
     end_min: float
+    follows: bool = True
+    """Whether any service makes follow-ups (:meth:`_after` has work to do)."""
 
-    def _new_request(
+    def _request_maker(
         self,
         service: int,
-        elder: int,
-        now: float,
-        travel: float,
-        dur: float,
-        pool: Pool,
+        pools: list[Pool],
         rank: int,
         give_up: GiveUpClock | None,
-        k: int = 0,
-        order: int | None = None,
-    ) -> int:
-        log = self.log
-        rid = log.new(service, elder, now)
-        log.travel[rid] = travel
-        self.dur.append(dur)
-        if elder in self.pending:
-            self.pending[elder].append(rid)
-        if pool.fleet is not None and pool.book is None:  # the vans decide (engine.vans)
+        order,
+    ) -> Callable[..., None]:
+        """``request(elder, k, now, travel, dur, route=0)``: make the elder's k-th request of
+        ``service`` now (``pools``: its pool by district code; ``order``: the queue key after
+        the rank by k, None for the elder's tier); it queues in its pool or starts at once.
+
+        One closure per service, its per-request path kept short (it runs once a request): the
+        vans and booked slots, rare, go through :meth:`_special_request`."""
+        log, pending, tier_of, district_of = self.log, self.pending, self.tier_of, self.district_of
+        new_row, append_k, append_dur = log.new, self.seq_k.append, self.dur.append
+        busy, start, special = self.busy, self._start, self._special_request
+
+        def request(elder: int, k: int, now: float, travel: float, dur: float, _route=0) -> None:
+            append_k(k)  # the kernel, not each handler, keeps k aligned with the rows
+            rid = new_row(service, elder, now)
+            log.travel[rid] = travel
+            append_dur(dur)
+            if elder in pending:
+                pending[elder].append(rid)
+            pool = pools[district_of[elder]]
+            tier = tier_of[elder] if order is None else order[k]
+            if pool.fleet is not None or pool.book is not None:
+                special(rid, elder, k, now, pool, rank, tier, give_up)
+                return
+            # (outside its service's hours it waits for the opening)
+            if pool.idle and (not pool.hours or pool.is_open(rank, now)):
+                unit = pool.take_idle(now, busy, rank)
+                if unit >= 0:
+                    start(rid, unit, pool, now)
+                    return
+            pool.push((rank, tier, now, rid))
             if give_up is not None:
                 give_up.add(rid, pool, elder, k)
-            pool.fleet.request(rid, self.tier_of[elder] if order is None else order, now)
-            return rid
-        if pool.book is not None:  # booked slots (engine.booking): book with those due now
-            if not pool.book.batch:
-                self.at(now, lambda _ev: self._book_batch(pool))
-            key = (rank, self.tier_of[elder] if order is None else order, now, rid)
-            pool.book.batch.append((key, elder, k, give_up))
-            return rid
-        # (outside its service's hours it waits for the opening)
-        if not pool.hours or pool.is_open(rank, now):
-            unit = pool.take_idle(now, self.busy, rank)
-            if unit >= 0:
-                self._start(rid, unit, pool, now)
-                return rid
-        pool.push((rank, self.tier_of[elder] if order is None else order, now, rid))
-        if give_up is not None:
-            give_up.add(rid, pool, elder, k)
-        return rid
+
+        return request
+
+    def _special_request(
+        self,
+        rid: int,
+        elder: int,
+        k: int,
+        now: float,
+        pool: Pool,
+        rank: int,
+        tier: int,
+        give_up: GiveUpClock | None,
+    ) -> None:
+        """A new request in a pool with vans or booked slots."""
+        if pool.book is None:  # the vans decide (engine.vans)
+            assert pool.fleet is not None
+            if give_up is not None:
+                give_up.add(rid, pool, elder, k)
+            pool.fleet.request(rid, tier, now)
+            return
+        # booked slots (engine.booking): book with those due now
+        if not pool.book.batch:
+            self.at(now, lambda _ev: self._book_batch(pool))
+        pool.book.batch.append(((rank, tier, now, rid), elder, k, give_up))
 
     def _book_batch(self, pool: Pool) -> None:
         """Book the requests that fell due now, in queue order; those without a free slot in
@@ -176,9 +187,8 @@ class Dispatch:
     def _start(self, rid: int, unit: int, pool: Pool, now: float | None = None) -> None:
         """Unit ``unit`` starts request ``rid``; ``now`` is the logical time (a request started
         on arrival starts at its request time, which the clock may pass by an ulp)."""
-        clock = self.env.now
         if now is None:
-            now = clock
+            now = self.env.now
         log = self.log
         travel = log.travel[rid]
         end = now + travel + self.dur[rid]
@@ -187,17 +197,14 @@ class Dispatch:
         log.unit[rid] = unit
         log.outcome[rid] = IN_SERVICE
         self.busy[unit] = True
-        delay = end - clock
-        if delay < 0:  # a zero-length service started at its request time, an ulp behind the clock
-            delay = 0.0
-        elif clock + delay < end:
-            delay = exact_delay(clock, end)
-        self._timeout(delay).callbacks.append(partial(self._finish, rid, unit, pool))
+        # (a zero-length service started at its request time, an ulp behind the clock, ends now)
+        call_at(self.env, end, partial(self._on_finish, rid, unit, pool))
 
     def _finish(self, rid: int, unit: int, pool: Pool, _ev: simpy.Event) -> None:
         self.log.outcome[rid] = SERVED
         self.busy[unit] = False
-        self._after(rid)
+        if self.follows:
+            self._after(rid)
         self._offer(unit, pool)
 
     def _offer(self, unit: int, pool: Pool) -> None:
@@ -238,13 +245,7 @@ class Dispatch:
 
     def at(self, time_min: float, fn: Callable[[simpy.Event], None]) -> None:
         """Call ``fn(event)`` at simulation time ``time_min`` exactly (now, if it is past)."""
-        now = self.env.now
-        delay = time_min - now
-        if delay < 0:
-            delay = 0.0
-        elif now + delay < time_min:  # rare: the subtraction was inexact
-            delay = exact_delay(now, time_min)
-        self._timeout(delay).callbacks.append(fn)
+        call_at(self.env, time_min, fn)
 
     def _after(self, rid: int) -> None:
         """Request ``rid`` closed (served or given up): the kernel makes follow-ups here."""

@@ -41,15 +41,15 @@ The handler passes the elder's draw index ``k`` (its k-th request of the demand:
 took); the kernel stores it with the row, and an ``after_delivery`` demand's next request
 (``follow_up``) takes the next index.
 
-SimPy events. Each scheduled callback is a plain ``env.timeout(delay)`` with the callback
-appended: SimPy's public API. The former shortcut, a bare event setting SimPy's private
-``_ok``/``_value`` and skipping ``Timeout``'s checks, was measured against it on 30 Nov 2026, both
-variants interleaved in one process on the same (shared, 2-core) machine: it made
-``benchmarks.bench_mmc`` (140 days, 200 000 requests, metrics included) 5-7 % faster and
-``benchmarks.bench_taiyuan`` (one year, 58 616 requests) 7 % faster (best of 6: 1.19 vs 1.28 s,
-0.60 vs 0.64 s). Under the 10 % that would justify depending on SimPy's internals, so the public
-API it is. (The public API also refuses a negative delay, which the shortcut let through: a
-zero-length service started an ulp before the clock; ``_start`` now schedules it at delay 0.)
+SimPy events. Each scheduled callback is a one-slot event pushed on SimPy's event queue with the
+entry ``Environment.schedule`` makes, and the run to the horizon is ``Environment.run``'s loop
+without a method call per event (:mod:`carecap.sim.engine.clock`): SimPy's internals, for the
+two events every request costs. A bare-event shortcut alone was measured on 30 Nov 2026 at 5-7 %
+of ``benchmarks.bench_mmc`` and refused (under the 10 % that would justify depending on SimPy's
+internals); with the loop, and after the request path itself was shortened, it is 11-12 % of a
+replication's CPU (clock.py gives the figures), so the engine now uses them, in that one module.
+(SimPy's public API refuses a negative delay, which the first shortcut let through: a
+zero-length service started an ulp before the clock; ``call_at`` schedules it at delay 0.)
 """
 
 from __future__ import annotations
@@ -64,8 +64,9 @@ import simpy
 
 from carecap.sim.engine.booking import Book
 from carecap.sim.engine.capacity import Capacity
+from carecap.sim.engine.clock import call_at, exact_delay, run_until
 from carecap.sim.engine.demand import DemandPlan, Sequences
-from carecap.sim.engine.dispatch import Dispatch, exact_delay
+from carecap.sim.engine.dispatch import Dispatch
 from carecap.sim.engine.pools import Pool
 from carecap.sim.engine.population import draw_elders
 from carecap.sim.engine.records import (
@@ -111,7 +112,7 @@ class CareSystem(Dispatch):
         self.end_min = self.horizon_min + cal.drain_days * DAY_MIN
         """Following stops at the latest here: the horizon plus the drain."""
         self.env = simpy.Environment()
-        self._timeout = self.env.timeout  # env.timeout(delay): one per scheduled callback
+        self._on_finish = self._finish  # bound once: a service start makes one object fewer
         self.log = RequestLog()
         self.dur = array("d")  # planned service minutes at the home or station, by row
         self.seq_k = array("i")  # which of the elder's requests of its demand each row is
@@ -165,17 +166,9 @@ class CareSystem(Dispatch):
         """``request(elder, k, now, travel, dur, route=0)``: make the elder's request of
         ``service`` (its demand's k-th draws) now; it queues in its pool or starts at once."""
         sid = SERVICE_ID[service]
-        pools, rank = self.capacity.by_service[sid], RANK[service]
         clock = self._clocks[DEMAND_ID[SERVICES[sid].demand]]
-        district_of, append_k, new = self.district_of, self.seq_k.append, self._new_request
-        order = self._order(service)
-
-        def request(elder: int, k: int, now: float, travel: float, dur: float, _route=0) -> None:
-            append_k(k)  # the kernel, not each handler, keeps k aligned with the rows
-            sub = None if order is None else order[k]
-            new(sid, elder, now, travel, dur, pools[district_of[elder]], rank, clock, k, sub)
-
-        return request
+        pools = self.capacity.by_service[sid]
+        return self._request_maker(sid, pools, RANK[service], clock, self._order(service))
 
     def _order(self, service: str):
         """Queue key after the rank, by request k: None = the elder's tier; else a sequence
@@ -270,7 +263,7 @@ class CareSystem(Dispatch):
         time (``DemandPlan.tape_windows``, made when the previous one is used up) and is read as
         Python lists one block of :data:`FEED_BLOCK` rows at a time (lists of a whole tape cost
         ~150 bytes a request)."""
-        at, horizon = self.at, self.horizon_min
+        env, horizon = self.env, self.horizon_min
 
         def blocks():
             for tape in windows:
@@ -307,10 +300,10 @@ class CareSystem(Dispatch):
                 if times[j] != t:
                     break
             if times[j] < horizon:
-                at(times[j], arrive)
+                call_at(env, times[j], arrive)
 
         if block is not None and block[0][0] < horizon:
-            at(block[0][0], arrive)
+            call_at(env, block[0][0], arrive)
 
     def _exits(self):
         env = self.env
@@ -343,6 +336,7 @@ class CareSystem(Dispatch):
             seq = None if draws is None else DEMANDS[i].follow_up(draws)
             handler = handlers[i]  # (None only if draws is None, and then seq is None too)
             self._follow.append(None if seq is None or handler is None else (seq, handler))
+        self.follows = any(f is not None for f in self._follow)
         tape = self.plan.tape_windows()
         self.timings["demand_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -357,7 +351,7 @@ class CareSystem(Dispatch):
         gc.disable()  # the run allocates many short-lived closures and no reference cycles
         self.drained = False
         try:
-            self.env.run(until=self.horizon_min)
+            run_until(self.env, self.horizon_min)
             followed_until = self._drain()
         finally:
             if gc_was_enabled:
