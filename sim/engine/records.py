@@ -52,6 +52,7 @@ from __future__ import annotations
 import math
 from array import array
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -192,7 +193,7 @@ def present_categories(column: pd.Series, rows: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(recode[codes], categories=pd.Index(list(names[order])))
 
 
-def _tiers(column: pd.Series, rows: np.ndarray, tiers: list[str]) -> pd.Categorical:
+def _tiers(column: pd.Series, rows: np.ndarray, tiers: list[str]) -> pd.Categorical[Any]:
     """The elders' tiers taken at ``rows``, as an ordered categorical of ``tiers``."""
     if not isinstance(column.dtype, pd.CategoricalDtype):
         return pd.Categorical(column.take(rows), categories=tiers, ordered=True)

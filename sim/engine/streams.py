@@ -103,7 +103,8 @@ class JumpStream:
         if len(first) and (first.max() - first.min()) <= SPAN_ROWS * len(first) * width:
             return self._span(first, width)
         gen = self._stream._gen
-        bitgen, at = gen.bit_generator, self._at
+        bitgen: np.random.PCG64 = gen.bit_generator  # type: ignore[assignment]  # (PCG64: advance)
+        at = self._at
         out = np.empty((len(first), width))
         for i, start in enumerate(first.tolist()):
             if start != at:
@@ -117,7 +118,8 @@ class JumpStream:
         """Rows close together: all the uniforms from the first to the last at once."""
         gen, lo = self._stream._gen, int(first.min())
         if lo != self._at:
-            gen.bit_generator.advance((lo - self._at) % _PERIOD)
+            bitgen: np.random.PCG64 = gen.bit_generator  # type: ignore[assignment]
+            bitgen.advance((lo - self._at) % _PERIOD)
         span = gen.random(int(first.max()) + width - lo)
         self._at = int(first.max()) + width
         at = (first - lo)[:, None] + np.arange(width)

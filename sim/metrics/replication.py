@@ -274,9 +274,9 @@ def request_flags(
 
 def _target_min(
     req: pd.DataFrame, targets: list[ServiceTarget], svc: np.ndarray, rows: np.ndarray
-) -> np.ndarray:
+) -> np.ndarray | np.float64:
     """Each request's target (minutes): its service's, its district's or its urgency class's;
-    a 0-d array when all the requests' targets are their one service's."""
+    a scalar when all the requests' targets are their one service's."""
     places = sorted(
         {p for t in targets for p in t.by_district_min}
         | {p for t in targets for _, by_district in t.by_class.values() for p in by_district}
