@@ -86,7 +86,7 @@ def test_every_kth_draw_is_that_of_the_whole_chunk(case, slots):
             want = [expected(e, k) for e, k in asks]
             assert np.array_equal(seq.take(elders, ks), want)
             j = int(ks[0]) // width
-            assert np.array_equal(seq.chunk(j)[elders], chunks[j][elders])
+            assert np.array_equal(seq.rows(j, elders), chunks[j][elders])
         # the store never holds more than one row per elder
         store = seq._store
         assert np.array_equal(
@@ -118,7 +118,7 @@ def test_sum_sequence_is_the_sum_of_its_parts_whole_chunks():
     for j in (2, 0, 1):
         want = sum(whole_chunk(streams, f"p{i}", codes, dists, 4, j) for i in range(3))
         elders = np.arange(39, -1, -1)
-        assert np.array_equal(total.chunk(j)[elders], want[elders])
+        assert np.array_equal(total.rows(j, elders), want[elders])
         assert [total.get(e, 4 * j + 3) for e in range(40)] == want[:, 3].tolist()
 
 

@@ -40,7 +40,7 @@ class CalendarStream:
         self.col = np.zeros(n, dtype=np.int64)  # next column of it to hand out
         self.due = np.zeros((n, width))  # the elder's current chunk of due dates
         self.next_due = np.full(n, np.inf)  # due[elder, col] (inf: none left)
-        steps = seq.interval_days.chunk(0)[self.alive] * DAY_MIN
+        steps = seq.interval_days.rows(0, self.alive) * DAY_MIN
         steps[:, 0] = 0.0  # (the first due date is drawn by _first_due)
         self._set(self.alive, seq.first_tau_min[self.alive], steps)
         # due dates produced past a window's end, for the next windows: (tau, elder, k)
@@ -79,7 +79,7 @@ class CalendarStream:
             if act.size:
                 self.chunk[act] += 1
                 for j, members in self._by_chunk(act):
-                    steps = self.seq.interval_days.chunk(j)[members] * DAY_MIN
+                    steps = self.seq.interval_days.rows(j, members) * DAY_MIN
                     self._set(members, self.due[members, -1], steps)
                 act = act[self.next_due[act] < bound]
         self.alive = self.alive[self.next_due[self.alive] < np.inf]

@@ -198,7 +198,7 @@ class DemandPlan:
         active = np.flatnonzero(tau < end_tau)
         k0 = 0
         while active.size:
-            chunk = seq.interval_days.chunk(k0 // seq.interval_days.width)[active] * DAY_MIN
+            chunk = seq.interval_days.rows(k0 // seq.interval_days.width, active) * DAY_MIN
             # column 0 of chunk 0 is unused (the first due date is drawn by _first_due); due
             # dates advance by the intervals of columns 1, 2, ...
             steps = chunk

@@ -103,10 +103,6 @@ class ElderSequence:
         (the due dates of a calendar-mode demand) keeps it."""
         return self.draw_rows(np.asarray(elders, dtype=np.int64), j)
 
-    def chunk(self, j: int) -> _Chunk:
-        """Chunk ``j`` as ``chunk(j)[elders]``: the rows of those elders (a new array)."""
-        return _Chunk(self, j)
-
     def take(self, elders: np.ndarray, ks: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`get`: the ``ks[i]``-th draw of ``elders[i]``."""
         out = np.empty(len(elders))
@@ -142,18 +138,6 @@ class ElderSequence:
         store, last = self._store, int(elders[-1])
         ahead = np.arange(last + 1, min(last + 1 + AHEAD, len(store.slot)))
         return ahead[(store.slot[ahead] < 0) & (self._group[ahead] >= 0)]
-
-
-class _Chunk:
-    """Chunk ``j`` of a sequence, indexed by elders (see :meth:`ElderSequence.chunk`)."""
-
-    __slots__ = ("_j", "_seq")
-
-    def __init__(self, seq: ElderSequence, j: int):
-        self._seq, self._j = seq, j
-
-    def __getitem__(self, elders: np.ndarray) -> np.ndarray:
-        return self._seq.rows(self._j, elders)
 
 
 class SumSequence(ElderSequence):
