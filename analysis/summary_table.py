@@ -85,8 +85,9 @@ def format_value(
     ci_high: float | None = None,
 ) -> str:
     """``mean ± half_width`` (just the mean when n < 2 or no interval); ``mean [low, high]``
-    when ``ci_low``/``ci_high`` are given and the range cut one of them
-    (:func:`carecap.sim.metrics.summary.interval_clipped`), so that no bound reads as past it.
+    when the range cut a bound of the interval (``ci_low``/``ci_high`` given:
+    :func:`carecap.sim.metrics.summary.interval_clipped`) and ``± half_width`` would print a
+    bound past it (``0.3 ± 0.5`` requests reads as below zero; ``100.0% ± 0.0`` is kept).
 
     Shares (unit ``share``) in percent with one decimal, the half-width and bounds in percent
     without the sign; other values with 0-2 decimals depending on their size (of the mean),
@@ -94,16 +95,41 @@ def format_value(
     """
     if n == 0 or mean is None or math.isnan(mean):
         return _MISSING
+    scale, digits, text = _printed_mean(mean, unit, n)
+    if n < 2 or half_width is None or math.isnan(half_width):
+        return text
+    if shows_bounds(mean, half_width, unit, n, ci_low, ci_high):
+        low, high = (b * scale for b in (ci_low, ci_high))  # type: ignore[operator]
+        return f"{text} [{low:,.{digits}f}, {high:,.{digits}f}]"
+    return f"{text} ± {half_width * scale:,.{digits}f}"
+
+
+def _printed_mean(mean: float, unit: str, n: int) -> tuple[float, int, str]:
+    """The scale of the unit (100 for shares), the decimals, and the mean as printed."""
     scale, suffix = (100.0, "%") if unit == "share" else (1.0, "")
     m = mean * scale
     digits = 1 if suffix else _digits(m, unit, n)
-    text = f"{m:,.{digits}f}{suffix}"
-    if n < 2 or half_width is None or math.isnan(half_width):
-        return text
-    low, high = (math.nan if b is None else b for b in (ci_low, ci_high))
-    if interval_clipped(mean, half_width, low, high):
-        return f"{text} [{low * scale:,.{digits}f}, {high * scale:,.{digits}f}]"
-    return f"{text} ± {half_width * scale:,.{digits}f}"
+    return scale, digits, f"{m:,.{digits}f}{suffix}"
+
+
+def shows_bounds(
+    mean: float,
+    half_width: float,
+    unit: str,
+    n: int,
+    ci_low: float | None,
+    ci_high: float | None,
+) -> bool:
+    """Whether :func:`format_value` prints ``[low, high]``: the range cut a bound, and the cut
+    bound and the uncut one differ as printed."""
+    if n < 2 or None in (mean, half_width, ci_low, ci_high):
+        return False
+    if not interval_clipped(mean, half_width, ci_low, ci_high):
+        return False
+    scale, digits, _ = _printed_mean(mean, unit, n)
+    cut = (round(b * scale, digits) for b in (ci_low, ci_high))
+    uncut = (round(b * scale, digits) for b in (mean - half_width, mean + half_width))
+    return any(a != b for a, b in zip(cut, uncut, strict=True))
 
 
 def _cell(row) -> str:
@@ -273,7 +299,10 @@ def format_summary(
     for scenario, frame in summary.groupby("scenario", sort=False):
         n = int(frame["n"].max())
         lines = [f"Scenario {scenario}: {n} replication(s); ± is the 95 % confidence half-width"]
-        if interval_clipped(*(frame[c] for c in ("mean", "half_width", "ci_low", "ci_high"))).any():
+        if any(
+            shows_bounds(r.mean, r.half_width, r.unit, int(r.n), r.ci_low, r.ci_high)
+            for r in frame.itertuples()
+        ):
             lines.append(CLIPPED_NOTE)
         present = list(dict.fromkeys(frame["service"]))
         # Services outside SERVICE_ORDER come last; pool-only services (utilisation) and the

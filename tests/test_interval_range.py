@@ -150,10 +150,10 @@ def test_paired_differences_are_not_clipped():
 
 
 def test_clipped_interval_prints_its_bounds():
-    values = [0, 0, 0, 0, 0, 0, 0, 1, 1, 1]  # 0.3 abandoned requests a replication
+    values = [0, 0, 0, 0, 0, 0, 0, 0, 1, 2]  # 0.3 abandoned requests a replication
     row = summarise(tidy({("abandoned", "requests"): values})).iloc[0]
     _, low, high = t_interval(np.array(values, dtype=float))
-    assert low < 0 and row["ci_low"] == 0.0
+    assert round(low, 1) < 0 and row["ci_low"] == 0.0  # (0.3 ± 0.5 would print below 0)
     text = format_value(row["mean"], row["half_width"], "requests", 10, 0.0, row["ci_high"])
     assert text == f"0.3 [0.0, {high:.1f}]"
     assert "±" not in text and "-" not in text
@@ -163,10 +163,17 @@ def test_clipped_interval_prints_its_bounds():
     )
     assert format_value(4.25, 0.5, "requests", 4, 3.75, 4.75) == "4.2 ± 0.5"
     # a share near 100 %: percent, one decimal, never past 100
-    shares = [1.0, 1.0, 0.999, 1.0, 0.998]
+    shares = [1.0, 1.0, 0.95, 1.0, 0.9]
     row = summarise(tidy({("on_time_rate", "share"): shares})).iloc[0]
+    assert row["mean"] + row["half_width"] > 1.001  # (the uncut bound prints past 100 %)
     text = format_value(row["mean"], row["half_width"], "share", 5, row["ci_low"], 1.0)
     assert text == f"{100 * row['mean']:.1f}% [{100 * row['ci_low']:.1f}, 100.0]"
+    # cut, but printed to one decimal the uncut bound is 100.0 too: mean ± half-width reads true
+    shares = [1.0, 1.0, 0.9999, 1.0, 0.9998]
+    row = summarise(tidy({("on_time_rate", "share"): shares})).iloc[0]
+    assert row["ci_high"] == 1.0 < row["mean"] + row["half_width"]
+    text = format_value(row["mean"], row["half_width"], "share", 5, row["ci_low"], 1.0)
+    assert text == f"{100 * row['mean']:.1f}% ± {100 * row['half_width']:.1f}" == "100.0% ± 0.0"
 
 
 def test_summary_table_notes_cut_intervals_only_when_there_are_some():
