@@ -155,9 +155,10 @@ def _fit(text: str, width: int, right: bool) -> str:
 
 def _grid(title: str, rows: list[tuple[str, list[str]]], columns: list[str]) -> list[str]:
     """A titled table: a label column, then value columns (at least :data:`_CELL` wide, wider
-    when a heading or value needs it), wrapped to stay within WIDTH."""
+    when a heading or value needs it, with two spaces between values), wrapped to stay within
+    WIDTH."""
     texts = [*columns, *(c for _, cells in rows for c in cells)]
-    cell = min(max([_CELL, *(_width(t) + 1 for t in texts)]), WIDTH - _LABEL)
+    cell = min(max([_CELL, *(_width(t) + 2 for t in texts)]), WIDTH - _LABEL)
     per_chunk = max(1, (WIDTH - _LABEL) // cell)
     lines = [title]
     for first in range(0, len(columns), per_chunk):

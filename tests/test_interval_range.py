@@ -115,7 +115,7 @@ def test_bounds_stay_in_range_and_equal_the_t_interval_inside_it(table, confiden
         assert row["ci_low"] == pytest.approx(max(low, 0.0), rel=1e-9, abs=1e-12)
         assert row["ci_high"] == pytest.approx(min(high, top), rel=1e-9, abs=1e-12)
         # half_width stays the symmetric t half-width
-        assert row["half_width"] == pytest.approx((high - low) / 2, rel=1e-9, abs=1e-15)
+        assert row["half_width"] == pytest.approx((high - low) / 2, rel=1e-9, abs=1e-12)
         assert row["mean"] == pytest.approx(mean, rel=1e-12, abs=1e-15)
 
 
