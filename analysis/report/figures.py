@@ -59,15 +59,22 @@ _SWEEP: tuple[tuple[str, str, Callable[..., Any]], ...] = (
 )
 
 
-def report_figures(results: Any, point_id: str | None = None) -> tuple[list[FigureSpec], list[str]]:
+LEFT_OUT = ("{caption}：未列出（{why}）", "{caption}: left out ({why})")
+"""The note of a figure left out, (zh, en); ``why`` is the figure's own error message."""
+
+
+def report_figures(
+    results: Any, point_id: str | None = None
+) -> tuple[list[FigureSpec], list[tuple[str, str]]]:
     """The figures for ``results`` (a loaded folder; ``point_id``: a sweep's option shown in
-    detail) and a note for each one left out."""
+    detail) and a note (zh, en) for each one left out."""
     specs = list(_RUN) if results.kind == "run" else [*_SWEEP, _RUN[0], _RUN[3]]
     figures: list[FigureSpec] = []
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []
     for zh, en, draw in specs:
         try:
             figures.append((draw(results, point_id), zh, en))
         except (f.FigureError, ResultsError) as exc:
-            notes.append(f"{en}: left out ({exc})")
+            zh_note, en_note = LEFT_OUT
+            notes.append((zh_note.format(caption=zh, why=exc), en_note.format(caption=en, why=exc)))
     return figures, notes
