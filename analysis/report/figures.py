@@ -62,6 +62,16 @@ _SWEEP: tuple[tuple[str, str, Callable[..., Any]], ...] = (
 LEFT_OUT = ("{caption}：未列出（{why}）", "{caption}: left out ({why})")
 """The note of a figure left out, (zh, en); ``why`` is the figure's own error message."""
 
+REASONS_ZH = {
+    "this figure needs the record tables, which this sweep did not keep (run it with "
+    "--records); the sweep, cost and compare figures need only the metrics": (
+        "此图需要记录表，而本次参数扫描未保存记录表（运行时加 --records 即可保存）；参数响应图、"
+        "成本图和比较图只需要指标"
+    ),
+}
+"""The figures' own messages (:class:`~carecap.analysis.figures.FigureError`) a report may
+meet, in Chinese; another is shown as written."""
+
 
 def report_figures(
     results: Any, point_id: str | None = None
@@ -75,6 +85,9 @@ def report_figures(
         try:
             figures.append((draw(results, point_id), zh, en))
         except (f.FigureError, ResultsError) as exc:
+            message = getattr(exc, "message", str(exc))
+            why_zh = REASONS_ZH.get(message)
             zh_note, en_note = LEFT_OUT
-            notes.append((zh_note.format(caption=zh, why=exc), en_note.format(caption=en, why=exc)))
+            zh_note = zh_note.format(caption=zh, why=why_zh if why_zh else exc)
+            notes.append((zh_note, en_note.format(caption=en, why=exc)))
     return figures, notes

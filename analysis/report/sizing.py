@@ -197,7 +197,7 @@ def _question(sizing: dict[str, Any], lang: Lang) -> list[Markup]:
     return [
         lang.para(WORDS["question"], what=what, confidence=confidence),
         tag("ul", ranges),
-        tag("p", lang.fill(WORDS["targets"])),
+        lang.para(WORDS["targets"]),
         tag("ul", [tag("li", tag("code", t)) for t in texts]),
     ]
 
