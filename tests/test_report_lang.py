@@ -126,6 +126,11 @@ def test_en_writes_no_chinese(reports, kind):
     assert chinese(reports[kind, "en"]) == []
 
 
+def test_no_markup_is_escaped_twice(reports):
+    for html in reports.values():
+        assert not re.search(r"&lt;/?(code|span|br|p)\b", html)
+
+
 def test_the_checks_catch_what_they_look_for(reports):
     """The two checks are not blind: the English report fails the Chinese one and the other
     way round, and the quoted scenario text and code they leave aside are really there."""

@@ -23,7 +23,7 @@ from carecap.analysis.report.key_figures import SERVICES
 from carecap.analysis.report.numbers import cell, fmt, lookup
 from carecap.analysis.report.targets import Target
 from carecap.analysis.report.text import WORDS as NAMES
-from carecap.analysis.report.text import Lang
+from carecap.analysis.report.text import Lang, slice_label
 
 _GROUP = {"meets": 0, "unsure": 1, "fails": 2}
 
@@ -81,7 +81,8 @@ def _target_label(t: Target, summary: pd.DataFrame, lang: Lang, with_threshold: 
     metric = within_label(t.metric, lang) if t.metric.startswith("within_") else lang.word(t.metric)
     name = f"{lang.word(t.service)}: {metric}"
     if t.slice != "all":
-        name += f" ({lang.pair(NAMES.get(t.slice, ('', ''))[0], t.slice)} {t.slice_value})"
+        where = lang.pair(NAMES.get(t.slice, ("", ""))[0], t.slice)
+        name += f" ({where} {slice_label({}, t.slice, t.slice_value, lang)})"
     if not with_threshold:
         return name
     units = summary.loc[(summary["service"] == t.service) & (summary["metric"] == t.metric), "unit"]

@@ -2,8 +2,8 @@
 (period, population, demand, targets, capacity, routing, costs), each with the dotted path whose
 source note goes beside it. Read from the resolved scenario as plain data (as in the manifest).
 
-The values are written in one language at a time (the words in :data:`WORDS`); with ``both``,
-the Chinese value, then the English one on the next line.
+The values are written in each language (the words in :data:`WORDS`); the table shows the one
+chosen, or with ``both`` the Chinese value and the English one under it.
 """
 
 from __future__ import annotations
@@ -380,13 +380,11 @@ def _rows(s: dict[str, Any], lang: Lang) -> list[Row]:
     return rows
 
 
-def scenario_rows(s: dict[str, Any], lang: Lang) -> list[Row]:
-    """The rows of the scenario-in-words table for the resolved scenario ``s`` (plain data);
-    with ``both``, each value in Chinese, then in English on the next line."""
-    if lang.mode != "both":
-        return _rows(s, lang)
+def scenario_rows(s: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """The rows of the scenario-in-words table for the resolved scenario ``s`` (plain data):
+    (zh label, en label, value in Chinese, value in English, dotted path)."""
     return [
-        (zh_label, en_label, zh if zh == en else f"{zh}\n{en}", path)
+        (zh_label, en_label, zh, en, path)
         for (zh_label, en_label, zh, path), (_, _, en, _) in zip(
             _rows(s, ZH), _rows(s, EN), strict=True
         )

@@ -18,8 +18,8 @@ from carecap.analysis.report.sources import Note, Sources
 from carecap.analysis.report.text import Lang
 
 WORDS: dict[str, tuple[str, str]] = {
-    "inherited": ("{where}，{parent}的注释", "{where}, comment on {parent}"),
-    "see_above": ("同上（{where}）", "see above ({where})"),
+    "inherited": ("取自{parent}的注释", "comment on {parent}"),
+    "see_above": ("同上", "see above"),
     "no_file": (
         "本次运行的情景文件已不在运行记录所写的位置（或无法读取）：以下只列取值，不列来源。",
         "The scenario file of this run is no longer where the manifest says (or cannot be "
@@ -50,11 +50,14 @@ def _note_cell(note: Note | None, setting: bool, lang: Lang, shown: set[str]) ->
     badge = tag("span", lang.word(note.kind), class_=f"tag {note.kind}")
     if not note.text:
         return badge
-    where = note.where
+    where = note.where  # the file and line, written once in every language
     if note.inherited_from:
-        where = lang.fill(WORDS["inherited"], where=where, parent=note.inherited_from)
+        parent = lang.fill(WORDS["inherited"], parent=note.inherited_from)
+        where += lang.punct("，", ", ") + parent
     if note.where in shown:  # the same comment as a row above: say so instead of repeating it
-        see = lang.fill(WORDS["see_above"], where=where)
+        see = (
+            f"{lang.fill(WORDS['see_above'])}{lang.punct('（', ' (')}{where}{lang.punct('）', ')')}"
+        )
         return join([badge, " ", tag("span", see, class_="source")])
     shown.add(note.where)
     text = re.sub(r"^ASSUMPTION\b[:,]?\s*", "", note.text)  # the badge says it already
@@ -78,11 +81,11 @@ def scenario_section(
     elif stale:
         out.append(lang.para(WORDS["stale"], class_="note"))
     rows, shown = [], set[str]()
-    for zh, en, value, path in scenario_rows(s, lang):
+    for zh, en, value_zh, value_en, path in scenario_rows(s):
         setting = any(k == path or k.startswith(path + ".") for k in settings)
         note = sources.note(path) if sources is not None else None
-        lines = join(value.split("\n"), "<br>")
-        rows.append([lang.pair(zh, en), lines, _note_cell(note, setting, lang, shown)])
+        value = lang.lines(value_zh, value_en)
+        rows.append([lang.pair(zh, en), value, _note_cell(note, setting, lang, shown)])
     heads = [lang.word("item"), lang.word("value"), lang.word("source")]
     out.append(table(heads, rows, class_="scenario"))
     if settings:

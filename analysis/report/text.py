@@ -114,11 +114,13 @@ class Lang:
         return zh if zh == en else f"{zh}{sep}{en}"
 
     def lines(self, zh: str, en: str) -> Markup:
-        """A table cell's text in the chosen language(s); with ``both``, the English on a line
-        under the Chinese (once when they are the same)."""
+        """A table cell's text in the chosen language(s), a line break for each newline (markup
+        as it is); with ``both``, the English under the Chinese in a quieter style (once when
+        the same)."""
         if self.mode != "both" or not zh or not en or zh == en:
-            return esc(self.pair(zh, en))
-        return join([zh, Markup("<br>"), tag("span", en, class_="en-sub")])
+            return _broken(self.pair(zh, en))
+        english = tag("span", _broken(en), class_="en-sub")
+        return join([_broken(zh), Markup("<br>"), english])
 
     def para(self, words: tuple[str, str], class_: str | None = None, **values: Any) -> Markup:
         """A paragraph from a ``(zh, en)`` entry filled with ``values``; with ``both``, the
@@ -138,9 +140,13 @@ class Lang:
         command): ``软件：``, ``Software: ``, with ``both`` ``软件 Software: `` (the value once)."""
         return f"{zh}：" if self.mode == "zh" else f"{self.pair(zh, en)}: "
 
+    def punct(self, zh: str, en: str) -> str:
+        """Punctuation around a value written once: Chinese with ``zh``, else English."""
+        return zh if self.mode == "zh" else en
+
     def stop(self) -> str:
         """The end of a sentence after such a value: ``。`` in Chinese, else ``.``."""
-        return "。" if self.mode == "zh" else "."
+        return self.punct("。", ".")
 
     def word(self, key: str) -> str:
         zh, en = WORDS.get(key, ("", key.replace("_", " ")))
@@ -149,6 +155,11 @@ class Lang:
     def head(self, key: str) -> Markup:
         zh, en = WORDS.get(key, ("", key.replace("_", " ")))
         return self.heading(zh, en)
+
+
+def _broken(text: str) -> Markup:
+    """Text with a ``<br>`` for each newline; markup as it is."""
+    return text if isinstance(text, Markup) else join(text.split("\n"), Markup("<br>"))
 
 
 def _filled(words: tuple[str, str], values: dict[str, Any]) -> tuple[str, str]:
