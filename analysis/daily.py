@@ -4,8 +4,10 @@ Per replication and service, the backlog (requests waiting: made, not started, n
 is averaged over each day, time-weighted
 (:func:`carecap.sim.metrics.backlog.backlog_series` integrated by
 :func:`carecap.analysis.warmup.daily_step_mean`). Across replications each day gets the mean
-and its Student-t 95 % interval (:func:`carecap.sim.metrics.summary.t_half_width`), and the
-calendar date (``calendar.start_date`` + day).
+and its Student-t 95 % interval (:func:`carecap.sim.metrics.summary.t_half_width`; a backlog
+is never negative, so the lower bound is cut at 0 by
+:func:`carecap.sim.metrics.summary.clip_interval`), and the calendar date
+(``calendar.start_date`` + day).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from carecap.analysis.warmup import daily_step_mean
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.metrics.backlog import backlog_series
 from carecap.sim.metrics.common import service_targets
-from carecap.sim.metrics.summary import t_half_width
+from carecap.sim.metrics.summary import clip_interval, t_half_width
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.units import DAY_MIN
 
@@ -48,14 +50,16 @@ def replication_backlog(records: ReplicationRecords, scenario: Scenario) -> pd.D
 
 
 def across_replications(per_rep: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Per ``keys``: ``mean`` of ``value`` over replications, its 95 % interval ``ci_low``,
-    ``ci_high`` (NaN with one replication) and ``replications`` (values counted)."""
+    """Per ``keys``: ``mean`` of ``value`` (a backlog, in requests) over replications, its 95 %
+    interval ``ci_low`` (not below 0), ``ci_high`` (NaN with one replication) and
+    ``replications`` (values counted)."""
     grouped = per_rep.groupby(keys, sort=False, observed=True)["value"]
     out = pd.DataFrame(
         {"mean": grouped.mean(), "sd": grouped.std(ddof=1), "replications": grouped.count()}
     ).reset_index()
     half = t_half_width(out["sd"].to_numpy(np.float64), out["replications"].to_numpy())
-    out["ci_low"], out["ci_high"] = out["mean"] - half, out["mean"] + half
+    mean = out["mean"].to_numpy(np.float64)
+    out["ci_low"], out["ci_high"] = clip_interval(mean, half, "backlog_mean", "requests")
     return out.drop(columns="sd")
 
 

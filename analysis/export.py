@@ -14,9 +14,11 @@ The tables (:func:`export_tables`), one sheet or CSV file each, are the rows of
   bound, the half-width and whether it is met (copied from ``size.json``).
 
 Each metric gives three columns: ``metric (unit)`` (the mean across replications) and
-``metric 95% CI low (unit)``, ``metric 95% CI high (unit)``; ``n (replications)`` is the number
-of replications, and a metric that is undefined in some of them (a slice with no request) has
-its own ``metric (unit) n`` column (the replications it is defined in).
+``metric 95% CI low (unit)``, ``metric 95% CI high (unit)`` (the interval as ``summary.parquet``
+holds it: cut at the metric's range, so a bound may be nearer the mean than the half-width);
+``n (replications)`` is the number of replications, and a metric that is undefined in some of
+them (a slice with no request) has its own ``metric (unit) n`` column (the replications it is
+defined in).
 The same metric in two units (alarm waits in minutes, the other services' in days) gets two
 columns, so a column never mixes units. Numbers are copied from ``summary.parquet``, not
 recomputed.

@@ -5,7 +5,9 @@ Per scenario: for each service, the headline metrics for all requests and per sl
 utilisation per resource pool, staff per pool (on-shift hours a year and full-time equivalents),
 and staff, beds and cost per year (FTE beside the staff-hours). Values read
 ``mean ± half-width`` (the 95 % interval across replications) when there is more than one
-replication, shares as percentages.
+replication, or ``mean [low, high]`` when the interval was cut at the metric's range (a share
+near 100 %, a count near 0: :func:`carecap.sim.metrics.summary.clip_interval`); shares as
+percentages.
 Lines are at most :data:`WIDTH` display columns (a Chinese character takes two).
 :func:`summary_json` is the same content, every slice, as a JSON-ready mapping;
 :func:`slice_labels` makes column labels from a scenario (``万柏林区 wanbailin``).
@@ -21,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from carecap.analysis.summary_years import year_sections
+from carecap.sim.metrics.summary import interval_clipped
 
 WIDTH = 100
 SERVICE_ORDER = ("care_visit", "alarm", "centre_bath", "home_bath", "bath")
@@ -59,6 +62,11 @@ _MISSING = "-"
 
 
 _COUNT_UNITS = ("requests", "elders")
+CLIPPED_NOTE = (
+    "[low, high]: that interval cut where it would pass 0 or 100 % (counts, waits and shares "
+    "cannot)"
+)
+"""The summary's note under its first line when some interval was cut at its metric's range."""
 
 
 def _digits(x: float, unit: str, n: int) -> int:
@@ -68,28 +76,68 @@ def _digits(x: float, unit: str, n: int) -> int:
     return 1 if abs(x) >= 10 or unit in _COUNT_UNITS else 2
 
 
-def format_value(mean: float, half_width: float, unit: str, n: int) -> str:
-    """``mean ± half_width`` (just the mean when n < 2 or no interval).
+def format_value(
+    mean: float,
+    half_width: float,
+    unit: str,
+    n: int,
+    ci_low: float | None = None,
+    ci_high: float | None = None,
+) -> str:
+    """``mean ± half_width`` (just the mean when n < 2 or no interval); ``mean [low, high]``
+    when the range cut a bound of the interval (``ci_low``/``ci_high`` given:
+    :func:`carecap.sim.metrics.summary.interval_clipped`) and ``± half_width`` would print a
+    bound past it (``0.3 ± 0.5`` requests reads as below zero; ``100.0% ± 0.0`` is kept).
 
-    Shares (unit ``share``) in percent with one decimal, the half-width in percentage points;
-    other values with 0-2 decimals depending on their size, thousands separated.
+    Shares (unit ``share``) in percent with one decimal, the half-width and bounds in percent
+    without the sign; other values with 0-2 decimals depending on their size (of the mean),
+    thousands separated.
     """
     if n == 0 or mean is None or math.isnan(mean):
         return _MISSING
+    scale, digits, text = _printed_mean(mean, unit, n)
+    if n < 2 or half_width is None or math.isnan(half_width):
+        return text
+    if shows_bounds(mean, half_width, unit, n, ci_low, ci_high):
+        low, high = (b * scale for b in (ci_low, ci_high))  # type: ignore[operator]
+        return f"{text} [{low:,.{digits}f}, {high:,.{digits}f}]"
+    return f"{text} ± {half_width * scale:,.{digits}f}"
+
+
+def _printed_mean(mean: float, unit: str, n: int) -> tuple[float, int, str]:
+    """The scale of the unit (100 for shares), the decimals, and the mean as printed."""
     scale, suffix = (100.0, "%") if unit == "share" else (1.0, "")
     m = mean * scale
     digits = 1 if suffix else _digits(m, unit, n)
-    text = f"{m:,.{digits}f}{suffix}"
-    if n >= 2 and half_width is not None and not math.isnan(half_width):
-        text += f" ± {half_width * scale:,.{digits}f}"
-    return text
+    return scale, digits, f"{m:,.{digits}f}{suffix}"
+
+
+def shows_bounds(
+    mean: float,
+    half_width: float,
+    unit: str,
+    n: int,
+    ci_low: float | None,
+    ci_high: float | None,
+) -> bool:
+    """Whether :func:`format_value` prints ``[low, high]``: the range cut a bound, and the cut
+    bound and the uncut one differ as printed."""
+    if n < 2 or None in (mean, half_width, ci_low, ci_high):
+        return False
+    if not interval_clipped(mean, half_width, ci_low, ci_high):
+        return False
+    scale, digits, _ = _printed_mean(mean, unit, n)
+    cut = (round(b * scale, digits) for b in (ci_low, ci_high))
+    uncut = (round(b * scale, digits) for b in (mean - half_width, mean + half_width))
+    return any(a != b for a, b in zip(cut, uncut, strict=True))
 
 
 def _cell(row) -> str:
-    """A summary row (a named tuple) as ``mean ± half-width``; missing rows as ``-``."""
+    """A summary row (a named tuple) as ``mean ± half-width`` or, cut at the metric's range,
+    ``mean [low, high]``; missing rows as ``-``."""
     if row is None:
         return _MISSING
-    return format_value(row.mean, row.half_width, row.unit, int(row.n))
+    return format_value(row.mean, row.half_width, row.unit, int(row.n), row.ci_low, row.ci_high)
 
 
 def _width(text: str) -> int:
@@ -251,6 +299,11 @@ def format_summary(
     for scenario, frame in summary.groupby("scenario", sort=False):
         n = int(frame["n"].max())
         lines = [f"Scenario {scenario}: {n} replication(s); ± is the 95 % confidence half-width"]
+        if any(
+            shows_bounds(r.mean, r.half_width, r.unit, int(r.n), r.ci_low, r.ci_high)
+            for r in frame.itertuples()
+        ):
+            lines.append(CLIPPED_NOTE)
         present = list(dict.fromkeys(frame["service"]))
         # Services outside SERVICE_ORDER come last; pool-only services (utilisation) and the
         # cost rows (service "all") yield no section of their own.

@@ -4,7 +4,9 @@ Each configuration (:mod:`carecap.analysis.validate_configs`) is an ordinary sce
 the normal replication runner (:func:`carecap.sim.experiments.replications.run_replications`),
 and read in the normal per-replication metrics. Per check, the simulated figure is the mean over
 replications with a Student-t interval; the check **passes** when the theory lies inside that
-interval widened by a small tolerance: ``|mean − theory| <= half-width + tolerance``.
+interval widened by a small tolerance: ``|mean − theory| <= half-width + tolerance``. The
+interval printed is ``mean ± half-width`` cut at the figure's range (no share above 1, nothing
+below 0: :func:`carecap.sim.metrics.summary.clip_interval`); the verdict uses the half-width.
 
 False alarms. With m checks in all, each interval is at confidence 1 − α/m (Bonferroni), so a
 correct engine fails any check with probability at most α = :data:`FAMILY_ALPHA` (plus what the
@@ -27,6 +29,7 @@ from scipy import stats
 from carecap.analysis.validate_base import Configuration
 from carecap.analysis.validate_configs import configurations
 from carecap.sim.experiments.replications import run_replications
+from carecap.sim.metrics.summary import clip_interval
 
 FAMILY_ALPHA = 0.05
 RELATIVE_TOLERANCE = 0.01
@@ -86,7 +89,8 @@ def decide(
     half = float(stats.t.ppf(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
     tol = tolerance(theory, unit)
     passed = abs(mean - theory) <= half + tol
-    return Check(config, check, unit, theory, mean, mean - half, mean + half, tol, len(x), passed)
+    low, high = (float(b) for b in clip_interval(mean, half, check, unit))
+    return Check(config, check, unit, theory, mean, low, high, tol, len(x), passed)
 
 
 def run_validation(

@@ -34,3 +34,17 @@ def test_the_cli_package_loads_before_numpy() -> None:
         "import carecap.sim.cli; assert 'numpy' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "system"), ("mimalloc", "mimalloc")])
+def test_arrow_allocates_with_malloc_unless_set(given: str | None, expected: str) -> None:
+    """Record tables are converted and written through pyarrow: its default pool (mimalloc)
+    keeps their memory after writing, the system allocator returns it (sim/cli/__init__.py)."""
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if given is not None:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = given
+    probe = "import carecap.sim.cli, pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split()[-1] == expected

@@ -2,7 +2,7 @@
 give, bit for bit.
 
 * Kaplan–Meier computed in place equals the textbook product-limit formulas on the same curve;
-* the backlog maximum swept one service at a time (``step_peak``) equals the grouped sweep;
+* the backlog maximum from sorted joins and leaves (``queue_peak``) equals the grouped sweep;
 * request flags taken one service at a time equal the whole table's rows of that service;
 * codes of some rows equal the rows of all codes; the distinct values of a column;
 * van trips kept as typed columns give the ``van_trips`` table's dtypes;
@@ -12,6 +12,7 @@ give, bit for bit.
 from __future__ import annotations
 
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 import pandas as pd
@@ -23,8 +24,14 @@ from scipy import stats
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.engine.streams import Streams
 from carecap.sim.engine.vans import TripLog, empty_trips
-from carecap.sim.metrics.backlog import step_peak, step_stats
-from carecap.sim.metrics.common import Window, as_codes, service_targets, values_present
+from carecap.sim.metrics.backlog import queue_peak, step_stats
+from carecap.sim.metrics.common import (
+    Window,
+    as_codes,
+    isin_codes,
+    service_targets,
+    values_present,
+)
 from carecap.sim.metrics.replication import request_flags
 from carecap.sim.metrics.waits import QUANTILES, km_curve, km_stats
 from carecap.sim.scenario.loader import load_scenario
@@ -62,8 +69,10 @@ events = st.lists(
 
 @settings(max_examples=80, deadline=None)
 @given(events, events)
-def test_step_peak_equals_the_grouped_sweep(first, second):
-    """Two step functions swept together (``step_stats``) and each alone (``step_peak``)."""
+def test_queue_peak_equals_the_grouped_sweep(first, second):
+    """Two step functions swept together (``step_stats``) and each alone from its joins (+1)
+    and leaves (-1) sorted apart (``queue_peak``): any events, ties, times before and after the
+    window, leaves before joins, blocks of one join."""
     window = Window(0.0, 30.0)
     times = np.array([t for t, _ in first + second], dtype=np.float64)
     deltas = np.array([d for _, d in first + second], dtype=np.int8)
@@ -71,7 +80,10 @@ def test_step_peak_equals_the_grouped_sweep(first, second):
     _, peak = step_stats(times, deltas, group, 2, window)
     for g in (0, 1):
         mine = group == g
-        assert step_peak(times[mine].copy(), deltas[mine], window) == peak[g]
+        joins, leaves = times[mine & (deltas > 0)], times[mine & (deltas < 0)]
+        assert queue_peak(joins, leaves, window) == peak[g]
+        with patch("carecap.sim.metrics.backlog.PEAK_BLOCK", 1):
+            assert queue_peak(joins, leaves, window) == peak[g]
 
 
 @pytest.fixture(
@@ -118,6 +130,14 @@ def test_codes_of_some_rows_and_values_present(records):
             np.testing.assert_array_equal(
                 as_codes(series, listed, rows), as_codes(series, listed)[rows]
             )
+            narrow = as_codes(series, listed, rows, narrow=True)
+            assert narrow.dtype == np.int8
+            np.testing.assert_array_equal(narrow, as_codes(series, listed, rows))
+            for wanted in (tuple(listed[:1]), tuple(listed[1:3]), ()):
+                np.testing.assert_array_equal(
+                    isin_codes(series, listed, wanted),
+                    np.isin(series.astype(str).to_numpy(), list(wanted)),
+                )
 
 
 def test_trip_log_table_has_the_van_trips_columns():

@@ -489,6 +489,23 @@ def test_utilisation_is_busy_over_on_shift_time(scenario):
     assert unit_of(m, "care", "utilisation") == "share"
 
 
+def test_utilisation_finds_the_pool_of_units_numbered_with_gaps(scenario):
+    """Unit ids need not be row numbers: pools are found by id (ids 7 and 300 here); a request
+    of no unit (-1) or of a unit the table does not list (5) counts for no pool."""
+    d = 20 * DAY
+    units = [(7, "city", "caregiver"), (300, "t1", "team")]
+    requests = [
+        served("care_visit", 0, d, d + 9 * HOUR, d + 11 * HOUR, unit=7),  # 2 h of 8
+        served("home_bath", 1, d, d + 8 * HOUR, d + 12 * HOUR, unit=300),  # 4 h of 8
+        served("care_visit", 0, d, d + 12 * HOUR, d + 13 * HOUR, unit=5),
+        served("care_visit", 0, d, d + 13 * HOUR, d + 14 * HOUR, unit=-1),
+    ]
+    shifts = [_day_shift(7, 20), _day_shift(300, 20)]
+    m = replication_metrics(make_records(requests, units=units, shifts=shifts), scenario)
+    assert value(m, "care", "utilisation", "pool", "city") == pytest.approx(2 / 8)
+    assert value(m, "home_bath", "utilisation", "pool", "t1") == pytest.approx(4 / 8)
+
+
 def test_utilisation_is_clipped_to_the_window(scenario):
     # Shift from day 9 20:00 to day 10 04:00 (4 h in the window); a job 22:00-02:00 (2 h in it).
     requests = [served("care_visit", 0, 9 * DAY, 9 * DAY + 22 * HOUR, 10 * DAY + 2 * HOUR, unit=0)]

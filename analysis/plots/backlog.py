@@ -39,7 +39,7 @@ def plot_backlog(
             if one["replications"].max() > 1:
                 ax.fill_between(
                     x,
-                    np.maximum(one["ci_low"].to_numpy(np.float64), 0),
+                    one["ci_low"].to_numpy(np.float64),
                     one["ci_high"].to_numpy(np.float64),
                     color=c,
                     alpha=BAND_ALPHA,

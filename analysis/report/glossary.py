@@ -125,14 +125,13 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "interval",
         "95%置信区间",
         "95 % interval",
-        "各次重复之间的学生t区间，与 summary.parquet 一致（接近100%的比例其区间可能超过100%："
-        "t区间不做截断）。两个方案的区间重叠并不说明二者无差别：应在共同随机数下配对比较"
-        "（carecap compare）。",
-        "Student-t interval across replications, as in summary.parquet (for a share close to "
-        "100 % it can reach past 100 %: the t interval is not clipped). Overlapping intervals "
-        "of two options do not mean they are alike: compare them paired, under common random "
-        "numbers "
-        "(carecap compare).",
+        "各次重复之间的学生t区间，与 summary.parquet 一致，截在指标的取值范围内（比例不超过"
+        "100%，计数、等待不低于0；利用率可以超过100%）。两个方案的区间重叠并不说明二者无差别："
+        "应在共同随机数下配对比较（carecap compare）。",
+        "Student-t interval across replications, as in summary.parquet, cut at what the "
+        "metric can take (a share close to 100 % stops at 100 %, a count or wait near 0 at "
+        "0; utilisation may pass 100 %). Overlapping intervals of two options do not mean "
+        "they are alike: compare them paired, under common random numbers (carecap compare).",
     ),
 )
 

@@ -4,7 +4,10 @@ The syntax of ``carecap size --target`` (issue 10), e.g. ``alarm.on_time_rate>=0
 ``home_bath.wait_p90<=3``, ``alarm.within_30min@district=xiaodian>=0.8``; shares as fractions.
 A target is judged on the 95 % interval of the option's summary row: ``meets`` when the whole
 interval is on the right side of the threshold, ``fails`` when the whole interval is on the
-wrong side, ``unsure`` otherwise (more replications would tell).
+wrong side, ``unsure`` otherwise (more replications would tell). The interval is the one of
+``summary.parquet``, cut at the metric's range (no share above 1, nothing below 0): the cut moves
+a verdict only for a threshold at the range's edge or past it (``on_time_rate>=0``,
+``unmet_share<=1``), which every possible value meets, or fails.
 """
 
 from __future__ import annotations

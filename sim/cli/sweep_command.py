@@ -62,7 +62,8 @@ HEADLINE = ("on_time_rate", "on time")
 
 
 def format_points(directory: Path) -> str:
-    """One line per point: id, each service's on-time rate ± the 95 % half-width, the label."""
+    """One line per point: id, each service's on-time rate ± the 95 % half-width (``[low,
+    high]`` when cut at the share's range), the label."""
     from carecap.analysis.summary_table import SERVICE_ORDER, format_value
 
     path = Path(directory) / "summary.parquet"
@@ -74,12 +75,16 @@ def format_points(directory: Path) -> str:
     if not summary.empty:
         services = [s for s in SERVICE_ORDER if s in set(summary["service"])]
         # pandas-stubs types a row's fields as any scalar; these columns of summary.parquet hold
-        # text (point_id, service, unit), floats (mean, half_width) and a count (n).
+        # text (point_id, service, unit), floats (mean, half_width, ci_low, ci_high) and a
+        # count (n).
         for r in cast("Iterator[Any]", summary.itertuples(index=False)):
-            cells[(r.point_id, r.service)] = format_value(r.mean, r.half_width, r.unit, int(r.n))
+            cells[(r.point_id, r.service)] = format_value(
+                r.mean, r.half_width, r.unit, int(r.n), r.ci_low, r.ci_high
+            )
     width = max([len(c) for c in cells.values()] + [len(s) for s in services] + [5]) + 2
     lines = [
-        f"{HEADLINE[1]}: share of requests started within target (mean ± 95 % half-width)",
+        f"{HEADLINE[1]}: share of requests started within target (mean ± 95 % half-width; "
+        "[low, high]: that interval cut at 0 or 100 %)",
         f"{'point':<6}" + "".join(f"{s:>{width}}" for s in services) + "   parameters",
     ]
     for p in store.points():

@@ -74,6 +74,7 @@ from carecap.sim.engine.records import (
     WAITING,
     ReplicationRecords,
     RequestLog,
+    code_dtype,
 )
 from carecap.sim.engine.streams import Streams
 from carecap.sim.engine.vans import Fleet, empty_trips
@@ -357,13 +358,25 @@ class CareSystem(Dispatch):
             if gc_was_enabled:
                 gc.enable()
         self.timings["simulate_s"] = time.perf_counter() - t0
-        return self._records(followed_until)
+        classes = self._classes()
+        self._release()
+        return self._records(followed_until, classes)
 
-    def _classes(self, requests) -> pd.Categorical[str]:
+    def _release(self) -> None:
+        """Drop the run's machinery before the record tables are built: the SimPy environment
+        (events, closures), the demand plan (draws, tape) and the per-row planned durations and
+        draw indexes. Nothing in the records needs them, and they are a third of what a long
+        run holds (the draw pools alone ~30 MB at ten years): built beside them, the tables
+        would set the replication's peak memory."""
+        del self.env, self.plan, self._clocks, self._follow, self.dur, self.seq_k
+        gc.collect()
+
+    def _classes(self) -> pd.Categorical[str]:
         """Column ``alarm_class``: each request's urgency class (empty for demands without
         classes), categories most urgent first."""
         names: list[str] = []
-        codes = np.full(len(requests), -1, dtype=np.int64)
+        n_classes = sum(len(d.classes(self.s)) for d in DEMANDS if d.classes is not None)
+        codes = np.full(len(self.log), -1, dtype=code_dtype(n_classes))
         service = np.frombuffer(self.log.service, dtype=np.int8)
         ks = np.frombuffer(self.seq_k, dtype=np.int32)
         for i, d in enumerate(DEMANDS):
@@ -389,11 +402,11 @@ class CareSystem(Dispatch):
             env.step()
         return env.now
 
-    def _records(self, followed_until: float) -> ReplicationRecords:
+    def _records(self, followed_until: float, classes: pd.Categorical[str]) -> ReplicationRecords:
         t0 = time.perf_counter()
         elders = self.elders.frame(self.s)
         requests = self.log.frame(elders, self.s.tiers)
-        requests["alarm_class"] = self._classes(requests)
+        requests["alarm_class"] = classes
         units = self.capacity.units_frame()
         shifts = self.capacity.shifts_frame(followed_until, self.horizon_min, self.drained)
         self.timings["records_s"] = time.perf_counter() - t0

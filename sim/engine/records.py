@@ -188,7 +188,7 @@ def present_categories(column: pd.Series, rows: np.ndarray) -> pd.Categorical:
     used = used[used >= 0]
     names = column.cat.categories[used]
     order = np.argsort(np.asarray(names, dtype=object), kind="stable")
-    recode = np.full(len(column.cat.categories) + 1, -1, dtype=_code_dtype(len(used)))
+    recode = np.full(len(column.cat.categories) + 1, -1, dtype=code_dtype(len(used)))
     recode[used[order]] = np.arange(len(used))
     return pd.Categorical.from_codes(recode[codes], categories=pd.Index(list(names[order])))
 
@@ -199,11 +199,11 @@ def _tiers(column: pd.Series, rows: np.ndarray, tiers: list[str]) -> pd.Categori
         return pd.Categorical(column.take(rows), categories=tiers, ordered=True)
     position = {name: i for i, name in enumerate(tiers)}
     lookup = [position.get(str(c), -1) for c in column.cat.categories] + [-1]
-    recode = np.array(lookup, dtype=_code_dtype(len(tiers)))
+    recode = np.array(lookup, dtype=code_dtype(len(tiers)))
     codes = recode[np.asarray(column.cat.codes)[rows]]
     return pd.Categorical.from_codes(codes, categories=pd.Index(tiers), ordered=True)
 
 
-def _code_dtype(n: int) -> type[np.signedinteger]:
+def code_dtype(n: int) -> type[np.signedinteger]:
     """The narrowest codes for ``n`` categories (as pandas keeps them)."""
     return np.int8 if n < 127 else np.int16 if n < 32767 else np.int32

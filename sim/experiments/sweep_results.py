@@ -76,10 +76,17 @@ def point_summary(
     array), so that its memory does not grow with the number of replications.
 
     Same columns and meaning as ``summarise``: per metric, ``n`` (replications with a value),
-    ``mean``, ``sd``, and the Student-t 95 % interval. With ``antithetic``, each complete pair
-    of replications (2k, 2k+1) is averaged first and counts as one observation.
+    ``mean``, ``sd``, and the Student-t 95 % interval (cut at the metric's range, as
+    ``summarise`` does: :func:`carecap.sim.metrics.summary.clip_interval`). With
+    ``antithetic``, each complete pair of replications (2k, 2k+1) is averaged first and counts
+    as one observation.
     """
-    from carecap.sim.metrics.summary import KEYS, SUMMARY_COLUMNS, t_half_width
+    from carecap.sim.metrics.summary import (
+        KEYS,
+        SUMMARY_COLUMNS,
+        t_half_width,
+        with_clipped_interval,
+    )
 
     store = store_at(directory)
     index: pd.MultiIndex | None = None
@@ -118,8 +125,8 @@ def point_summary(
     out = index.to_frame(index=False)
     out["n"] = n.astype(np.int64)
     out["mean"], out["sd"] = mean, sd
-    out["ci_low"], out["ci_high"], out["half_width"] = mean - half, mean + half, half
-    return out[[*KEYS, *SUMMARY_COLUMNS]]
+    out["half_width"] = half
+    return with_clipped_interval(out)[[*KEYS, *SUMMARY_COLUMNS]]
 
 
 def write_summary(directory: str | os.PathLike[str]) -> Path | None:

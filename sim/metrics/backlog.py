@@ -66,24 +66,36 @@ def step_stats(
     return mean, peak
 
 
-def step_peak(times: np.ndarray, deltas: np.ndarray, window: Window) -> float:
-    """The maximum over ``window`` of one step function: ``step_stats(times, deltas, zeros,
-    1, window)[1][0]``, with two arrays the length of the events instead of a dozen (a million
-    requests make two million events). ``times`` is clipped and sorted in place."""
-    if len(times) == 0 or window.length_min <= 0:
+PEAK_BLOCK = 1 << 17
+"""Join times looked up at a time in :func:`queue_peak` (two int64 arrays of this length)."""
+
+
+def queue_peak(joins: np.ndarray, leaves: np.ndarray, window: Window) -> float:
+    """The maximum over ``window`` of a queue's length, held for a positive time: requests join
+    at ``joins`` and leave at ``leaves`` (any order; no entry for a request that never left),
+    times before the window counted at its start. The same number as ``step_stats`` of the
+    events (+1 at each join, -1 at each leave) in one group.
+
+    The length rises only at joins, so its maximum is reached just after some join time ``t``
+    (once every event at ``t`` has happened): the joins up to ``t`` minus the leaves up to
+    ``t``. A time with leaves only is lower than the event time before it (or below zero); a
+    join clipped to the window's end is held for no time. So: the joins and the leaves sorted
+    apart, and two binary searches per join, instead of an argsort of both together (a
+    million requests: a third of the time, two fewer arrays of the events' length).
+    """
+    if len(joins) == 0 or window.length_min <= 0:
         return 0.0
-    t = np.clip(times, window.start_min, window.end_min, out=times)
-    order = np.argsort(t)
-    d = np.asarray(deltas)[order]
-    del order
-    t.sort()  # (the same values as t[order]; at equal times only the last level is held)
-    level = np.cumsum(d, dtype=np.int64)
-    del d
-    # held for a positive time: up to the next event's time, or the last up to the window's end
-    held = np.empty(len(t), dtype=bool)
-    np.greater(t[1:], t[:-1], out=held[:-1])
-    held[-1] = window.end_min > t[-1]
-    return float(max(int(level[held].max(initial=0)), 0))
+    join = np.clip(joins, window.start_min, window.end_min)  # (a copy: sorted in place)
+    join.sort()
+    held = join[: np.searchsorted(join, window.end_min, side="left")]
+    leave = np.clip(leaves, window.start_min, window.end_min)
+    leave.sort()
+    best = 0
+    for lo in range(0, len(held), PEAK_BLOCK):
+        t = held[lo : lo + PEAK_BLOCK]
+        level = np.searchsorted(join, t, side="right") - np.searchsorted(leave, t, side="right")
+        best = max(best, int(level.max()))
+    return float(best)
 
 
 def _queue_events(requests: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -111,7 +123,7 @@ def backlog_metrics(
     all requests whenever made: requests from the warm-up still waiting when the window opens
     count from its start. Unit ``requests``. The time-weighted mean is the requests' waiting
     time inside the window, summed, over the window length (no sweep needed); the maximum comes
-    from an event sweep per service (:func:`step_peak`).
+    from the sorted joins and leaves per service (:func:`queue_peak`).
     """
     if not targets:
         return to_frame([])
@@ -121,9 +133,10 @@ def backlog_metrics(
     # Requests that left before the window opened, or at once, or joined after it closed change
     # neither the mean nor the maximum: leave them out. So are unreported services.
     idle = (left & ((leave <= window.start_min) | (leave <= join))) | (join >= window.end_min)
-    keep = np.flatnonzero((as_codes(req["service"], names) >= 0) & ~idle)
+    keep = np.flatnonzero((as_codes(req["service"], names, narrow=True) >= 0) & ~idle)
+    keep = keep.astype(np.int32)  # (rows of one replication: fewer than 2**31)
     del idle
-    svc = as_codes(req["service"], names, keep)
+    svc = as_codes(req["service"], names, keep, narrow=True)
     join, leave, left = join[keep], leave[keep], left[keep]
     # Still waiting at the horizon: waiting until the window's end.
     leave[~left] = window.end_min
@@ -131,11 +144,18 @@ def backlog_metrics(
     blocks = []
     for kind in (ALL, *SLICE_KINDS):
         values = [ALL] if kind == ALL else slice_values(scenario, req, kind)
-        code = np.zeros(len(keep), np.int64) if kind == ALL else as_codes(req[kind], values, keep)
         n_groups = len(names) * len(values)
-        group = svc[code >= 0] * len(values) + code[code >= 0]
-        total = np.bincount(group, weights=waited[code >= 0], minlength=n_groups)
-        del code, group
+        if kind == ALL:
+            group = svc
+            total = np.bincount(group, weights=waited, minlength=n_groups)
+        else:
+            code = as_codes(req[kind], values, keep, narrow=True)
+            ok = code >= 0
+            # (codes widened before the arithmetic: svc * len(values) may not fit a byte)
+            group = svc[ok].astype(np.int64) * len(values) + code[ok]
+            total = np.bincount(group, weights=waited[ok], minlength=n_groups)
+            del code, ok
+        del group
         service, value = np.repeat(names, len(values)), np.tile(values, len(names))
         mean = total / window.length_min if window.length_min > 0 else np.zeros(n_groups)
         blocks.append(block(service, kind, value, "backlog_mean", mean, "requests"))
@@ -143,12 +163,7 @@ def backlog_metrics(
     peak = np.zeros(len(names))
     for k in range(len(names)):
         mine = svc == k
-        joins = join[mine]
-        times = np.concatenate([joins, leave[mine & left]])
-        deltas = np.ones(len(times), np.int8)
-        deltas[len(joins) :] = -1
-        del mine, joins
-        peak[k] = step_peak(times, deltas, window)
+        peak[k] = queue_peak(join[mine], leave[mine & left], window)
     blocks.insert(1, block(names, ALL, ALL, "backlog_max", peak, "requests"))
     return to_frame(blocks)
 

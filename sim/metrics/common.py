@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from carecap.sim.engine.records import ReplicationRecords
+from carecap.sim.engine.records import ReplicationRecords, code_dtype
 from carecap.sim.scenario.model import ALL, SERVICES, Scenario
 from carecap.sim.units import DAY_MIN
 
@@ -160,17 +160,23 @@ def slice_values(scenario: Scenario, frame: pd.DataFrame, kind: str) -> list[str
 
 
 def as_codes(
-    values: pd.Series, categories: list[str], rows: np.ndarray | None = None
+    values: pd.Series, categories: list[str], rows: np.ndarray | None = None, narrow: bool = False
 ) -> np.ndarray:
     """Integer codes of ``values`` in ``categories`` (-1 for values not listed or missing); with
-    ``rows``, of those rows only (``as_codes(values, categories)[rows]`` without the others)."""
+    ``rows``, of those rows only (``as_codes(values, categories)[rows]`` without the others).
+
+    ``narrow``: in the narrowest integers that hold them (one byte for up to 126 categories)
+    instead of int64, for columns a request long; arithmetic on them must widen first (numpy
+    keeps ``int8 * 3`` in int8)."""
+    dtype = code_dtype(len(categories) + 1) if narrow else np.int64
     if isinstance(values.dtype, pd.CategoricalDtype):
         # Re-code through a lookup of the categories: O(rows) integer work, no string conversion.
         position = {name: i for i, name in enumerate(categories)}
-        lookup = np.array([position.get(str(c), -1) for c in values.cat.categories] + [-1])
+        lookup = [position.get(str(c), -1) for c in values.cat.categories] + [-1]
         codes = values.cat.codes.to_numpy()
-        return lookup[codes if rows is None else codes[rows]]  # code -1 picks the trailing -1
-    out = pd.Categorical(values.astype(str), categories=categories).codes.astype(np.int64)
+        # (code -1 picks the trailing -1)
+        return np.array(lookup, dtype=dtype)[codes if rows is None else codes[rows]]
+    out = pd.Categorical(values.astype(str), categories=categories).codes.astype(dtype)
     return out if rows is None else out[rows]
 
 
@@ -190,8 +196,15 @@ def group_sort(groups: np.ndarray, n_groups: int) -> np.ndarray:
 
 
 def isin_codes(values: pd.Series, categories: list[str], wanted: tuple[str, ...]) -> np.ndarray:
-    """Boolean mask: which ``values`` are among ``wanted`` (fast for categorical columns)."""
-    return np.isin(as_codes(values, categories), [categories.index(w) for w in wanted])
+    """Boolean mask: which ``values`` are among ``wanted`` (of ``categories``); for a categorical
+    column straight from its one-byte codes."""
+    missing = [w for w in wanted if w not in categories]
+    if missing:
+        raise ValueError(f"{missing} not among the categories {categories}")
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        chosen = [str(c) in wanted for c in values.cat.categories] + [False]
+        return np.array(chosen)[values.cat.codes.to_numpy()]  # (code -1: the trailing False)
+    return np.isin(as_codes(values, categories, narrow=True), [categories.index(w) for w in wanted])
 
 
 Block = dict[str, np.ndarray]

@@ -93,7 +93,7 @@ def care_visit_coverage(
         & (request < window.end_min)
     )
     target = cv.target_days * DAY_MIN
-    outcome = as_codes(req["outcome"], list(OUTCOMES))[mine]
+    outcome = as_codes(req["outcome"], list(OUTCOMES), narrow=True)[mine]
     waiting = outcome == OUTCOMES.index("waiting")
     censored = waiting & (records.observed_end_min - request[mine] < target)
     started = isin_codes(req["outcome"], list(OUTCOMES), STARTED)[mine]

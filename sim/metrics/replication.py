@@ -197,7 +197,7 @@ def request_metrics(
             values = [ALL] if kind == ALL else slice_values(scenario, req, kind)
             stats = stats_all
             if kind != ALL:
-                group = as_codes(req[kind], values, rows)
+                group = as_codes(req[kind], values, rows, narrow=len(values) < 126)
                 # Requests with a missing slice value go to an extra group, dropped before
                 # reporting. One value that every request has: the same groups as "all".
                 group[group < 0] = len(values)
@@ -236,14 +236,14 @@ def request_flags(
     when the same for all).
     """
     req = records.requests
-    svc = as_codes(req["service"], [t.service for t in targets])
+    svc = as_codes(req["service"], [t.service for t in targets], narrow=True)
     request = req["request_min"].to_numpy(np.float64)
     keep = (request >= window.start_min) & (request < window.end_min)
     keep &= (svc >= 0) if code is None else (svc == code)
     rows = np.flatnonzero(keep).astype(np.int32)  # (rows of one replication: fewer than 2**31)
     del keep
     svc, request = svc[rows].astype(np.int8), request[rows]
-    outcome = as_codes(req["outcome"], list(OUTCOMES), rows)
+    outcome = as_codes(req["outcome"], list(OUTCOMES), rows, narrow=True)
     target_min = _target_min(req, targets, svc, rows)
     followed_min = float(records.observed_end_min) - request
 

@@ -68,7 +68,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from carecap.sim.engine.records import OUTCOMES, UNIT_KINDS, ReplicationRecords
+from carecap.sim.engine.records import OUTCOMES, UNIT_KINDS, ReplicationRecords, code_dtype
 from carecap.sim.metrics.common import (
     ALL,
     STARTED,
@@ -111,9 +111,17 @@ def utilisation_metrics(records: ReplicationRecords, window: Window) -> pd.DataF
     kinds = units.groupby(unit_pool)["kind"].first().astype(str).reindex(range(len(pools)))
 
     req = records.requests
-    pos = pd.Index(units["unit_id"]).get_indexer(req["unit_id"].to_numpy())
-    mine = _started(req) & (pos >= 0)
-    pool = unit_pool[pos[mine]]
+    # Each request's pool, through a lookup by unit id (a byte a request, not an int64 position)
+    unit_id = req["unit_id"].to_numpy()
+    ids = units["unit_id"].to_numpy(np.int64)
+    ids_ok = (ids >= 0) & (ids < 1 << 16)  # (unit ids are int16 in the records)
+    lookup = np.full(int(ids[ids_ok].max(initial=-1)) + 2, -1, dtype=code_dtype(len(pools) + 1))
+    lookup[ids[ids_ok]] = unit_pool[ids_ok]
+    inside = (unit_id >= 0) & (unit_id < len(lookup) - 1)
+    pool_of = np.where(inside, lookup[np.where(inside, unit_id, -1)], -1)
+    mine = _started(req) & (pool_of >= 0)
+    pool = pool_of[mine]
+    del pool_of, inside
     span = window.overlap_min(req["start_min"].to_numpy()[mine], req["end_min"].to_numpy()[mine])
     busy = np.bincount(pool, weights=span, minlength=len(pools))
     on_shift = np.bincount(

@@ -49,11 +49,20 @@ def year_metrics(
     years = years_of(scenario, window)
     if len(years) < 2:
         return None
-    request_min = records.requests["request_min"].to_numpy()
+    requests = records.requests
+    request_min = requests["request_min"].to_numpy()
+    # The engine makes every request at the clock's time, so its rows are in request order and
+    # a year's requests are one run of rows: a slice, not a copy of the table (records read
+    # back or built by hand may be in any order: then a mask).
+    in_order = bool(np.all(request_min[1:] >= request_min[:-1]))
     frames = []
     for year, lo, hi in years:
-        keep = (request_min >= lo) & (request_min < hi)
-        made = replace(records, requests=records.requests[keep].reset_index(drop=True))
+        if in_order:
+            first, last = np.searchsorted(request_min, [lo, hi], side="left")
+            rows = requests.iloc[first:last]
+        else:
+            rows = requests[(request_min >= lo) & (request_min < hi)]
+        made = replace(records, requests=rows.reset_index(drop=True))
         frame = metrics_of(Window(lo, hi), made)
         whole = frame["slice"] == ALL
         pool = frame["slice"] == "pool"
