@@ -23,7 +23,7 @@ from carecap.analysis.report.scenario_words import scenario_section
 from carecap.analysis.report.sizing import sizing_section
 from carecap.analysis.report.sources import read_sources
 from carecap.analysis.report.targets import Target
-from carecap.analysis.report.text import Lang
+from carecap.analysis.report.text import STATUS, Lang
 
 SECTION_IDS = (
     "sizing",
@@ -87,9 +87,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "the answer above was decided by the search's one-sided test, so an option near a "
         "threshold may read 'undecided' here.",
     ),
-    "interrupted": ("已中断", "interrupted"),
-    "failed": ("失败", "failed"),
-    "partial": ("部分完成", "partial"),
 }
 """The document's own sentences, (zh, en)."""
 
@@ -107,7 +104,7 @@ def _status_note(data: ReportInput, lang: Lang) -> list[Markup]:
     if data.kind == "run":
         done = data.manifest.get("replications_finished") or []
         asked = data.manifest.get("replications_requested") or []
-        words = WORDS.get(status, (status, status))
+        words = STATUS.get(status, (status, status))
         note = lang.para(
             WORDS["run_status"],
             class_="note warning",

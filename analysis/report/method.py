@@ -14,7 +14,7 @@ from typing import Any
 
 from carecap.analysis.report import describe as d
 from carecap.analysis.report.html import Markup, table, tag
-from carecap.analysis.report.text import EN, ZH, Lang
+from carecap.analysis.report.text import EN, STATUS, ZH, Lang
 
 WORDS: dict[str, tuple[str, str]] = {
     "objectives": (
@@ -107,9 +107,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "实耗时间{s} 秒，{workers}个工作进程",
         "{s} s wall clock on {workers} worker process(es)",
     ),
-    "complete": ("已完成", "complete"),
-    "interrupted": ("已中断", "interrupted"),
-    "failed": ("失败", "failed"),
 }
 """The appendix's sentences and the experimentation table's values, (zh, en)."""
 
@@ -167,7 +164,7 @@ def _run_facts(m: dict[str, Any], lang: Lang) -> list[tuple[str, str]]:
     files = m.get("scenario_files") or []
     numbers = ", ".join(map(str, finished[:12])) + (" …" if len(finished) > 12 else "")
     facts = [
-        ("Status", w(WORDS[status]) if status in WORDS else status),
+        ("Status", w(STATUS.get(status, (status, status)))),
         ("Replications", w(WORDS["replications"], n=len(finished), numbers=numbers)),
         ("Root seed", str(m.get("seed"))),
         ("Scenario hash (SHA-256)", str(m.get("scenario_hash", ""))[:16] + "…"),

@@ -71,6 +71,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "unsure": ("尚不确定", "undecided"),
 }
 
+STATUS: dict[str, tuple[str, str]] = {
+    "complete": ("已完成", "complete"),
+    "interrupted": ("已中断", "interrupted"),
+    "failed": ("失败", "failed"),
+    "partial": ("部分完成", "partial"),
+}
+"""A run's or sweep's status (manifest ``status``) in words; another is shown as written."""
+
 TIER_ZH = {"tekun": "特困", "dibao": "低保", "other": "其他"}
 """Chinese names of the default tiers (the scenario format has no tier labels)."""
 
