@@ -1,12 +1,41 @@
 """Scenario values in words: distributions, weekly schedules, shares, lists (plain data of the
-resolved scenario, as in the manifest)."""
+resolved scenario, as in the manifest), in one language (``Lang("zh")`` or ``Lang("en")``;
+callers with ``both`` go through :meth:`~carecap.analysis.report.text.Lang.compose`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from carecap.analysis.report.text import EN, Lang
+
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 MIN_PER_DAY = 1440
+
+WORDS: dict[str, tuple[str, str]] = {
+    "exponential": ("指数分布，均值{mean}", "exponential, mean {mean}"),
+    "uniform": ("均匀分布{low}–{high}", "uniform {low}–{high}"),
+    "triangular": ("三角分布{span}，众数{mode}", "triangular {span}, mode {mode}"),
+    "moments": ("{kind}，均值{mean}，标准差{sd}", "{kind}, mean {mean}, sd {sd}"),
+    "empirical": ("经验分布（{n}个取值）", "empirical over {n} values"),
+    "normal": ("正态分布", "normal"),
+    "lognormal": ("对数正态分布", "lognormal"),
+    "gamma": ("伽马分布", "gamma"),
+    "always": ("全天", "always"),
+    "always_week": ("全天候（每周7天、每天24小时）", "always (24 h, 7 days)"),
+    "never": ("无", "never"),
+    "day_range": ("{first}至{last}", "{first}–{last}"),
+    "list": ("，", ", "),
+    "groups": ("；", "; "),
+}
+"""Words of the values, (zh, en)."""
+
+UNITS: dict[str, tuple[str, str]] = {
+    "": ("{x}", "{x}"),
+    "days": ("{x}天", "{x} days"),
+    "min": ("{x}分钟", "{x} min"),
+}
+"""A number (or range) in its unit, (zh, en)."""
 
 
 def number(x: Any) -> str:
@@ -22,24 +51,34 @@ def share(x: float) -> str:
     return f"{100 * x:.4g} %"
 
 
-def dist(d: Any, unit: str = "") -> str:
-    """A distribution as in the scenario: ``uniform 30-50 min``, ``lognormal mean 23, sd 9``."""
-    u = f" {unit}" if unit else ""
+def in_unit(x: str, unit: str, lang: Lang = EN) -> str:
+    """``30–50`` in ``min``: ``30–50 min``, ``30–50分钟``."""
+    return lang.fill(UNITS.get(unit, ("{x} " + unit, "{x} " + unit)), x=x)
+
+
+def dist(d: Any, unit: str = "", lang: Lang = EN) -> str:
+    """A distribution as in the scenario: ``uniform 30–50 min``, ``lognormal, mean 23 min, sd 9``
+    (``unit``: ``days``, ``min`` or none)."""
     if not isinstance(d, dict):
-        return f"{number(d)}{u}"
+        return in_unit(number(d), unit, lang)
     kind = d.get("dist")
     if kind == "fixed":
-        return f"{number(d['value'])}{u}"
+        return in_unit(number(d["value"]), unit, lang)
     if kind == "exponential":
-        return f"exponential, mean {number(d['mean'])}{u}"
+        return lang.fill(WORDS["exponential"], mean=in_unit(number(d["mean"]), unit, lang))
     if kind == "uniform":
-        return f"uniform {number(d['low'])}–{number(d['high'])}{u}"
+        text = lang.fill(WORDS["uniform"], low=number(d["low"]), high=number(d["high"]))
+        return in_unit(text, unit, lang)
     if kind == "triangular":
-        return f"triangular {number(d['low'])}–{number(d['high'])}{u}, mode {number(d['mode'])}"
+        span = in_unit(f"{number(d['low'])}–{number(d['high'])}", unit, lang)
+        return lang.fill(WORDS["triangular"], span=span, mode=number(d["mode"]))
     if kind in ("normal", "lognormal", "gamma"):
-        return f"{kind}, mean {number(d['mean'])}{u}, sd {number(d['sd'])}"
+        mean = in_unit(number(d["mean"]), unit, lang)
+        return lang.fill(
+            WORDS["moments"], kind=lang.fill(WORDS[kind]), mean=mean, sd=number(d["sd"])
+        )
     if kind == "empirical":
-        return f"empirical over {len(d.get('values', []))} values{u}"
+        return in_unit(lang.fill(WORDS["empirical"], n=len(d.get("values", []))), unit, lang)
     return str(d)
 
 
@@ -48,29 +87,37 @@ def _clock(minute: float) -> str:
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
-def schedule(s: Any) -> str:
+def schedule(s: Any, lang: Lang = EN) -> str:
     """A weekly schedule (``{always, spans}`` in minutes of the week) as ``Mon–Fri 08:00–12:00,
-    13:00–17:00``; consecutive days with the same spans are grouped."""
+    13:00–17:00`` (``周一至周五 08:00–12:00，13:00–17:00``); consecutive days with the same spans
+    are grouped."""
     if not isinstance(s, dict):
-        return "always" if s == "always" else str(s)
+        return lang.fill(WORDS["always"]) if s == "always" else str(s)
     if s.get("always"):
-        return "always (24 h, 7 days)"
+        return lang.fill(WORDS["always_week"])
+    days = DAYS_ZH if lang.mode == "zh" else DAYS
     by_day: list[list[str]] = [[] for _ in DAYS]
     for start, end in s.get("spans", []):
         day = int(start // MIN_PER_DAY) % 7
         by_day[day].append(f"{_clock(start % MIN_PER_DAY)}–{_clock(end - day * MIN_PER_DAY)}")
     groups: list[tuple[int, int, str]] = []
     for day, spans in enumerate(by_day):
-        text = ", ".join(spans)
+        text = lang.fill(WORDS["list"]).join(spans)
         if groups and groups[-1][2] == text and groups[-1][1] == day - 1:
             groups[-1] = (groups[-1][0], day, text)
         else:
             groups.append((day, day, text))
-    parts = [f"{DAYS[a]}{'–' + DAYS[b] if b > a else ''} {text}" for a, b, text in groups if text]
-    return "; ".join(parts) or "never"
+    parts = [
+        f"{lang.fill(WORDS['day_range'], first=days[a], last=days[b]) if b > a else days[a]} {text}"
+        for a, b, text in groups
+        if text
+    ]
+    return lang.fill(WORDS["groups"]).join(parts) or lang.fill(WORDS["never"])
 
 
-def mapping(m: dict[str, Any], fmt=number, labels: dict[str, str] | None = None) -> str:
+def mapping(
+    m: dict[str, Any], fmt=number, labels: dict[str, str] | None = None, lang: Lang = EN
+) -> str:
     """``{a: 1, b: 2}`` -> ``a 1, b 2`` (keys relabelled when ``labels`` has them)."""
     labels = labels or {}
-    return ", ".join(f"{labels.get(k, k)} {fmt(v)}" for k, v in m.items())
+    return lang.fill(WORDS["list"]).join(f"{labels.get(k, k)} {fmt(v)}" for k, v in m.items())

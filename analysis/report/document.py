@@ -23,7 +23,7 @@ from carecap.analysis.report.scenario_words import scenario_section
 from carecap.analysis.report.sizing import sizing_section
 from carecap.analysis.report.sources import read_sources
 from carecap.analysis.report.targets import Target
-from carecap.analysis.report.text import Lang
+from carecap.analysis.report.text import STATUS, Lang
 
 SECTION_IDS = (
     "sizing",
@@ -53,12 +53,42 @@ class ReportInput:
     parameters: list[str] = field(default_factory=list)
     detail_label: str = ""  # which sweep option the detailed sections show
     figures: list[tuple[Any, str, str]] = field(default_factory=list)  # (Figure, zh, en caption)
-    figure_notes: list[str] = field(default_factory=list)  # figures left out, and why
+    figure_notes: list[tuple[str, str]] = field(default_factory=list)  # left out: (zh, en) why
     stale_sources: bool = False  # the scenario file no longer gives the scenario that was run
     status: str = "complete"  # a sweep's: complete, or partial while runs are pending
     sizing: dict[str, Any] | None = None  # a sizing search's size.json
-    notes: list[Markup] = field(default_factory=list)  # shown at the top of the key figures
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en), atop the key figures
     option_order: dict[str, float] | None = None  # options of equal cost: a size's by units
+
+
+WORDS: dict[str, tuple[str, str]] = {
+    "run_status": (
+        "本次运行状态为“{status}”：{requested}次重复中完成了{finished}次，以下数字只基于已完成的重复。",
+        "This run is {status}: {finished} of {requested} replications finished, and the "
+        "figures below are over those only.",
+    ),
+    "sweep_status": (
+        "此参数扫描尚未完成：以下数字只基于目前已完成的运行。",
+        "This sweep is not finished: the figures are over the runs done so far.",
+    ),
+    "detail_option": ("以下为方案 {label} 的详细数字。", "Detailed figures for option {label}."),
+    "detail_size": (
+        "以下为{which}的详细数字：{label}，基于其全部重复运行。",
+        "Detailed figures for {which}: {label}, over all its replications.",
+    ),
+    "the_answer": ("结论方案", "the answer"),
+    "the_best": ("找到的最佳候选方案", "the best candidate found"),
+    "sizing_options": (
+        "测算评估过的候选方案及其目标判定。此处每个方案按其全部重复运行（试算与确认合计）的"
+        "双侧95%置信区间判定；上文的结论则由测算的单侧检验决定，因此接近阈值的方案在此处"
+        "可能显示为“尚不确定”。",
+        "The candidates the search evaluated, against its targets. Here each is judged on the "
+        "two-sided 95 % interval over all its replications (pilots and confirmation together); "
+        "the answer above was decided by the search's one-sided test, so an option near a "
+        "threshold may read 'undecided' here.",
+    ),
+}
+"""The document's own sentences, (zh, en)."""
 
 
 def _section(key: str, anchor: str, lang: Lang, body: list[Markup], first: bool = False) -> Markup:
@@ -66,7 +96,7 @@ def _section(key: str, anchor: str, lang: Lang, body: list[Markup], first: bool 
     return tag("section", [heading, *body], class_=f"section-{anchor}")
 
 
-def _status_note(data: ReportInput) -> list[Markup]:
+def _status_note(data: ReportInput, lang: Lang) -> list[Markup]:
     """A warning when the results are not those of a finished run or sweep."""
     status = data.manifest.get("status", "complete") if data.kind == "run" else data.status
     if status == "complete" or data.sizing is not None:  # the sizing section says it
@@ -74,35 +104,30 @@ def _status_note(data: ReportInput) -> list[Markup]:
     if data.kind == "run":
         done = data.manifest.get("replications_finished") or []
         asked = data.manifest.get("replications_requested") or []
-        text = (
-            f"This run is {status}: {len(done)} of {len(asked)} replications finished, and the "
-            "figures below are over those only."
+        words = STATUS.get(status, (status, status))
+        note = lang.para(
+            WORDS["run_status"],
+            class_="note warning",
+            status=words,
+            finished=len(done),
+            requested=len(asked),
         )
     else:
-        text = "This sweep is not finished: the figures are over the runs done so far."
-    return [tag("p", text, class_="note warning")]
+        note = lang.para(WORDS["sweep_status"], class_="note warning")
+    return [note]
 
 
-def _detail_text(data: ReportInput) -> str:
+def _detail_text(data: ReportInput, lang: Lang) -> Markup:
     if data.sizing is None:
-        return f"Detailed figures for option {data.detail_label}."
-    which = "the answer" if data.sizing.get("answer") else "the best candidate found"
-    return f"Detailed figures for {which}: {data.detail_label}, over all its replications."
+        return lang.para(WORDS["detail_option"], class_="note", label=data.detail_label)
+    which = WORDS["the_answer" if data.sizing.get("answer") else "the_best"]
+    return lang.para(WORDS["detail_size"], class_="note", which=which, label=data.detail_label)
 
 
-def _sizing_options_note(data: ReportInput) -> list[Markup]:
+def _sizing_options_note(data: ReportInput, lang: Lang) -> list[Markup]:
     if data.sizing is None:
         return []
-    return [
-        tag(
-            "p",
-            "The candidates the search evaluated, against its targets. Here each is judged on "
-            "the two-sided 95 % interval over all its replications (pilots and confirmation "
-            "together); the answer above was decided by the search's one-sided test, so an "
-            "option near a threshold may read 'undecided' here.",
-            class_="note",
-        )
-    ]
+    return [lang.para(WORDS["sizing_options"], class_="note")]
 
 
 def _subtitle(data: ReportInput, lang: Lang) -> str:
@@ -138,8 +163,11 @@ def report_html(data: ReportInput, lang: Lang, targets: list[Target] | None = No
             scenario_section(s, sources, data.settings, lang, stale=data.stale_sources),
         )
     )
-    detail = [tag("p", _detail_text(data), class_="note")] if data.detail_label else []
-    key = [*data.notes, *detail, *_status_note(data), key_figures_table(data.summary, s, lang)]
+    detail = [_detail_text(data, lang)] if data.detail_label else []
+    notes = [
+        lang.para(("{zh}", "{en}"), class_="note warning", zh=zh, en=en) for zh, en in data.notes
+    ]
+    key = [*notes, *detail, *_status_note(data, lang), key_figures_table(data.summary, s, lang)]
     if targets and data.kind == "run":
         key += [tag("h3", lang.pair("目标", "Targets")), targets_table(data.summary, targets, lang)]
     resources = resources_table(data.summary, lang)
@@ -149,7 +177,9 @@ def report_html(data: ReportInput, lang: Lang, targets: list[Target] | None = No
     sections.append(("equity", "equity", [*detail, *equity_section(data.summary, s, lang)]))
     if data.figures:
         shown = [figure(f, en, lang.pair(zh, en)) for f, zh, en in data.figures]
-        notes = [tag("p", n, class_="note") for n in data.figure_notes]
+        notes = [
+            lang.para(("{zh}", "{en}"), class_="note", zh=zh, en=en) for zh, en in data.figure_notes
+        ]
         sections.append(("figures", "figures", [*shown, *notes]))
     if data.kind == "sweep" and data.sweep_summary is not None:
         sections.append(
@@ -160,7 +190,7 @@ def report_html(data: ReportInput, lang: Lang, targets: list[Target] | None = No
                     *options_section(
                         data.sweep_summary, data.parameters, targets or [], lang, data.option_order
                     ),
-                    *_sizing_options_note(data),
+                    *_sizing_options_note(data, lang),
                 ],
             )
         )

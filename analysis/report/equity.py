@@ -20,6 +20,12 @@ from carecap.analysis.report.text import Lang, slice_label
 from carecap.analysis.summary_table import _within_key  # the thresholds' order, shared
 
 BASE = ("requests", "wait_mean", "on_time_rate")
+NOTE = (
+    "按时率以各区自己的时限计算；比较各区请看统一阈值列（如“30分钟内”）。",
+    "On time is against each district's own target; compare districts on the common "
+    "thresholds (the 'within' columns), which are the same ruler for all.",
+)
+"""The note above the tables, (zh, en)."""
 
 
 def within_label(metric: str, lang: Lang) -> str:
@@ -62,17 +68,7 @@ def equity_tables(
 
 
 def equity_section(summary: pd.DataFrame, scenario: dict[str, Any], lang: Lang) -> list[Markup]:
-    out: list[Markup] = [
-        tag(
-            "p",
-            lang.pair(
-                "按时率以各区自己的时限计算；比较各区请看统一阈值列（如“30分钟内”）。",
-                "On time is against each district's own target; compare districts on the common "
-                "thresholds (the 'within' columns), which are the same ruler for all.",
-            ),
-            class_="note",
-        )
-    ]
+    out: list[Markup] = [lang.para(NOTE, class_="note")]
     for by, key in (("district", "by_district"), ("tier", "by_tier")):
         tables = equity_tables(summary, scenario, by, lang)
         if not tables:

@@ -59,15 +59,35 @@ _SWEEP: tuple[tuple[str, str, Callable[..., Any]], ...] = (
 )
 
 
-def report_figures(results: Any, point_id: str | None = None) -> tuple[list[FigureSpec], list[str]]:
+LEFT_OUT = ("{caption}：未列出（{why}）", "{caption}: left out ({why})")
+"""The note of a figure left out, (zh, en); ``why`` is the figure's own error message."""
+
+REASONS_ZH = {
+    "this figure needs the record tables, which this sweep did not keep (run it with "
+    "--records); the sweep, cost and compare figures need only the metrics": (
+        "此图需要记录表，而本次参数扫描未保存记录表（运行时加 --records 即可保存）；参数响应图、"
+        "成本图和比较图只需要指标"
+    ),
+}
+"""The figures' own messages (:class:`~carecap.analysis.figures.FigureError`) a report may
+meet, in Chinese; another is shown as written."""
+
+
+def report_figures(
+    results: Any, point_id: str | None = None
+) -> tuple[list[FigureSpec], list[tuple[str, str]]]:
     """The figures for ``results`` (a loaded folder; ``point_id``: a sweep's option shown in
-    detail) and a note for each one left out."""
+    detail) and a note (zh, en) for each one left out."""
     specs = list(_RUN) if results.kind == "run" else [*_SWEEP, _RUN[0], _RUN[3]]
     figures: list[FigureSpec] = []
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []
     for zh, en, draw in specs:
         try:
             figures.append((draw(results, point_id), zh, en))
         except (f.FigureError, ResultsError) as exc:
-            notes.append(f"{en}: left out ({exc})")
+            message = getattr(exc, "message", str(exc))
+            why_zh = REASONS_ZH.get(message)
+            zh_note, en_note = LEFT_OUT
+            zh_note = zh_note.format(caption=zh, why=why_zh if why_zh else exc)
+            notes.append((zh_note, en_note.format(caption=en, why=exc)))
     return figures, notes

@@ -12,7 +12,8 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "requests",
         "请求数",
         "requests",
-        "观察期内（预热期之后）提出的服务请求，无论结果如何都计入。",
+        "观察期内（预热期之后）提出的服务请求，无论结果如何都计入：已服务、已放弃或观察结束时"
+        "仍在等待。",
         "Requests made in the observation window (after the warm-up), whatever became of them: "
         "served, abandoned, or still waiting when observation ended.",
     ),
@@ -20,8 +21,9 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "wait_mean",
         "平均等待",
         "wait mean, p90",
-        "从请求（计划服务为计划日期）到开始服务（报警为照护员到达）的时间，按所有请求计算"
-        "（Kaplan–Meier）；报警以分钟计，其他以天计。",
+        "从请求（计划上门和助浴：其计划日期）到开始服务（报警：照护员到达老人家中）的时间，"
+        "按所有提出的请求以 Kaplan–Meier 方法估计；报警以分钟计，其他以天计。p90：90%的请求"
+        "等待不超过此值。观察结束时仍有请求在等待的，这两个数为下限。",
         "Time from the request (planned visits and baths: their due date) to the start of "
         "service (alarms: the caregiver's arrival at the home), over every request made, "
         "estimated with Kaplan–Meier; minutes for alarms, days otherwise. p90: 90 % waited no "
@@ -31,7 +33,8 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "on_time_rate",
         "按时率",
         "on time (request coverage)",
-        "在服务时限内开始的请求 ÷ 提出的请求；放弃的请求算作迟到。",
+        "在服务时限内开始的请求 ÷ 提出的请求；放弃的请求和超过时限仍在等待的请求算作迟到；"
+        "仍在等待但尚未超过时限的请求不计入分母。请求覆盖率即此数。",
         "Requests started within the service's target ÷ requests made; abandoned requests and "
         "those still waiting past their target are late; one still waiting whose target had not "
         "passed leaves the denominator. Request coverage is the same figure.",
@@ -40,7 +43,7 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "within",
         "阈值内比例",
         "within 15 min / 7 d ...",
-        "同上，但使用统一阈值，使时限不同的各区可以直接比较。",
+        "与按时率相同，但以统一阈值代替各自的时限，使时限不同的各区在同一标尺上比较。",
         "As on time, with a common threshold instead of each one's target, so that districts "
         "with different targets compare on one ruler.",
     ),
@@ -48,7 +51,7 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "unmet_share",
         "未满足比例",
         "unmet, unmet share",
-        "被放弃或到观察结束仍在等待且已超时的请求（占提出请求的比例）。",
+        "被放弃的请求，或观察结束时仍在等待且已超过时限的请求（占提出请求的比例）。",
         "Requests abandoned, or still waiting at the end with their target passed (as a share "
         "of requests made).",
     ),
@@ -56,8 +59,9 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "elder_coverage",
         "老人覆盖率",
         "elder coverage",
-        "有资格的老人中，自己的到期服务按时送达的比例（照护上门：至少90%按时；助浴：间隔从未"
-        "超过应享间隔加时限）。",
+        "有资格的老人中，自己到期的服务得到提供的比例：照护上门——按时完成的上门不少于情景"
+        "规定的比例（默认90%）；助浴——两次助浴的间隔从未超过应享间隔加时限。能力充足时约为"
+        "100%。",
         "Share of entitled elders whose own due requests were delivered: care visits — at least "
         "the scenario's share (default 90 %) of their visits on time; baths — no gap between "
         "baths longer than the entitlement interval plus the target. With ample capacity ~100 %.",
@@ -66,7 +70,8 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "utilisation",
         "利用率",
         "utilisation",
-        "忙碌时间 ÷ 可工作时间（在班时间；车辆为运营时间），流动服务的路途计为忙碌。",
+        "忙碌时间 ÷ 资源可工作的时间（在班时间；车辆为运营时间），流动服务的路途时间计为忙碌。"
+        "接近或超过100%：已饱和。",
         "Busy time ÷ the time the resource can work (on-shift hours; vans: their operating "
         "hours), travel counted as busy for mobile teams. Near or above 100 %: saturated.",
     ),
@@ -74,8 +79,9 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "ride_home_wait_mean_min",
         "等车回家",
         "wait for the ride home (vans)",
-        "有车辆接送时：助浴结束到送其回家的车辆出发之间，老人在中心等待的时间（分钟；均值与"
-        "第90百分位）。请求的等待时间不含此项。",
+        "有车辆接送时：助浴结束后，老人在中心等待返程车辆出发的时间（分钟；均值与第90百分位）。"
+        "一批老人的最后一次助浴结束且有空闲车辆时，车辆送这批老人回家。请求的等待在助浴开始时"
+        "结束，不含此项。",
         "With vans: the time an elder waits at the centre after the bath until their return run "
         "leaves (minutes; mean and p90). A van takes a group home once its last bath has ended "
         "and a van is free. The request's wait ends when the bath starts and does not show it.",
@@ -84,7 +90,8 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "door_to_door_mean_min",
         "离家时长",
         "time away from home (vans)",
-        "有车辆接送时：从上车离家到被送回家的时间 = 去程 + 助浴 + 等车 + 回程（分钟）。",
+        "有车辆接送时：从在家上车到被送回家的时间 = 去程 + 助浴 + 等车回家 + 回程（分钟；均值"
+        "与第90百分位）。",
         "With vans: from boarding the pick-up at home to being set down at home again = ride "
         "in + bath + wait for the ride home + ride home (minutes; mean and p90).",
     ),
@@ -100,7 +107,8 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "fte",
         "全职当量",
         "FTE",
-        "在班小时 ÷ 每全职年工时。",
+        "全职当量：每年在班小时 ÷ 一名全职人员每年的带薪工时（costs.hours_per_fte_year）；"
+        "助浴队按整队计。",
         "Full-time equivalents: on-shift hours a year ÷ the paid hours of one full-time person "
         "a year (costs.hours_per_fte_year); bathing teams as whole teams.",
     ),
@@ -108,7 +116,8 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "cost_per_year",
         "年度成本",
         "cost per year, per bed-year, per elder served",
-        "人员、工位、车辆、服务耗材与年化资本成本之和；每床年与人均服务成本由此得出。",
+        "每年的人员、工位、车辆、按次服务成本与年化资本成本之和；除以平均在册床位数得每床年"
+        "成本，除以观察期内服务的老人数得人均服务成本。",
         "Staff, stations, vans, per-service costs and annualised capital, per year; divided by "
         "the mean beds present (per bed-year) or by the elders served in the window.",
     ),
@@ -116,8 +125,9 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "interval",
         "95%置信区间",
         "95 % interval",
-        "各次重复之间的学生t区间，截在指标的取值范围内（比例不超过100%，计数、等待不低于0）；"
-        "两个方案的区间重叠并不说明无差别，应做配对比较。",
+        "各次重复之间的学生t区间，与 summary.parquet 一致，截在指标的取值范围内（比例不超过"
+        "100%，计数、等待不低于0；利用率可以超过100%）。两个方案的区间重叠并不说明二者无差别："
+        "应在共同随机数下配对比较（carecap compare）。",
         "Student-t interval across replications, as in summary.parquet, cut at what the "
         "metric can take (a share close to 100 % stops at 100 %, a count or wait near 0 at "
         "0; utilisation may pass 100 %). Overlapping intervals of two options do not mean "

@@ -8,6 +8,7 @@ lines (service ``all``).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -15,7 +16,7 @@ import pandas as pd
 from carecap.analysis.report import describe as d
 from carecap.analysis.report.html import Markup, join, table
 from carecap.analysis.report.numbers import cell, lookup
-from carecap.analysis.report.text import Lang
+from carecap.analysis.report.text import EN, Lang
 
 SERVICES = ("care_visit", "alarm", "centre_bath", "home_bath")
 KEY_METRICS = ("requests", "wait_mean", "wait_p90", "on_time_rate", "unmet_share", "elder_coverage")
@@ -30,19 +31,32 @@ COST_METRICS = (
 )
 
 
-def target_text(scenario: dict[str, Any], service: str) -> str:
+TARGET_WORDS: dict[str, tuple[str, str]] = {
+    "min": ("{name} ≤ {x}分钟", "{name} ≤ {x} min"),
+    "days": ("≤ {x}天", "≤ {x} days"),
+    "list": ("，", ", "),
+    "longer": ("（部分区县时限更长）", " (longer in some districts)"),
+}
+"""The targets in words, (zh, en)."""
+
+
+def target_text(scenario: dict[str, Any], service: str, lang: Lang = EN) -> str:
     """The service's target as the scenario states it (``30 min``, ``7 days``)."""
     services = scenario.get("services") or {}
+    w = lang.fill
     if service == "alarm" and services.get("alarm"):
         alarm = services["alarm"]
         # with urgency classes, each alarm is on time against its own class's target
         classes = alarm.get("classes") or {"": alarm}
-        parts = [f"{name} ≤ {d.number(c['target_min'])} min".strip() for name, c in classes.items()]
+        parts = [
+            w(TARGET_WORDS["min"], name=name, x=d.number(c["target_min"])).strip()
+            for name, c in classes.items()
+        ]
         longer = any(c.get("target_min_by_district") for c in classes.values())
-        return ", ".join(parts) + (" (longer in some districts)" if longer else "")
+        return w(TARGET_WORDS["list"]).join(parts) + (w(TARGET_WORDS["longer"]) if longer else "")
     key = "care_visit" if service == "care_visit" else "bath"
     if services.get(key):
-        return f"≤ {d.number(services[key]['target_days'])} days"
+        return w(TARGET_WORDS["days"], x=d.number(services[key]["target_days"]))
     return ""
 
 
@@ -57,7 +71,13 @@ def key_figures_table(summary: pd.DataFrame, scenario: dict[str, Any], lang: Lan
         if service not in present:
             continue
         cells = [rows_by.get((service, "all", "all", m)) for m in KEY_METRICS]
-        rows.append([lang.word(service), target_text(scenario, service), *map(cell, cells)])
+        rows.append(
+            [
+                lang.word(service),
+                lang.compose(partial(target_text, scenario, service)),
+                *map(cell, cells),
+            ]
+        )
     numeric = [False, False, *[True] * len(KEY_METRICS)]
     caption = lang.pair(
         "均值，方括号内为95%置信区间（各次重复之间）",

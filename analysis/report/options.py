@@ -22,9 +22,27 @@ from carecap.analysis.report.html import Markup, esc, join, table, tag
 from carecap.analysis.report.key_figures import SERVICES
 from carecap.analysis.report.numbers import cell, fmt, lookup
 from carecap.analysis.report.targets import Target
-from carecap.analysis.report.text import Lang
+from carecap.analysis.report.text import WORDS as NAMES
+from carecap.analysis.report.text import Lang, slice_label
 
 _GROUP = {"meets": 0, "unsure": 1, "fails": 2}
+
+WORDS: dict[str, tuple[str, str]] = {
+    "targets": (
+        "目标（方案的整个95%置信区间都在阈值的达标一侧，才算达到该目标；“尚不确定”表示需要"
+        "更多重复运行才能判断）：",
+        "Targets (an option meets one when its whole 95 % interval is on the right side; "
+        "'undecided' means more replications are needed to tell):",
+    ),
+    "no_targets": (
+        "未给出目标（carecap report --target 'SERVICE.METRIC>=X'）：各方案按成本排序，并列出"
+        "各项服务的按时率。",
+        "No targets were given (carecap report --target 'SERVICE.METRIC>=X'): options are "
+        "ordered by cost, with each service's on-time rate.",
+    ),
+    "parameters": ("调整的参数：{parameters}", "Parameters varied: {parameters}"),
+}
+"""The section's sentences, (zh, en)."""
 
 
 def _row(frame: pd.DataFrame, service: str, slice_: str, value: str, metric: str) -> Any:
@@ -63,7 +81,8 @@ def _target_label(t: Target, summary: pd.DataFrame, lang: Lang, with_threshold: 
     metric = within_label(t.metric, lang) if t.metric.startswith("within_") else lang.word(t.metric)
     name = f"{lang.word(t.service)}: {metric}"
     if t.slice != "all":
-        name += f" ({t.slice} {t.slice_value})"
+        where = lang.pair(NAMES.get(t.slice, ("", ""))[0], t.slice)
+        name += f" ({where} {slice_label({}, t.slice, t.slice_value, lang)})"
     if not with_threshold:
         return name
     units = summary.loc[(summary["service"] == t.service) & (summary["metric"] == t.metric), "unit"]
@@ -95,23 +114,11 @@ def options_section(
     if targets:
         items = [tag("li", tag("code", t.text)) for t in targets]
         out += [
-            tag(
-                "p",
-                "Targets (an option meets one when its whole 95 % interval is on the right "
-                "side; 'undecided' means more replications are needed to tell):",
-            ),
+            lang.para(WORDS["targets"]),
             tag("ul", items),
         ]
     else:
-        out.append(
-            tag(
-                "p",
-                "No targets were given (carecap report --target "
-                "'SERVICE.METRIC>=X'): options are ordered by cost, with each service's "
-                "on-time rate.",
-                class_="note",
-            )
-        )
+        out.append(lang.para(WORDS["no_targets"], class_="note"))
     shown = targets or [
         Target(s, "on_time_rate", "all", "all", ">=", -math.inf)
         for s in SERVICES
@@ -145,5 +152,5 @@ def options_section(
     numeric = [False, False, True, *[True] * len(shown)] + ([False] if targets else [])
     out.append(table(heads, rows, numeric=numeric, class_="options"))
     if parameters:
-        out.append(tag("p", "Parameters varied: " + ", ".join(parameters), class_="note"))
+        out.append(lang.para(WORDS["parameters"], class_="note", parameters=", ".join(parameters)))
     return out

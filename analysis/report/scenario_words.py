@@ -17,6 +17,30 @@ from carecap.analysis.report.scenario_rows import scenario_rows
 from carecap.analysis.report.sources import Note, Sources
 from carecap.analysis.report.text import Lang
 
+WORDS: dict[str, tuple[str, str]] = {
+    "inherited": ("取自{parent}的注释", "comment on {parent}"),
+    "see_above": ("同上", "see above"),
+    "no_file": (
+        "本次运行的情景文件已不在运行记录所写的位置（或无法读取）：以下只列取值，不列来源。",
+        "The scenario file of this run is no longer where the manifest says (or cannot be "
+        "read): the values are shown without their sources.",
+    ),
+    "stale": (
+        "情景文件在本次运行之后已被修改：取值为本次运行所用，来源说明读自文件的当前内容。",
+        "The scenario file has changed since this run: the values are the run's, the source "
+        "notes are read from the file as it is now.",
+    ),
+    "settings": (
+        "本次运行在情景文件之上另行设定（命令行或参数扫描方案）：",
+        "Set for this run (command line or sweep point), over the scenario file:",
+    ),
+    "legend": ("情景文件引用的来源：", "Sources cited in the scenario file:"),
+}
+"""The section's sentences, (zh, en); the scenario's own comments are quoted as written."""
+
+QUOTED = "quoted"
+"""Class of the text quoted from the scenario file (its comments and description)."""
+
 
 def _note_cell(note: Note | None, setting: bool, lang: Lang, shown: set[str]) -> Markup:
     if setting:
@@ -26,12 +50,19 @@ def _note_cell(note: Note | None, setting: bool, lang: Lang, shown: set[str]) ->
     badge = tag("span", lang.word(note.kind), class_=f"tag {note.kind}")
     if not note.text:
         return badge
-    where = note.where + (f", comment on {note.inherited_from}" if note.inherited_from else "")
+    where = note.where  # the file and line, written once in every language
+    if note.inherited_from:
+        parent = lang.fill(WORDS["inherited"], parent=note.inherited_from)
+        where += lang.punct("，", ", ") + parent
     if note.where in shown:  # the same comment as a row above: say so instead of repeating it
-        return join([badge, " ", tag("span", f"see above ({where})", class_="source")])
+        see = (
+            f"{lang.fill(WORDS['see_above'])}{lang.punct('（', ' (')}{where}{lang.punct('）', ')')}"
+        )
+        return join([badge, " ", tag("span", see, class_="source")])
     shown.add(note.where)
     text = re.sub(r"^ASSUMPTION\b[:,]?\s*", "", note.text)  # the badge says it already
-    return join([badge, " ", tag("span", text), " ", tag("span", f"({where})", class_="source")])
+    quoted = tag("span", text, class_=QUOTED)
+    return join([badge, " ", quoted, " ", tag("span", f"({where})", class_="source")])
 
 
 def scenario_section(
@@ -44,40 +75,29 @@ def scenario_section(
     """The body of the scenario section: a lead paragraph, the table, the legend of sources."""
     out: list[Markup] = []
     if s.get("description"):
-        out.append(tag("p", s["description"]))
+        out.append(tag("p", s["description"], class_=QUOTED))
     if sources is None:
-        out.append(
-            tag(
-                "p",
-                "The scenario file of this run is no longer where the manifest says "
-                "(or cannot be read): the values are shown without their sources.",
-                class_="note",
-            )
-        )
+        out.append(lang.para(WORDS["no_file"], class_="note"))
     elif stale:
-        out.append(
-            tag(
-                "p",
-                "The scenario file has changed since this run: the values are the run's, "
-                "the source notes are read from the file as it is now.",
-                class_="note",
-            )
-        )
+        out.append(lang.para(WORDS["stale"], class_="note"))
     rows, shown = [], set[str]()
-    for zh, en, value, path in scenario_rows(s, lang):
+    for zh, en, value_zh, value_en, path in scenario_rows(s):
         setting = any(k == path or k.startswith(path + ".") for k in settings)
         note = sources.note(path) if sources is not None else None
-        lines = join(value.split("\n"), "<br>")
-        rows.append([lang.pair(zh, en), lines, _note_cell(note, setting, lang, shown)])
+        value = lang.lines(value_zh, value_en)
+        rows.append([lang.pair(zh, en), value, _note_cell(note, setting, lang, shown)])
     heads = [lang.word("item"), lang.word("value"), lang.word("source")]
     out.append(table(heads, rows, class_="scenario"))
     if settings:
         items = [tag("li", [tag("code", k), f" = {v}"]) for k, v in settings.items()]
         out += [
-            tag("p", "Set for this run (command line or sweep point), over the scenario file:"),
+            lang.para(WORDS["settings"]),
             tag("ul", items),
         ]
     if sources is not None and sources.legend:
-        items = [tag("li", [tag("code", f"[{k}]"), " ", v]) for k, v in sources.legend.items()]
-        out += [tag("p", "Sources cited in the scenario file:"), tag("ul", items)]
+        items = [
+            tag("li", [tag("code", f"[{k}]"), " ", tag("span", v, class_=QUOTED)])
+            for k, v in sources.legend.items()
+        ]
+        out += [lang.para(WORDS["legend"]), tag("ul", items)]
     return out

@@ -3,14 +3,20 @@ labels of districts, tiers and care levels (from the scenario's own ``label`` fi
 
 ``--lang zh|en|both`` picks one language or both (``万柏林 Wanbailin``, ``关键数字 Key figures``).
 A label the scenario gives only in one language is shown as given.
+
+Each report module keeps its sentences in one table of ``(zh, en)`` templates, filled with
+:meth:`Lang.fill`. Text built from several pieces (a schedule, a list of pools) is built in one
+language at a time and put together by :meth:`Lang.compose`, so that ``both`` shows the whole
+Chinese text, then the whole English one, rather than the pieces interleaved.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from carecap.analysis.report.html import Markup, esc, tag
+from carecap.analysis.report.html import Markup, esc, join, tag
 
 LANGS = ("zh", "en", "both")
 
@@ -65,6 +71,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "unsure": ("尚不确定", "undecided"),
 }
 
+STATUS: dict[str, tuple[str, str]] = {
+    "complete": ("已完成", "complete"),
+    "interrupted": ("已中断", "interrupted"),
+    "failed": ("失败", "failed"),
+    "partial": ("部分完成", "partial"),
+}
+"""A run's or sweep's status (manifest ``status``) in words; another is shown as written."""
+
 TIER_ZH = {"tekun": "特困", "dibao": "低保", "other": "其他"}
 """Chinese names of the default tiers (the scenario format has no tier labels)."""
 
@@ -93,6 +107,55 @@ class Lang:
             return esc(self.pair(zh, en))
         return Markup(f"{esc(zh)} {tag('span', en, class_='en-sub')}")
 
+    def fill(self, words: tuple[str, str], **values: Any) -> str:
+        """One ``(zh, en)`` entry of a module's table, its ``{fields}`` filled with ``values``,
+        in the chosen language(s); a value given as a ``(zh, en)`` tuple is filled in each
+        language with its own."""
+        return self.pair(*_filled(words, values))
+
+    def compose(self, build: Callable[[Lang], str], sep: str = " ") -> str:
+        """Text that ``build`` puts together in one language; with ``both``, the Chinese text
+        then the English one, joined by ``sep`` (once when they are the same)."""
+        if self.mode != "both":
+            return build(self)
+        zh, en = build(ZH), build(EN)
+        return zh if zh == en else f"{zh}{sep}{en}"
+
+    def lines(self, zh: str, en: str) -> Markup:
+        """A table cell's text in the chosen language(s), a line break for each newline (markup
+        as it is); with ``both``, the English under the Chinese in a quieter style (once when
+        the same)."""
+        if self.mode != "both" or not zh or not en or zh == en:
+            return _broken(self.pair(zh, en))
+        english = tag("span", _broken(en), class_="en-sub")
+        return join([_broken(zh), Markup("<br>"), english])
+
+    def para(self, words: tuple[str, str], class_: str | None = None, **values: Any) -> Markup:
+        """A paragraph from a ``(zh, en)`` entry filled with ``values``; with ``both``, the
+        Chinese paragraph then the English one."""
+        zh, en = _filled(words, values)
+        if self.mode == "both" and zh and zh != en:
+            return join([tag("p", zh, class_=class_), tag("p", en, class_=class_)])
+        return tag("p", self.pair(zh, en), class_=class_)
+
+    def paragraph(self, build: Callable[[Lang], str], class_: str | None = None) -> Markup:
+        """A paragraph whose text ``build`` puts together in one language; with ``both``, the
+        Chinese paragraph then the English one."""
+        return self.para(("{text}", "{text}"), class_=class_, text=(build(ZH), build(EN)))
+
+    def label(self, zh: str, en: str) -> str:
+        """A label before a value that is the same in every language (a list of versions, a
+        command): ``软件：``, ``Software: ``, with ``both`` ``软件 Software: `` (the value once)."""
+        return f"{zh}：" if self.mode == "zh" else f"{self.pair(zh, en)}: "
+
+    def punct(self, zh: str, en: str) -> str:
+        """Punctuation around a value written once: Chinese with ``zh``, else English."""
+        return zh if self.mode == "zh" else en
+
+    def stop(self) -> str:
+        """The end of a sentence after such a value: ``。`` in Chinese, else ``.``."""
+        return self.punct("。", ".")
+
     def word(self, key: str) -> str:
         zh, en = WORDS.get(key, ("", key.replace("_", " ")))
         return self.pair(zh, en)
@@ -100,6 +163,23 @@ class Lang:
     def head(self, key: str) -> Markup:
         zh, en = WORDS.get(key, ("", key.replace("_", " ")))
         return self.heading(zh, en)
+
+
+def _broken(text: str) -> Markup:
+    """Text with a ``<br>`` for each newline; markup as it is."""
+    return text if isinstance(text, Markup) else join(text.split("\n"), Markup("<br>"))
+
+
+def _filled(words: tuple[str, str], values: dict[str, Any]) -> tuple[str, str]:
+    """``words`` (zh, en) with their fields filled; ``(zh, en)`` values in their language."""
+    return (
+        words[0].format(**{k: v[0] if isinstance(v, tuple) else v for k, v in values.items()}),
+        words[1].format(**{k: v[1] if isinstance(v, tuple) else v for k, v in values.items()}),
+    )
+
+
+ZH, EN = Lang("zh"), Lang("en")
+"""The two single languages, for text built in one language at a time (:meth:`Lang.compose`)."""
 
 
 def _split_label(label: str | None) -> tuple[str, str]:
