@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from signal_helpers import ctrl_c_as_in_a_terminal
 
 from carecap.sim.cli.main import main
 
@@ -95,6 +96,7 @@ def test_ctrl_c_keeps_the_finished_replications(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
     deadline = time.monotonic() + 60
     for line in proc.stderr:  # progress lines: "replication   1 done in ... (2/200)"

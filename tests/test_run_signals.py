@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from signal_helpers import ctrl_c_as_in_a_terminal
 
 from carecap.sim.experiments.run_folder import run_to_folder
 
@@ -42,6 +43,7 @@ def start_run(out: Path, workers: int, *extra: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         start_new_session=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import psutil
 import pytest
+from signal_helpers import ctrl_c_as_in_a_terminal
 from sweep_helpers import SWEEP_SMALL, assert_same_results, stray_files, write_sweep
 
 import carecap.sim.experiments.sweep_task
@@ -45,7 +46,10 @@ def _start(out: Path, at_least: int = 3) -> subprocess.Popen:
     runs are done."""
     log = open(out.parent / "sweep.log", "w")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
-        [*CLI, str(SWEEP_SMALL), "--out", str(out), "--workers", "2"], stdout=log, stderr=log
+        [*CLI, str(SWEEP_SMALL), "--out", str(out), "--workers", "2"],
+        stdout=log,
+        stderr=log,
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
     deadline = time.monotonic() + 120
     while _ok_rows(out) < at_least:
