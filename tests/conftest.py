@@ -15,6 +15,16 @@ SMALL_SCENARIO = Path(__file__).parent / "data" / "small.yaml"
 """A small valid scenario (two districts, every service and resource present)."""
 
 
+@pytest.fixture(scope="session")
+def sized(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Any]]:
+    """(folder, scenario file, the JSON ``carecap size --json`` printed) of one small M/M/c
+    sizing search (size_helpers.size_search), made once per session for the size-folder and
+    report tests."""
+    from size_helpers import size_search
+
+    return size_search(tmp_path_factory.mktemp("size-report"))
+
+
 @pytest.fixture
 def small_scenario_data() -> dict[str, Any]:
     """A fresh, mutable copy of tests/data/small.yaml as a mapping."""

@@ -81,3 +81,38 @@ def two_district_data(
 def write(data: dict[str, Any], path: Path) -> Path:
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
+
+
+# --- the one sizing search the size-folder tests share (fixture ``sized`` in conftest.py) -----
+
+RATE, SERVICE_MIN, TARGET_MIN = 0.5, 10.0, 5.0
+PER_HOUR = 30.0
+"""The caregivers' hourly cost of the shared search's scenario (CNY)."""
+VARY, TARGET = f"{SERVERS_PATH}=5:12", "care_visit.on_time_rate>=0.8"
+
+
+def costed_mmc(path: Path) -> Path:
+    """The shared search's M/M/c scenario (with costs) written to ``path``."""
+    data = mmc_data(RATE, SERVICE_MIN, TARGET_MIN)
+    data["costs"] = {"currency": "CNY", "caregiver_per_hour": PER_HOUR, "hours_per_fte_year": 1960}
+    return write(data, path)
+
+
+def size_search(root: Path) -> tuple[Path, Path, dict[str, Any]]:
+    """(folder, scenario file, the JSON ``carecap size --json`` printed) of the shared search
+    (8 pilot replications at most), made under ``root``."""
+    import contextlib
+    import io
+    import json
+
+    from carecap.sim.cli.main import main
+
+    scenario = costed_mmc(root / "mmc.yaml")
+    folder = root / "sz"
+    argv = ["size", str(scenario), "--vary", VARY, "--target", TARGET, "--max-reps", "8"]
+    argv += ["--workers", "1", "--out", str(folder), "--json"]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(argv)
+    assert code == 0, stderr.getvalue()
+    return folder, scenario, json.loads(stdout.getvalue())

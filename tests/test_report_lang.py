@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 import report_helpers
-from test_size_report import sized  # noqa: F401  (the session fixture of the sizing search)
 
 from carecap.analysis import load
 from carecap.analysis.report.build import report_input, report_targets
@@ -100,7 +99,7 @@ SWEEP_TARGETS = ("--target", "centre_bath.on_time_rate@tier=tekun>=0.5")
 
 
 @pytest.fixture(scope="module")
-def reports(small_run, small_sweep, sized, tmp_path_factory) -> dict[tuple[str, str], str]:  # noqa: F811
+def reports(small_run, small_sweep, sized, tmp_path_factory) -> dict[tuple[str, str], str]:
     """(folder kind, lang) -> the report, for the run (with targets), the sweep (with a
     target on a slice) and the sizing search, in each language."""
     out = tmp_path_factory.mktemp("lang-reports")
@@ -190,7 +189,7 @@ def _html(results, lang: str, **changes) -> str:
     return report_html(data, Lang(lang), targets)
 
 
-def test_rarer_states_are_written_in_the_chosen_language(small_run, sized, tmp_path):  # noqa: F811
+def test_rarer_states_are_written_in_the_chosen_language(small_run, sized, tmp_path):
     """An interrupted run, scenario files gone or changed, a sizing search interrupted, with no
     feasible answer, or with notes and monotonicity violations, a folder without size.json, a
     figure left out."""
@@ -252,7 +251,7 @@ def test_rarer_states_are_written_in_the_chosen_language(small_run, sized, tmp_p
     assert f"{n + 1}次重复中完成了{n}次" in interrupted and "未记录" in interrupted
 
 
-def test_missing_size_json_note_in_each_language(sized, tmp_path):  # noqa: F811
+def test_missing_size_json_note_in_each_language(sized, tmp_path):
     folder = tmp_path / "copy"
     shutil.copytree(sized[0], folder)
     (folder / "size.json").unlink()

@@ -8,9 +8,7 @@ is made once per session; the other cases copy its folder, so their reruns reuse
 
 from __future__ import annotations
 
-import contextlib
 import html as html_text
-import io
 import json
 import re
 import shutil
@@ -18,7 +16,7 @@ import shutil
 import openpyxl
 import pandas as pd
 import pytest
-from size_helpers import SERVERS_PATH, mmc_data, write
+from size_helpers import PER_HOUR, SERVERS_PATH, TARGET, VARY
 
 from carecap.analysis import load
 from carecap.analysis.report.numbers import fmt
@@ -28,31 +26,7 @@ from carecap.sim.cli.main import main
 from carecap.sim.errors import ResultsError
 from carecap.sim.experiments import sweep_run
 
-RATE, SERVICE_MIN, TARGET_MIN = 0.5, 10.0, 5.0
-PER_HOUR = 30.0
 HOURS_PER_YEAR = 24 * 365  # the pool is on shift round the clock
-VARY, TARGET = f"{SERVERS_PATH}=5:12", "care_visit.on_time_rate>=0.8"
-
-
-def _costed_mmc(path):
-    data = mmc_data(RATE, SERVICE_MIN, TARGET_MIN)
-    data["costs"] = {"currency": "CNY", "caregiver_per_hour": PER_HOUR, "hours_per_fte_year": 1960}
-    return write(data, path)
-
-
-@pytest.fixture(scope="session")
-def sized(tmp_path_factory):
-    """(folder, scenario file, the JSON ``carecap size --json`` printed) of one search."""
-    root = tmp_path_factory.mktemp("size-report")
-    scenario = _costed_mmc(root / "mmc.yaml")
-    folder = root / "sz"
-    argv = ["size", str(scenario), "--vary", VARY, "--target", TARGET, "--max-reps", "8"]
-    argv += ["--workers", "1", "--out", str(folder), "--json"]
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = main(argv)
-    assert code == 0, stderr.getvalue()
-    return folder, scenario, json.loads(stdout.getvalue())
 
 
 def _copy(sized, tmp_path):
