@@ -38,9 +38,10 @@ def file_label(file: FileRef) -> str:
         return file
     absolute = Path(os.path.abspath(file))
     try:
-        return str(absolute.relative_to(Path.cwd()))
+        relative = absolute.relative_to(Path.cwd())
     except ValueError:
         return str(absolute)
+    return str(absolute) if relative == Path(".") else str(relative)  # (not "." for the cwd)
 
 
 @dataclass(frozen=True)

@@ -293,3 +293,16 @@ def test_schema_accepts_the_small_scenario_and_flags_a_typo(small_scenario_data)
     assert list(validator.iter_errors(data)) == []
     data["bathing_centre"]["statons"] = 2
     assert list(validator.iter_errors(data)) != []
+
+
+def test_files_are_named_relative_to_the_working_directory_but_never_as_a_dot(
+    tmp_path, monkeypatch
+):
+    from carecap.sim.errors import file_label
+
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    assert file_label(tmp_path / "sub" / "a.yaml") == "a.yaml"
+    assert file_label(tmp_path / "sub") == str(tmp_path / "sub")  # the folder itself, not "."
+    assert file_label(tmp_path / "b.yaml") == str(tmp_path / "b.yaml")  # outside: absolute
+    assert file_label("sweep point 3") == "sweep point 3"
