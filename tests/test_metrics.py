@@ -558,7 +558,12 @@ def test_scenario_without_services_gives_only_resource_rows(scenario):
     no_services = {"services": {}, "costs": None, "initial_backlog": {}}
     data = scenario.model_dump(mode="json", by_alias=True) | no_services
     m = replication_metrics(make_records([], units=UNITS), Scenario.model_validate(data))
-    assert set(m["metric"]) == {"utilisation", "busy_hours_per_year"}  # (vans: busy hours)
+    # (vans: busy hours, and those outside van hours)
+    assert set(m["metric"]) == {
+        "utilisation",
+        "busy_hours_per_year",
+        "busy_hours_outside_van_hours_per_year",
+    }
 
 
 def test_van_utilisation_is_run_time_over_van_hours(scenario):
@@ -590,3 +595,38 @@ def test_van_utilisation_is_run_time_over_van_hours(scenario):
     assert vans.loc["utilisation", "value"] == pytest.approx(90.0 / (weekdays * 8 * HOUR))
     assert vans.loc["utilisation", "unit"] == "share"
     assert vans.loc["busy_hours_per_year", "value"] == pytest.approx(1.5 * 365 / 50)
+    # every minute of both runs (00:00-00:40 and 02:30-03:20) is outside van hours
+    outside = vans.loc["busy_hours_outside_van_hours_per_year", "value"]
+    assert outside == pytest.approx(1.5 * 365 / 50)
+
+
+def test_van_busy_hours_outside_van_hours_are_the_runs_past_the_hours(scenario):
+    """Van hours (the centre's: Mon-Fri 09:00-17:00): a run 10:00-10:40 is inside them, one
+    16:30-17:20 is 20 min past them, one on a Sunday 10:00-10:30 wholly outside, one before the
+    window (day 5) not counted."""
+    friday, sunday = 20 * DAY, 22 * DAY  # (day 0 is Saturday 1 January 2022)
+    runs = [
+        (friday + 10 * HOUR, friday + 10 * HOUR + 40),
+        (friday + 16 * HOUR + 30, friday + 17 * HOUR + 20),
+        (sunday + 10 * HOUR, sunday + 10 * HOUR + 30),
+        (5 * DAY + 16 * HOUR, 5 * DAY + 18 * HOUR),
+    ]
+    trips = pd.DataFrame(
+        {
+            "trip_id": np.arange(len(runs)),
+            "van": np.zeros(len(runs), dtype=np.int16),
+            "kind": pd.Categorical(["return"] * len(runs), categories=TRIP_KINDS),
+            "depart_min": [a for a, _ in runs],
+            "back_min": [b for _, b in runs],
+            "request_id": np.arange(len(runs)),
+        }
+    )
+    rec = dataclasses.replace(make_records([]), van_trips=trips)
+    m = replication_metrics(rec, scenario)
+    vans = m[(m.service == "transport") & (m.slice_value == "vans")].set_index("metric")
+    per_year = 365 / 50  # (the window: days 10 to 60)
+    busy = vans.loc["busy_hours_per_year", "value"]
+    assert busy == pytest.approx((40 + 50 + 30) / 60 * per_year)
+    outside = vans.loc["busy_hours_outside_van_hours_per_year", "value"]
+    assert outside == pytest.approx((20 + 30) / 60 * per_year)
+    assert vans.loc["busy_hours_outside_van_hours_per_year", "unit"] == "hours/year"

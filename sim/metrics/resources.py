@@ -72,6 +72,7 @@ from carecap.sim.engine.records import OUTCOMES, UNIT_KINDS, ReplicationRecords,
 from carecap.sim.metrics.common import (
     ALL,
     STARTED,
+    Block,
     Window,
     as_codes,
     block,
@@ -263,31 +264,50 @@ def van_metrics(records: ReplicationRecords, scenario: Scenario, window: Window)
     time (every pick-up and return run, from leaving the centre to being back, clipped to the
     window) / van hours in the window (:func:`van_hours_min`), and ``busy_hours_per_year``. A
     return run may go on after van hours, so utilisation may slightly exceed 1. NaN when there
-    are no van hours in the window."""
+    are no van hours in the window. ``busy_hours_outside_van_hours_per_year``: the part of the
+    busy time outside van hours (the return runs after the last pick-up hour, the night): time
+    the drivers work that the van hours, and so ``cost_per_year_vans``, do not count."""
     centre = scenario.bathing_centre
     if centre is None or centre.vans is None:
         return to_frame([])
     trips = records.van_trips
+    spans = np.array(centre.van_intervals(scenario.calendar.start_date, window.end_min))
     if trips is None or len(trips) == 0:
-        busy = 0.0
+        busy = outside = 0.0
     else:
         runs = trips.drop_duplicates("trip_id")
-        busy = float(
-            window.overlap_min(runs["depart_min"].to_numpy(), runs["back_min"].to_numpy()).sum()
-        )
+        depart, back = runs["depart_min"].to_numpy(), runs["back_min"].to_numpy()
+        busy = float(window.overlap_min(depart, back).sum())
+        outside = busy - _covered_min(depart, back, spans.reshape(-1, 2), window)
     capacity = van_hours_min(scenario, window)
     util = busy / capacity if capacity > 0 else np.nan
     per_year = ANNUAL_DAYS / window.days if window.days > 0 else np.nan
+
+    def per_pool(metric: str, value: float, unit: str) -> Block:
+        return block(["transport"], "pool", ["vans"], metric, np.array([value]), unit)
+
     return to_frame(
         [
-            block(["transport"], "pool", ["vans"], "utilisation", np.array([util]), "share"),
-            block(
-                ["transport"],
-                "pool",
-                ["vans"],
-                "busy_hours_per_year",
-                np.array([busy / 60.0 * per_year]),
-                "hours/year",
+            per_pool("utilisation", util, "share"),
+            per_pool("busy_hours_per_year", busy / 60.0 * per_year, "hours/year"),
+            per_pool(
+                "busy_hours_outside_van_hours_per_year", outside / 60.0 * per_year, "hours/year"
             ),
         ]
     )
+
+
+def _covered_min(start: np.ndarray, end: np.ndarray, spans: np.ndarray, window: Window) -> float:
+    """Minutes of the spans ``[start, end)`` (clipped to the window) that fall inside ``spans``
+    (rows ``[from, to)``, in time order, not overlapping: a weekly schedule's intervals), summed.
+    ``F(t)``, the minutes of ``spans`` before ``t``, is piecewise linear (slope 1 inside a span,
+    flat between), so each span's covered minutes are ``F(end) - F(start)``."""
+    lo = np.clip(start, window.start_min, window.end_min)
+    hi = np.clip(end, window.start_min, window.end_min)
+    if len(spans) == 0:
+        return 0.0
+    length = spans[:, 1] - spans[:, 0]
+    before = np.concatenate([[0.0], np.cumsum(length)[:-1]])
+    edges = spans.ravel()  # from_0, to_0, from_1, to_1, ...
+    minutes = np.column_stack([before, before + length]).ravel()
+    return float(np.sum(np.interp(hi, edges, minutes) - np.interp(lo, edges, minutes)))
