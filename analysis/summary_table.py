@@ -224,11 +224,22 @@ def _utilisation_section(frame: pd.DataFrame) -> list[str]:
     util = frame[(frame["slice"] == "pool") & (frame["metric"] == "utilisation")]
     if util.empty:
         return []
-    lines = ["Utilisation (busy / time it can work: on-shift; vans: van hours)"]
+    outside = frame[(frame["slice"] == "pool") & (frame["metric"] == OUTSIDE_VAN_HOURS)]
+    beside = {(r.service, r.slice_value): r for r in outside.itertuples(index=False)}
+    title = "Utilisation (busy / time it can work: on-shift; vans: van hours"
+    lines = [f"{title}{', and busy hours outside them' if beside else ''})"]
     for r in util.itertuples(index=False):
         label = f"  {r.slice_value} ({r.service})"
-        lines.append(f"{label[: _LABEL + _CELL - 1]:<{_LABEL + _CELL}}{_cell(r):>{_CELL}}")
+        line = f"{label[: _LABEL + _CELL - 1]:<{_LABEL + _CELL}}{_cell(r):>{_CELL}}"
+        extra = beside.get((r.service, r.slice_value))
+        if extra is not None:  # the vans: the busy hours their van hours do not count
+            line += f"  ({_cell(extra)} h/year outside)"
+        lines.append(line)
     return lines
+
+
+OUTSIDE_VAN_HOURS = "busy_hours_outside_van_hours_per_year"
+"""Shown beside the vans' utilisation (sim/metrics/resources.py ``van_metrics``)."""
 
 
 FTE_OF = {"caregiver_hours_per_year": "caregiver_fte", "bath_team_hours_per_year": "bath_team_fte"}

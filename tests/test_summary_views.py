@@ -60,6 +60,8 @@ def test_each_view_shows_its_slice_and_stays_narrow(baseline, by):
     assert "within 30 min" in text and "within 7 days" in text
     assert "on time served" in text and "wait mean served (days)" in text
     assert "within 1 day " in text
+    vans = next(line for line in text.splitlines() if line.startswith("  vans (transport)"))
+    assert vans.endswith(" h/year outside)")  # the vans' busy hours past their van hours
 
 
 def test_district_view_lines_up_its_columns(baseline):
