@@ -4,7 +4,10 @@ computed independently from Erlang C."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,7 @@ from typing import Any
 import yaml
 
 from carecap.analysis.queueing_theory import erlang_c
+from carecap.sim.cli.main import main
 from carecap.sim.validation.mmc import mmc_scenario
 
 HORIZON_DAYS, WARMUP_DAYS = 6.0, 1.0
@@ -101,12 +105,6 @@ def costed_mmc(path: Path) -> Path:
 def size_search(root: Path) -> tuple[Path, Path, dict[str, Any]]:
     """(folder, scenario file, the JSON ``carecap size --json`` printed) of the shared search
     (8 pilot replications at most), made under ``root``."""
-    import contextlib
-    import io
-    import json
-
-    from carecap.sim.cli.main import main
-
     scenario = costed_mmc(root / "mmc.yaml")
     folder = root / "sz"
     argv = ["size", str(scenario), "--vary", VARY, "--target", TARGET, "--max-reps", "8"]

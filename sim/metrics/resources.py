@@ -254,9 +254,21 @@ def van_hours_min(scenario: Scenario, window: Window) -> float:
     centre = scenario.bathing_centre
     if centre is None or centre.vans is None:
         return 0.0
-    spans = np.array(centre.van_intervals(scenario.calendar.start_date, window.end_min))
-    spans = spans.reshape(-1, 2)
-    return float(window.overlap_min(spans[:, 0], spans[:, 1]).sum()) * centre.vans.count
+    return _fleet_min(_van_spans(scenario, window), window, centre.vans.count)
+
+
+def _van_spans(scenario: Scenario, window: Window) -> np.ndarray:
+    """The van hours up to the window's end, rows ``[from, to)`` in time order (a centre with
+    vans)."""
+    centre = scenario.bathing_centre
+    assert centre is not None
+    spans = centre.van_intervals(scenario.calendar.start_date, window.end_min)
+    return np.array(spans, dtype=np.float64).reshape(-1, 2)
+
+
+def _fleet_min(spans: np.ndarray, window: Window, vans: int) -> float:
+    """Van minutes of ``vans`` vans over the van hours ``spans`` inside the window."""
+    return float(window.overlap_min(spans[:, 0], spans[:, 1]).sum()) * vans
 
 
 def van_metrics(records: ReplicationRecords, scenario: Scenario, window: Window) -> pd.DataFrame:
@@ -271,15 +283,15 @@ def van_metrics(records: ReplicationRecords, scenario: Scenario, window: Window)
     if centre is None or centre.vans is None:
         return to_frame([])
     trips = records.van_trips
-    spans = np.array(centre.van_intervals(scenario.calendar.start_date, window.end_min))
+    spans = _van_spans(scenario, window)  # (once: the capacity and the busy time outside it)
     if trips is None or len(trips) == 0:
         busy = outside = 0.0
     else:
         runs = trips.drop_duplicates("trip_id")
         depart, back = runs["depart_min"].to_numpy(), runs["back_min"].to_numpy()
         busy = float(window.overlap_min(depart, back).sum())
-        outside = busy - _covered_min(depart, back, spans.reshape(-1, 2), window)
-    capacity = van_hours_min(scenario, window)
+        outside = busy - _covered_min(depart, back, spans, window)
+    capacity = _fleet_min(spans, window, centre.vans.count)
     util = busy / capacity if capacity > 0 else np.nan
     per_year = ANNUAL_DAYS / window.days if window.days > 0 else np.nan
 
@@ -302,10 +314,10 @@ def _covered_min(start: np.ndarray, end: np.ndarray, spans: np.ndarray, window: 
     (rows ``[from, to)``, in time order, not overlapping: a weekly schedule's intervals), summed.
     ``F(t)``, the minutes of ``spans`` before ``t``, is piecewise linear (slope 1 inside a span,
     flat between), so each span's covered minutes are ``F(end) - F(start)``."""
-    lo = np.clip(start, window.start_min, window.end_min)
-    hi = np.clip(end, window.start_min, window.end_min)
     if len(spans) == 0:
         return 0.0
+    lo = np.clip(start, window.start_min, window.end_min)
+    hi = np.clip(end, window.start_min, window.end_min)
     length = spans[:, 1] - spans[:, 0]
     before = np.concatenate([[0.0], np.cumsum(length)[:-1]])
     edges = spans.ravel()  # from_0, to_0, from_1, to_1, ...
