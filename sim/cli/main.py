@@ -28,6 +28,7 @@ from carecap.sim.cli.plot_command import add_plot_command
 from carecap.sim.cli.report_command import add_report_command
 from carecap.sim.cli.size_command import add_size_command
 from carecap.sim.cli.stats_commands import add_precision_arguments, add_stats_commands
+from carecap.sim.cli.summary_command import BY, add_summary_command
 from carecap.sim.cli.sweep_commands import add_sweep_commands
 from carecap.sim.cli.validate_command import add_validate_command
 from carecap.sim.errors import (
@@ -141,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--by",
-        choices=("tier", "district", "care_level", "year"),
+        choices=BY,
         default="tier",
         help="the slice shown beside 'all' in the printed summary (default: tier; year: the "
         "yearly trend of a run over several calendar years); "
@@ -170,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_stats_commands(sub)
     add_sweep_commands(sub)
     add_validate_command(sub)
+    add_summary_command(sub)
     add_report_command(sub)
     add_export_command(sub)
     add_plot_command(sub)

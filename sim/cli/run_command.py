@@ -14,7 +14,8 @@ import sys
 import pandas as pd
 
 from carecap.analysis import precision as auto_reps
-from carecap.analysis.summary_table import BY, format_summary, slice_labels, summary_json
+from carecap.analysis.summary_table import format_summary, slice_labels
+from carecap.sim.cli.summary_json import summary_document
 from carecap.sim.errors import UsageError
 from carecap.sim.experiments.atomic import dumps
 from carecap.sim.experiments.replications import default_workers
@@ -90,15 +91,7 @@ def _table(summary: pd.DataFrame, scenario, by: str) -> str:
 
 def run_json(outcome) -> dict:
     """``--json``: the run's identity, the summary rows, and every slice with its labels."""
-    summary: pd.DataFrame = outcome.summary
-    rows = summary.astype(object).where(summary.notna(), None).to_dict(orient="records")
-    labels = {b: slice_labels(outcome.model, b) for b in BY} if outcome.model else None
-    return {
-        "scenario": outcome.scenario,
-        "seed": outcome.seed,
-        "replications": len(outcome.replications),
-        "status": outcome.status,
-        "folder": str(outcome.folder),
-        "summary": rows,
-        "slices": summary_json(summary, labels),
-    }
+    document = summary_document(
+        outcome.summary, outcome.model, outcome.seed, outcome.status, len(outcome.replications)
+    )
+    return document | {"scenario": outcome.scenario, "folder": str(outcome.folder)}
