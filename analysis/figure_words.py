@@ -53,6 +53,7 @@ WORDS: dict[str, tuple[str, str]] = {
     # titles of the figures of a results folder (carecap.analysis.figures)
     "scenario_title": ("{name}{where}：{what}", "{name}{where}: {what}"),
     "at_point": ("，方案{point}", ", point {point}"),
+    "tier.other": ("其他 other", "other"),
     "by.tier": ("优先级", "tier"),
     "by.district": ("区县", "district"),
     "by.care_level": ("照护等级", "care_level"),

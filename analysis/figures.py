@@ -111,6 +111,8 @@ def waits_figure(
     records = list(_records(results, point_id))
     curves, counts = wait_curves(records, scenario, by)
     labels = slice_labels(scenario, by) if by != "all" else {}
+    if by == "tier":  # the default tier "other" has no Chinese label of its own
+        labels = {t: w.get(f"tier.{t}", label) for t, label in labels.items()}
     labels |= slice_labels(scenario, "district")  # district targets are named too
     title = _scenario_title(results, w("title.waits", by=w(f"by.{by}")), point_id, w)
     targets = wait_targets(records[0], scenario)
