@@ -57,6 +57,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "by.tier": ("优先级", "tier"),
     "by.district": ("区县", "district"),
     "by.care_level": ("照护等级", "care_level"),
+    "by.year": ("年份", "year"),
     "by.all": ("全部", "all"),
     "title.waits": ("所有请求的等待，按{by}", "waits of all requests made, by {by}"),
     "title.backlog": (

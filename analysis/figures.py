@@ -114,7 +114,7 @@ def waits_figure(
     if by == "tier":  # the default tier "other" has no Chinese label of its own
         labels = {t: w.get(f"tier.{t}", label) for t, label in labels.items()}
     labels |= slice_labels(scenario, "district")  # district targets are named too
-    title = _scenario_title(results, w("title.waits", by=w(f"by.{by}")), point_id, w)
+    title = _scenario_title(results, w("title.waits", by=w.get(f"by.{by}", by)), point_id, w)
     targets = wait_targets(records[0], scenario)
     return plot_wait_ecdf(curves, counts, targets, labels, title, w)
 

@@ -35,7 +35,7 @@ from carecap.analysis.figure_words import (
 from carecap.analysis.hour_of_week import WEEKDAYS
 from carecap.analysis.plots import fonts
 from carecap.analysis.report.build import report_input
-from carecap.analysis.summary_table import slice_labels
+from carecap.analysis.summary_table import BY, slice_labels
 
 small_run = report_helpers.small_run  # session fixtures
 small_sweep = report_helpers.small_sweep
@@ -235,6 +235,7 @@ def test_the_table_is_whole():
         assert _fields(zh) == _fields(en), key
         if not _fields(en):  # a word without fields is translated, unless it is a name
             assert CJK.search(zh) or zh == en, key
+    assert all(f"by.{by}" in WORDS for by in (*BY, "all"))  # every grouping of the wait curves
     assert figure_words("both") == ZH and figure_words("en") == EN
     assert figure_words(ZH) is ZH
     with pytest.raises(ValueError, match="zh"):
