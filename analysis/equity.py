@@ -15,6 +15,7 @@ import re
 
 import pandas as pd
 
+from carecap.analysis.figure_words import FigureWords, figure_words
 from carecap.analysis.summary_table import slice_labels
 from carecap.sim.scenario.model import Scenario
 
@@ -48,8 +49,12 @@ def _targets(scenario: Scenario) -> dict[str, tuple[float, bool]]:
     return out
 
 
-def common_ruler(metrics: list[str], target: float, own_targets: bool) -> tuple[str, str]:
-    """The share metric compared across districts and its label (see the module docstring)."""
+def common_ruler(
+    metrics: list[str], target: float, own_targets: bool, lang: str | FigureWords = "en"
+) -> tuple[str, str]:
+    """The share metric compared across districts and its label in ``lang`` (see the module
+    docstring)."""
+    w = figure_words(lang)
     within = sorted(
         (float(m.group(1)), name, m.group(2))
         for name in metrics
@@ -58,15 +63,19 @@ def common_ruler(metrics: list[str], target: float, own_targets: bool) -> tuple[
     if within:
         above = [w for w in within if w[0] >= target]
         value, name, unit = above[0] if above else within[-1]
-        return name, f"started within {value:g} {'min' if unit == 'min' else 'days'}"
+        words = w.unit("min" if unit == "min" else "days")
+        return name, w("share.within", value=value, unit=words)
     if own_targets:
-        return "on_time_rate", "on time (each district's own target)"
-    return "on_time_rate", f"on time (target {target:g})"
+        return "on_time_rate", w("share.own_targets")
+    return "on_time_rate", w("share.target", target=target)
 
 
-def equity_table(summary: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+def equity_table(
+    summary: pd.DataFrame, scenario: Scenario, lang: str | FigureWords = "en"
+) -> pd.DataFrame:
     """:data:`EQUITY_COLUMNS`, one row per service and district (districts in the scenario's
-    order, labelled as in the printed summary: ``万柏林 wanbailin``)."""
+    order, labelled as in the printed summary: ``万柏林 wanbailin``; ``share_label`` in
+    ``lang``)."""
     rows = summary[summary["slice"] == "district"]
     labels = slice_labels(scenario, "district")
     targets = _targets(scenario)
@@ -75,7 +84,7 @@ def equity_table(summary: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         mine = rows[rows["service"] == service]
         if mine.empty:
             continue
-        share_metric, share_label = common_ruler(list(mine["metric"].unique()), target, own)
+        share_metric, share_label = common_ruler(list(mine["metric"].unique()), target, own, lang)
         wait = mine[mine["metric"] == "wait_mean"].set_index("slice_value")
         share = mine[mine["metric"] == share_metric].set_index("slice_value")
         for district in scenario.districts:

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from carecap.analysis.compare import compare_metrics, crn_problems
 from carecap.analysis.daily import daily_backlog, warmup_end
 from carecap.analysis.equity import equity_table
+from carecap.analysis.figure_words import EN_WORDS, FigureWords, figure_words
 from carecap.analysis.hour_of_week import hour_of_week_utilisation
 from carecap.analysis.load import RUN, Results
 from carecap.analysis.plots import (
@@ -42,20 +43,6 @@ from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.errors import ResultsError
 
 SERVICE_ORDER = ("care_visit", "alarm", "centre_bath", "home_bath")
-METRIC_WORDS = {
-    "wait_mean": "mean wait",
-    "wait_median": "median wait",
-    "wait_p90": "90th percentile wait",
-    "wait_p95": "95th percentile wait",
-    "on_time_rate": "on time",
-    "request_coverage": "on time",
-    "elder_coverage": "elders covered",
-    "unmet": "unmet requests",
-    "unmet_share": "unmet share",
-    "utilisation": "utilisation",
-    "backlog_mean": "mean backlog",
-    "cost_per_year": "cost per year",
-}
 
 
 class FigureError(ValueError):
@@ -70,16 +57,22 @@ class FigureError(ValueError):
         self.message = message
 
 
-def metric_label(service: str, metric: str) -> str:
-    """``centre_bath``, ``wait_mean`` -> ``centre baths: mean wait``."""
-    words = METRIC_WORDS.get(metric, metric.replace("_", " "))
-    return words if service == "all" else f"{service_name(service)}: {words}"
+def metric_label(service: str, metric: str, lang: str | FigureWords = "en") -> str:
+    """``centre_bath``, ``wait_mean`` -> ``centre baths: mean wait`` (``中心助浴：平均等待``
+    with ``lang="zh"``; a metric the words table does not name is shown by its name)."""
+    w = figure_words(lang)
+    words = w.get(f"metric.{metric}", metric.replace("_", " "))
+    if service == "all":
+        return words
+    return w("metric_of_service", service=service_name(service, w), metric=words)
 
 
-def _scenario_title(results: Results, what: str, point_id: str | None = None) -> str:
+def _scenario_title(
+    results: Results, what: str, point_id: str | None = None, w: FigureWords = EN_WORDS
+) -> str:
     name = results.manifest.get("scenario_name") or results.manifest.get("name", "")
-    where = f", point {point_id}" if point_id else ""
-    return f"{name}{where}: {what}"
+    where = w("at_point", point=point_id) if point_id else ""
+    return w("scenario_title", name=name, where=where, what=what)
 
 
 def _records(results: Results, point_id: str | None) -> Iterator[ReplicationRecords]:
@@ -102,48 +95,64 @@ def _scenario(results: Results, point_id: str | None):
     return results.point_scenario(point_id) if point_id else results.scenario
 
 
-def waits_figure(results: Results, by: str = "tier", point_id: str | None = None) -> Figure:
-    """Wait curves by service and ``by`` (tier, district, care_level, all), with targets."""
+def waits_figure(
+    results: Results,
+    by: str = "tier",
+    point_id: str | None = None,
+    lang: str | FigureWords = "en",
+) -> Figure:
+    """Wait curves by service and ``by`` (tier, district, care_level, all), with targets; words
+    in ``lang`` (here and in every ``*_figure``: ``en``, ``zh``, or ``both``, drawn in Chinese;
+    see :mod:`carecap.analysis.figure_words`)."""
+    w = figure_words(lang)
     if by not in (*BY, "all"):
         raise FigureError("--by", f"must be one of {', '.join((*BY, 'all'))}, got {by!r}")
     scenario = _scenario(results, point_id)
     records = list(_records(results, point_id))
     curves, counts = wait_curves(records, scenario, by)
     labels = slice_labels(scenario, by) if by != "all" else {}
+    if by == "tier":  # the default tier "other" has no Chinese label of its own
+        labels = {t: w.get(f"tier.{t}", label) for t, label in labels.items()}
     labels |= slice_labels(scenario, "district")  # district targets are named too
-    title = _scenario_title(results, f"waits of all requests made, by {by}", point_id)
-    return plot_wait_ecdf(curves, counts, wait_targets(records[0], scenario), labels, title)
+    title = _scenario_title(results, w("title.waits", by=w.get(f"by.{by}", by)), point_id, w)
+    targets = wait_targets(records[0], scenario)
+    return plot_wait_ecdf(curves, counts, targets, labels, title, w)
 
 
-def backlog_figure(results: Results, point_id: str | None = None) -> Figure:
+def backlog_figure(
+    results: Results, point_id: str | None = None, lang: str | FigureWords = "en"
+) -> Figure:
+    w = figure_words(lang)
     scenario = _scenario(results, point_id)
     daily = daily_backlog(_records(results, point_id), scenario)
     n = int(daily["replications"].max()) if len(daily) else 0
-    title = _scenario_title(
-        results, f"requests waiting, daily mean of {n} replication(s)", point_id
-    )
-    return plot_backlog(daily, warmup_end(scenario), title)
+    title = _scenario_title(results, w("title.backlog", n=n), point_id, w)
+    return plot_backlog(daily, warmup_end(scenario), title, w)
 
 
-def utilisation_figure(results: Results, point_id: str | None = None) -> Figure:
+def utilisation_figure(
+    results: Results, point_id: str | None = None, lang: str | FigureWords = "en"
+) -> Figure:
+    w = figure_words(lang)
     scenario = _scenario(results, point_id)
     hours = hour_of_week_utilisation(_records(results, point_id), scenario)
-    title = _scenario_title(
-        results, "utilisation by hour of the week (grey: no one on shift)", point_id
-    )
-    return plot_utilisation_heatmap(hours, title)
+    title = _scenario_title(results, w("title.utilisation"), point_id, w)
+    return plot_utilisation_heatmap(hours, title, w)
 
 
-def equity_figure(results: Results, point_id: str | None = None) -> Figure:
+def equity_figure(
+    results: Results, point_id: str | None = None, lang: str | FigureWords = "en"
+) -> Figure:
+    w = figure_words(lang)
     summary = results.summary
     if results.kind != RUN:
         if point_id is None:
             raise FigureError("--point", "a sweep folder: name the point to show by district")
         results.point(point_id)
         summary = summary[summary["point_id"] == point_id]
-    table = equity_table(summary, _scenario(results, point_id))
-    title = _scenario_title(results, "by district, 95 % intervals across replications", point_id)
-    return plot_equity(table, title)
+    table = equity_table(summary, _scenario(results, point_id), w)
+    title = _scenario_title(results, w("title.equity"), point_id, w)
+    return plot_equity(table, title, w)
 
 
 def _need_sweep(results: Results, kind: str) -> None:
@@ -188,11 +197,14 @@ def sweep_figure(
     metric: str | None = None,
     by: str | None = None,
     where: Mapping[str, Any] | None = None,
+    lang: str | FigureWords = "en",
 ) -> Figure:
     """``metric`` (``service.metric``; default: ``wait_mean`` of the service where it varies
     most) against
     parameter ``x`` (default: the first), one line per value of ``by`` (default: the second
-    parameter when the sweep has exactly two and none is fixed by ``where``)."""
+    parameter when the sweep has exactly two and none is fixed by ``where``); words in
+    ``lang``."""
+    w = figure_words(lang)
     _need_sweep(results, "sweep")
     params = results.parameters
     where = dict(where or {})
@@ -218,28 +230,39 @@ def sweep_figure(
         data = results.scenario.model_dump(mode="json", by_alias=True)
     except ResultsError:  # the base scenario file moved or changed: label by the paths
         data = None
-    fixed = ", ".join(f"{field_label(k, data)} = {v}" for k, v in where.items())
-    title = _scenario_title(results, metric_label(service, name) + (f" ({fixed})" if fixed else ""))
+    fixed = w.list_sep().join(
+        w("equals", name=field_label(k, data, w), value=v) for k, v in where.items()
+    )
+    what = metric_label(service, name, w)
+    title = _scenario_title(results, w("fixed", metric=what, fixed=fixed) if fixed else what, w=w)
     return plot_sweep_response(
         table,
-        field_label(x, data),
-        metric_label(service, name),
-        field_label(by, data) if by else None,
+        field_label(x, data, w),
+        what,
+        field_label(by, data, w) if by else None,
         title,
+        w,
     )
 
 
-def cost_figure(results: Results, level: str | None = None, cost: str = "cost_per_year") -> Figure:
+def cost_figure(
+    results: Results,
+    level: str | None = None,
+    cost: str = "cost_per_year",
+    lang: str | FigureWords = "en",
+) -> Figure:
     """Cost against a service level (``service.metric``; default ``on_time_rate`` of the service
-    where it varies most) across the sweep's points, efficient points marked."""
+    where it varies most) across the sweep's points, efficient points marked; words in
+    ``lang``."""
+    w = figure_words(lang)
     _need_sweep(results, "cost")
     service, name = _split_metric(level, results, "on_time_rate")
     try:
         table = frontier_table(results.summary, service, name, cost)
     except SweepViewError as exc:
         raise FigureError("--level", str(exc)) from None
-    title = _scenario_title(results, "cost against service level; efficient options joined")
-    return plot_cost_frontier(table, metric_label(service, name), title)
+    title = _scenario_title(results, w("title.cost"), w=w)
+    return plot_cost_frontier(table, metric_label(service, name, w), title, w)
 
 
 def compare_figure(

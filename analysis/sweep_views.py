@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from carecap.analysis.figure_words import WORDS, FigureWords, figure_words
 from carecap.sim.scenario.paths import named_path
 
 RESPONSE_COLUMNS = ["x", "by", "mean", "ci_low", "ci_high", "unit", "point_id"]
@@ -32,17 +33,6 @@ FRONTIER_COLUMNS = [
     "level_unit",
     "efficient",
 ]
-_LEAF_WORDS = {
-    "count": "units on shift",
-    "stations": "bathing stations",
-    "seats": "van seats",
-    "per_stop_min": "van stop (min)",
-    "visit_share": "share of alarms needing a visit",
-    "elders_per_day": "new elders per day",
-    "rate_per_bed_month": "alarms per bed-month",
-    "horizon_days": "horizon (days)",
-    "warmup_days": "warm-up (days)",
-}
 _KEYED = ("travel_min", "transport_min", "shares", "tier_shares", "care_level_shares")
 """Mappings whose keys (districts, tiers, levels) name an entry, not a field."""
 _UNIT_SUFFIXES = {
@@ -52,6 +42,8 @@ _UNIT_SUFFIXES = {
     "_per_hour": "per hour",
     "_per_day": "per day",
 }
+"""A field name's unit suffix and the unit it stands for (drawn in words: ``unit.*`` of
+:data:`~carecap.analysis.figure_words.WORDS`)."""
 
 
 class SweepViewError(ValueError):
@@ -59,14 +51,19 @@ class SweepViewError(ValueError):
     parameters left unnamed)."""
 
 
-def field_label(path: str, scenario_data: Mapping[str, Any] | None = None) -> str:
+def field_label(
+    path: str, scenario_data: Mapping[str, Any] | None = None, lang: str | FigureWords = "en"
+) -> str:
     """A readable name for the field at dotted ``path``: its last word in plain words with its
     unit, and the named items on the way (pools, teams, shifts) in brackets, e.g.
     ``caregivers.0.shifts.0.count`` -> ``units on shift (cg_xiaodian, shift 0)``,
     ``bathing_centre.stations`` -> ``bathing stations``,
-    ``services.alarm.target_min_by_district.loufan`` -> ``alarm target (min) (loufan)``."""
+    ``services.alarm.target_min_by_district.loufan`` -> ``alarm target (min) (loufan)``;
+    in Chinese with ``lang="zh"`` (``在班人数（cg_xiaodian，班次0）``; a field the words table
+    does not name is shown by its name)."""
+    w = figure_words(lang)
     if path == "variant":
-        return "variant"
+        return w("field.variant")
     shown = named_path(scenario_data, path) if scenario_data is not None else path
     parts = shown.split(".")
     key = None
@@ -74,24 +71,28 @@ def field_label(path: str, scenario_data: Mapping[str, Any] | None = None) -> st
     if mapping:  # a key of a mapping: target_min_by_district.x, travel_min.x
         key, parts = parts[-1], [*parts[:-2], parts[-2].split("_by_")[0]]
     leaf = parts[-1]
-    words = _LEAF_WORDS.get(leaf)
-    if words is None:
-        unit = next((u for s, u in _UNIT_SUFFIXES.items() if leaf.endswith(s)), None)
-        base = leaf[: -len(next(s for s in _UNIT_SUFFIXES if leaf.endswith(s)))] if unit else leaf
-        words = base.replace("_", " ") + (f" ({unit})" if unit else "")
+    if f"field.{leaf}" in WORDS:
+        words = w(f"field.{leaf}")
+    else:
+        suffix = next((s for s in _UNIT_SUFFIXES if leaf.endswith(s)), None)
+        base = leaf[: -len(suffix)] if suffix else leaf
+        words = w.get(f"field.{base}", base.replace("_", " "))
+        if suffix:
+            words = w("with_unit", name=words, unit=w.unit(_UNIT_SUFFIXES[suffix]))
     if parts[0] == "home_bathing" and leaf == "count":
-        words = "bathing teams on shift"
+        words = w("field.home_bathing.count")
     if parts[0] == "bathing_centre" and parts[-2:] == ["vans", "count"]:
-        words = "vans"
+        words = w("field.vans.count")
     if parts[0] == "services" and len(parts) > 2:
-        words = f"{parts[1].replace('_', ' ')} {words}"
+        service = w.get(f"field_service.{parts[1]}", parts[1].replace("_", " "))
+        words = w("field.service_of", service=service, words=words)
     context = []
     for i, part in enumerate(parts[1:-1], start=1):
         if parts[i - 1] in ("caregivers", "teams", "classes") or parts[i - 1] == "shifts":
-            context.append(f"shift {part}" if parts[i - 1] == "shifts" else part)
+            context.append(w("field.shift", n=part) if parts[i - 1] == "shifts" else part)
     if key is not None:
         context.append(key)
-    return words + (f" ({', '.join(context)})" if context else "")
+    return w("field.context", words=words, context=w.list_sep().join(context)) if context else words
 
 
 def is_integer_valued(values: pd.Series) -> bool:

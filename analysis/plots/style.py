@@ -1,4 +1,5 @@
-"""The one look of carecap's figures: sizes, colours, fonts, axis formats, service names.
+"""The one look of carecap's figures: sizes, colours, fonts, axis formats, service names (their
+words in :mod:`carecap.analysis.figure_words`).
 
 Every plot builds its figure with :func:`figure` or :func:`panels` inside :func:`styled` and
 ends with :func:`finish`, so that all figures share fonts (Chinese labels included, see
@@ -19,19 +20,11 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from carecap.analysis.figure_words import FigureWords, figure_words
 from carecap.analysis.plots.fonts import cjk_family
 
 PANEL_W, PANEL_H = 5.2, 3.2
 """Inches of one panel."""
-SERVICE_NAMES = {
-    "care_visit": "care visits",
-    "alarm": "alarms",
-    "centre_bath": "centre baths",
-    "home_bath": "home baths",
-    "care": "caregivers",
-    "transport": "vans",
-    "all": "all services",
-}
 SERVICE_COLOURS = {
     "care_visit": "#1f77b4",
     "alarm": "#d62728",
@@ -119,8 +112,9 @@ def finish(fig: Figure, title: str | None = None) -> Figure:
     return fig
 
 
-def service_name(service: str) -> str:
-    return SERVICE_NAMES.get(service, service.replace("_", " "))
+def service_name(service: str, lang: str | FigureWords = "en") -> str:
+    """``care_visit`` -> ``care visits`` (``照护上门`` with ``lang="zh"``)."""
+    return figure_words(lang).service(service)
 
 
 def as_percent(ax: Axes, axis: str = "y") -> None:

@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from carecap.analysis.figure_words import FigureWords, figure_words
 from carecap.analysis.plots.style import (
     BAND_ALPHA,
     NOT_SIGNIFICANT,
@@ -25,8 +26,10 @@ from carecap.analysis.plots.style import (
 from carecap.analysis.sweep_views import is_integer_valued
 
 
-def _unit_label(name: str, unit: str) -> str:
-    return name if unit in ("", "share", "requests") else f"{name} ({unit})"
+def _unit_label(name: str, unit: str, w: FigureWords) -> str:
+    return (
+        name if unit in ("", "share", "requests") else w("with_unit", name=name, unit=w.unit(unit))
+    )
 
 
 def plot_sweep_response(
@@ -35,10 +38,13 @@ def plot_sweep_response(
     y_label: str,
     by_label: str | None = None,
     title: str | None = None,
+    lang: str | FigureWords = "en",
 ) -> Figure:
     """The metric's mean against the parameter, with its 95 % band; one line per value of the
     second parameter (``by``). Whole-number parameters get whole-number ticks; shares are
-    percentages. ``response``: ``x, by, mean, ci_low, ci_high, unit``."""
+    percentages. ``response``: ``x, by, mean, ci_low, ci_high, unit``. Words in ``lang``
+    (:mod:`carecap.analysis.figure_words`; the labels given are drawn as they are)."""
+    w = figure_words(lang)
     unit = str(response["unit"].iloc[0]) if len(response) else ""
     numeric = pd.to_numeric(response["x"], errors="coerce").notna().all()
     with styled():
@@ -53,7 +59,7 @@ def plot_sweep_response(
                 if numeric
                 else np.array([ticks.index(v) for v in one["x"]], dtype=np.float64)
             )
-            label = f"{by_label} = {value}" if by_label else "mean"
+            label = w("sweep.line", name=by_label, value=value) if by_label else w("sweep.mean")
             ax.plot(x, one["mean"], marker="o", ms=4, color=colour(i), label=label)
             lo, hi = one["ci_low"].to_numpy(np.float64), one["ci_high"].to_numpy(np.float64)
             if np.isfinite(lo).any():
@@ -67,9 +73,9 @@ def plot_sweep_response(
         if (response["mean"].dropna() >= 0).all():
             ax.set_ylim(bottom=0)  # waits, counts and shares are never negative
         ax.set_xlabel(x_label)
-        ax.set_ylabel(_unit_label(y_label, unit))
-        ax.legend(title="band: 95 % interval", loc="best")
-        return finish(fig, title or f"{y_label} against {x_label}")
+        ax.set_ylabel(_unit_label(y_label, unit, w))
+        ax.legend(title=w("sweep.band"), loc="best")
+        return finish(fig, title or w("sweep.title", y=y_label, x=x_label))
 
 
 def _with_errors(rows: pd.DataFrame, prefix: str, scale: float, top: float = np.inf):
@@ -82,12 +88,17 @@ def _with_errors(rows: pd.DataFrame, prefix: str, scale: float, top: float = np.
 
 
 def plot_cost_frontier(
-    frontier: pd.DataFrame, level_label: str, title: str | None = None
+    frontier: pd.DataFrame,
+    level_label: str,
+    title: str | None = None,
+    lang: str | FigureWords = "en",
 ) -> Figure:
     """Each sweep point's yearly cost (y) against its service level (x), both with 95 %
     intervals; efficient points (no other is cheaper and at least as good) filled, joined and
     labelled, the others hollow grey. ``frontier``: from
-    :func:`~carecap.analysis.sweep_views.frontier_table`."""
+    :func:`~carecap.analysis.sweep_views.frontier_table`. Words in ``lang``
+    (:mod:`carecap.analysis.figure_words`)."""
+    w = figure_words(lang)
     level_unit = str(frontier["level_unit"].iloc[0]) if len(frontier) else ""
     cost_unit = str(frontier["cost_unit"].iloc[0]) if len(frontier) else ""
     scale = 1e6 if frontier["cost"].abs().max() >= 1e6 else 1.0
@@ -101,7 +112,7 @@ def plot_cost_frontier(
                 continue
             x, xerr = _with_errors(one, "level", 1.0, 1.0 if level_unit == "share" else np.inf)
             y, yerr = _with_errors(one, "cost", scale)
-            label = "efficient" if efficient else "dominated"
+            label = w("cost.efficient") if efficient else w("cost.dominated")
             ax.errorbar(x, y, xerr=xerr, yerr=yerr, fmt="o", ms=6, capsize=2, label=label, **style)
         best = frontier[frontier["efficient"]].sort_values("level")
         ax.plot(best["level"], best["cost"] / scale, color=colour(0), linewidth=1, alpha=0.6)
@@ -115,9 +126,9 @@ def plot_cost_frontier(
             )
         if level_unit == "share":
             as_percent(ax, "x")
-        ax.set_xlabel(_unit_label(level_label, level_unit))
-        cost_words = f"cost ({'million ' if scale > 1 else ''}{cost_unit})"
-        ax.set_ylabel(cost_words)
+        ax.set_xlabel(_unit_label(level_label, level_unit, w))
+        million = w("cost.million") if scale > 1 else ""
+        ax.set_ylabel(w("cost.y", million=million, unit=w.unit(cost_unit)))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.{2 if scale > 1 else 0}f}"))
         ax.legend(loc="best")
-        return finish(fig, title or "Cost against service level; bars: 95 % intervals")
+        return finish(fig, title or w("cost.title"))

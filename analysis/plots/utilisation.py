@@ -11,6 +11,7 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from carecap.analysis.figure_words import FigureWords, figure_words
 from carecap.analysis.hour_of_week import WEEKDAYS
 from carecap.analysis.plots.fonts import display_label
 from carecap.analysis.plots.style import finish, panels, styled
@@ -21,16 +22,18 @@ OVER_COLOUR = "#d62728"
 """Hours busier than the unit-hours on shift (above the 0-100 % scale)."""
 _ROUNDING = 1e-9
 """Busy / on-shift ratios this close above 1 are a fully busy hour summed in floating point."""
-_KIND_WORDS = {"caregiver": "caregivers", "station": "centre stations", "team": "bathing teams"}
 
 
-def plot_utilisation_heatmap(hours: pd.DataFrame, title: str | None = None) -> Figure:
+def plot_utilisation_heatmap(
+    hours: pd.DataFrame, title: str | None = None, lang: str | FigureWords = "en"
+) -> Figure:
     """Per pool, a 7 x 24 grid (weekday x hour): busy unit-hours / on-shift unit-hours; hours
     with no one on shift are blank (grey). One colour scale for all pools, 0 to 100 %; an hour
     above 100 % (work begun before a shift's end and finished after it, e.g. the hour of a
     lunch break) is drawn in :data:`OVER_COLOUR`, so that a few such hours do not stretch the
     scale and darken every ordinary hour. ``hours``: ``pool, kind, weekday, hour,
-    utilisation``."""
+    utilisation``. Words in ``lang`` (:mod:`carecap.analysis.figure_words`)."""
+    w = figure_words(lang)
     pools = list(dict.fromkeys(hours["pool"]))
     cmap = colormaps["viridis"].with_extremes(bad=NO_SHIFT_COLOUR, over=OVER_COLOUR)
     with styled():
@@ -50,12 +53,15 @@ def plot_utilisation_heatmap(hours: pd.DataFrame, title: str | None = None) -> F
                 vmax=1.0,
                 interpolation="nearest",
             )
-            ax.set_yticks(range(7), WEEKDAYS)
+            ax.set_yticks(range(7), [w(day) for day in WEEKDAYS])
             ax.set_xticks(range(0, 24, 3), [f"{h:02d}:00" for h in range(0, 24, 3)])
             ax.grid(False)
-            kind = _KIND_WORDS.get(str(one["kind"].iloc[0]), str(one["kind"].iloc[0]))
-            ax.set_title(f"{display_label(str(pool))} ({kind})", loc="left")
-            ax.set_xlabel("hour of day")
+            kind = str(one["kind"].iloc[0])
+            kind = w.get(f"kind.{kind}", kind)
+            ax.set_title(
+                w("utilisation.pool", pool=display_label(str(pool)), kind=kind), loc="left"
+            )
+            ax.set_xlabel(w("utilisation.x"))
         if image is not None:
             bar = fig.colorbar(
                 image,
@@ -64,8 +70,7 @@ def plot_utilisation_heatmap(hours: pd.DataFrame, title: str | None = None) -> F
                 shrink=0.5,
                 aspect=40,
                 extend="max",
-                label="utilisation: busy unit-hours / on-shift unit-hours"
-                " (red: over 100 %, work running past a shift's end)",
+                label=w("utilisation.scale"),
             )
             bar.ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-        return finish(fig, title or "Utilisation by hour of the week (grey: no one on shift)")
+        return finish(fig, title or w("utilisation.title"))

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import pandas as pd
 from matplotlib.figure import Figure
 
+from carecap.analysis.figure_words import FigureWords, figure_words
 from carecap.analysis.plots.fonts import display_label
 from carecap.analysis.plots.style import (
     TARGET_COLOUR,
@@ -24,14 +25,14 @@ from carecap.analysis.plots.style import (
 )
 
 
-def _districts(where: str, labels: Mapping[str, str]) -> str:
+def _districts(where: str, labels: Mapping[str, str], w: FigureWords) -> str:
     """`` (清徐 qingxu)`` for one or two districts, `` (4 districts)`` for more."""
     names = [n for n in where.split(",") if n]
     if not names:
         return ""
     if len(names) > 2:
-        return f" ({len(names)} districts)"
-    return f" ({', '.join(display_label(labels.get(n, n)) for n in names)})"
+        return w("waits.n_districts", n=len(names))
+    return w("waits.districts", names=w.join(display_label(labels.get(n, n)) for n in names))
 
 
 def plot_wait_ecdf(
@@ -40,11 +41,14 @@ def plot_wait_ecdf(
     targets: pd.DataFrame | None = None,
     labels: Mapping[str, str] | None = None,
     title: str | None = None,
+    lang: str | FigureWords = "en",
 ) -> Figure:
     """One panel per service: per group (tier), the share of requests whose wait had ended
     (started, or given up) by each wait, all requests made counted; a curve that stops below
     100 % ends at the longest follow-up, with the share still waiting marked there. Vertical
-    dashed lines: the service's target (dotted: district targets that differ)."""
+    dashed lines: the service's target (dotted: district targets that differ). Words in
+    ``lang`` (:mod:`carecap.analysis.figure_words`)."""
+    w = figure_words(lang)
     labels = dict(labels or {})
     services = list(dict.fromkeys(curves["service"]))
     groups = list(dict.fromkeys(curves["group"]))
@@ -52,7 +56,7 @@ def plot_wait_ecdf(
         fig, axes = panels(len(services))
         for ax, service in zip(axes, services, strict=False):
             mine = curves[curves["service"] == service]
-            unit = mine["unit"].iloc[0]
+            unit = w.unit(str(mine["unit"].iloc[0]))
             waiting = []
             for i, group in enumerate(groups):
                 one = mine[mine["group"] == group]
@@ -64,12 +68,12 @@ def plot_wait_ecdf(
                 if n["still_waiting"] > 0:
                     end = one.iloc[-1]
                     ax.plot(end["wait"], end["share"], marker=">", color=colour(i), ms=6)
-                    waiting.append(f"{name}: {n['still_waiting']:,}")
+                    waiting.append(w("waits.named", name=name, n=n["still_waiting"]))
             if waiting:  # lower right: the curves rise on the left
                 ax.text(
                     0.97,
                     0.3,
-                    "still waiting at the end (▸):\n" + "\n".join(waiting),
+                    w("waits.still_waiting") + "\n" + "\n".join(waiting),
                     transform=ax.transAxes,
                     ha="right",
                     va="bottom",
@@ -78,7 +82,7 @@ def plot_wait_ecdf(
                 )
             if targets is not None:
                 for t in targets[targets["service"] == service].itertuples(index=False):
-                    where = _districts(t.where, labels)
+                    where = _districts(t.where, labels, w)
                     ax.axvline(
                         t.target,
                         color=TARGET_COLOUR,
@@ -87,7 +91,7 @@ def plot_wait_ecdf(
                         label=None,
                     )
                     ax.annotate(
-                        f"target {t.target:g} {unit}{where}",
+                        w("waits.target", target=t.target, unit=unit, where=where),
                         (t.target, 0.02),
                         rotation=90,
                         fontsize="x-small",
@@ -97,16 +101,17 @@ def plot_wait_ecdf(
                         va="bottom",
                     )
             n_all = counts[counts["service"] == service]
+            given_up = int(n_all["abandoned"].sum())
             ax.set_title(
-                f"{service_name(service)}: {int(n_all['requests'].sum()):,} requests"
-                + (
-                    f", {int(n_all['abandoned'].sum()):,} given up"
-                    if n_all["abandoned"].sum()
-                    else ""
+                w(
+                    "waits.requests",
+                    service=service_name(service, w),
+                    n=int(n_all["requests"].sum()),
                 )
+                + (w("waits.given_up", n=given_up) if given_up else "")
             )
-            ax.set_xlabel(f"wait ({unit})")
-            ax.set_ylabel("wait ended (started or gave up)")
+            ax.set_xlabel(w("waits.x", unit=unit))
+            ax.set_ylabel(w("waits.y"))
             ax.set_ylim(0, 1.03)
             ax.set_xlim(left=0)
             as_percent(ax)

@@ -69,8 +69,11 @@ def report_targets(results: Any, targets: list[Target]) -> list[Target]:
     return list(targets) if targets or not sizing else sizing_targets(sizing)
 
 
-def report_input(results: Any, targets: list[Target], with_figures: bool = True) -> ReportInput:
-    """What the report shows, read from ``results`` (a loaded results folder)."""
+def report_input(
+    results: Any, targets: list[Target], with_figures: bool = True, lang: str = "both"
+) -> ReportInput:
+    """What the report shows, read from ``results`` (a loaded results folder); the figures drawn
+    in ``lang`` (``zh``, ``en``; ``both``: in Chinese)."""
     manifest = results.manifest
     targets = report_targets(results, targets)
     sizing = getattr(results, "sizing", None)
@@ -118,7 +121,7 @@ def report_input(results: Any, targets: list[Target], with_figures: bool = True)
         )
     if with_figures:
         point = data.detail_label.rsplit("(", 1)[-1].rstrip(")") if data.kind == "sweep" else None
-        data.figures, data.figure_notes = report_figures(results, point)
+        data.figures, data.figure_notes = report_figures(results, point, lang)
     return data
 
 
@@ -127,5 +130,5 @@ def write_report(
 ) -> Path:
     """Write the report of ``results`` to ``out`` (atomically) and return the path."""
     targets = report_targets(results, targets or [])
-    html = report_html(report_input(results, targets), Lang(lang), targets)
+    html = report_html(report_input(results, targets, lang=lang), Lang(lang), targets)
     return write_atomic(Path(out), lambda tmp: tmp.write_text(html, encoding="utf-8"))

@@ -7,7 +7,8 @@ district. A sweep: the response of the most varied service's mean wait to the pa
 against service level, and for the option shown in detail its waits and equity (its waits only
 when the sweep kept its records). A figure that does not fit the folder
 (:class:`~carecap.analysis.figures.FigureError`, :class:`~carecap.sim.errors.ResultsError`) is
-left out with a note saying why.
+left out with a note saying why. The figures' own words are drawn in the report's language
+(``both``: in Chinese, the captions giving both; :mod:`carecap.analysis.figure_words`).
 """
 
 from __future__ import annotations
@@ -27,34 +28,34 @@ _RUN: tuple[tuple[str, str, Callable[..., Any]], ...] = (
         "Share of requests whose wait had ended, by wait, service and priority tier: every "
         "request made counted; a curve below 100 % ends where requests were still waiting "
         "(dashed: the target)",
-        lambda r, p: f.waits_figure(r, "tier", p),
+        lambda r, p, lang: f.waits_figure(r, "tier", p, lang),
     ),
     (
         "每日等待中的请求（各次重复的均值与95%区间，阴影为预热期）",
         "Requests waiting, daily mean across replications with its 95 % interval (shaded: warm-up)",
-        lambda r, p: f.backlog_figure(r, p),
+        lambda r, p, lang: f.backlog_figure(r, p, lang),
     ),
     (
         "按一周小时的利用率",
         "Utilisation by hour of the week, per pool",
-        lambda r, p: f.utilisation_figure(r, p),
+        lambda r, p, lang: f.utilisation_figure(r, p, lang),
     ),
     (
         "各区等待与按时比例（统一标尺，95%区间）",
         "Equity by district: wait and share within the common thresholds, 95 % intervals",
-        lambda r, p: f.equity_figure(r, p),
+        lambda r, p, lang: f.equity_figure(r, p, lang),
     ),
 )
 _SWEEP: tuple[tuple[str, str, Callable[..., Any]], ...] = (
     (
         "方案参数对平均等待的影响",
         "Response of the mean wait to the sweep's parameters, 95 % bands",
-        lambda r, p: f.sweep_figure(r),
+        lambda r, p, lang: f.sweep_figure(r, lang=lang),
     ),
     (
         "成本与服务水平（有效方案相连）",
         "Cost against service level; efficient options joined",
-        lambda r, p: f.cost_figure(r),
+        lambda r, p, lang: f.cost_figure(r, lang=lang),
     ),
 )
 
@@ -74,16 +75,17 @@ meet, in Chinese; another is shown as written."""
 
 
 def report_figures(
-    results: Any, point_id: str | None = None
+    results: Any, point_id: str | None = None, lang: str = "en"
 ) -> tuple[list[FigureSpec], list[tuple[str, str]]]:
     """The figures for ``results`` (a loaded folder; ``point_id``: a sweep's option shown in
-    detail) and a note (zh, en) for each one left out."""
+    detail), their words in ``lang`` (``zh``, ``en``, ``both``), and a note (zh, en) for each
+    one left out."""
     specs = list(_RUN) if results.kind == "run" else [*_SWEEP, _RUN[0], _RUN[3]]
     figures: list[FigureSpec] = []
     notes: list[tuple[str, str]] = []
     for zh, en, draw in specs:
         try:
-            figures.append((draw(results, point_id), zh, en))
+            figures.append((draw(results, point_id, lang), zh, en))
         except (f.FigureError, ResultsError) as exc:
             message = getattr(exc, "message", str(exc))
             why_zh = REASONS_ZH.get(message)
