@@ -23,6 +23,7 @@ from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.metrics.common import Window, service_targets
 from carecap.sim.metrics.replication import request_flags
 from carecap.sim.metrics.waits import km_curve
+from carecap.sim.metrics.years import YEAR_SLICE, years_of
 from carecap.sim.scenario.model import Scenario
 
 CURVE_COLUMNS = ["service", "group", "wait", "share", "unit"]
@@ -35,11 +36,12 @@ def _queue_table(records: ReplicationRecords, scenario: Scenario, by: str) -> pd
     flags = request_flags(records, targets, Window.of(records))
     rows = flags["rows"]
     unit_min = np.array([t.unit_min for t in targets])[flags["svc"]]
-    group = (
-        np.full(len(rows), "all", dtype=object)
-        if by == "all"
-        else records.requests[by].astype(str).to_numpy()[rows]
-    )
+    if by == "all":
+        group = np.full(len(rows), "all", dtype=object)
+    elif by == YEAR_SLICE:  # the calendar year the request was made in
+        group = _year_labels(records, scenario)[rows]
+    else:
+        group = records.requests[by].astype(str).to_numpy()[rows]
     return pd.DataFrame(
         {
             "service": np.array([t.service for t in targets], dtype=object)[flags["svc"]],
@@ -52,11 +54,22 @@ def _queue_table(records: ReplicationRecords, scenario: Scenario, by: str) -> pd
     )
 
 
+def _year_labels(records: ReplicationRecords, scenario: Scenario) -> np.ndarray:
+    """Each request's calendar year (``"2030"``), the year slice's values; requests outside the
+    observation window get the year of the window's nearest end (they are not counted)."""
+    years = years_of(scenario, Window.of(records))
+    labels = np.array([str(y) for y, _, _ in years], dtype=object)
+    starts = np.array([lo for _, lo, _ in years])
+    at = np.searchsorted(starts, records.requests["request_min"].to_numpy(), side="right") - 1
+    return labels[np.clip(at, 0, len(labels) - 1)]
+
+
 def wait_curves(
     records: Iterable[ReplicationRecords], scenario: Scenario, by: str = "tier"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Kaplan–Meier curves of the waits of the requests made in the window, per service and
-    value of ``by`` (``tier``, ``district``, ``care_level`` or ``all``), all replications
+    value of ``by`` (``tier``, ``district``, ``care_level``, ``year``: the calendar year the
+    request was made in, or ``all``), all replications
     pooled; services in the scenario's order, groups in the order of the column's categories
     (tiers highest first).
 
@@ -69,12 +82,15 @@ def wait_curves(
     services = {
         s: i for i, s in enumerate(t.service for t in service_targets(records[0], scenario))
     }
-    column = records[0].requests[by] if by != "all" else None
+    column = records[0].requests[by] if by not in ("all", YEAR_SLICE) else None
     groups = (
         {str(g): i for i, g in enumerate(column.cat.categories)}
         if column is not None and isinstance(column.dtype, pd.CategoricalDtype)
         else {}
     )
+    if by == YEAR_SLICE:
+        years = years_of(scenario, Window.of(records[0]))
+        groups = {str(year): i for i, (year, _, _) in enumerate(years)}
     table = table.assign(
         _s=table["service"].map(services), _g=table["group"].map(groups).fillna(len(groups))
     ).sort_values(["_s", "_g"], kind="stable")

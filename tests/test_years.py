@@ -201,3 +201,21 @@ def test_year_slice_does_not_depend_on_the_order_of_the_request_rows():
     got = again[again["slice"].isin(["year", "pool_year"])].set_index(keys)["value"]
     assert len(years) > 0
     assert np.allclose(years, got.reindex(years.index), equal_nan=True, rtol=1e-12)
+
+
+def test_wait_curves_by_year_are_the_year_slices_waits():
+    # (carecap plot waits --by year): each year's Kaplan-Meier curve holds the requests made in
+    # that year, and its median is the year slice's wait_median
+    from carecap.analysis.wait_curves import wait_curves
+
+    s = Scenario.model_validate(small(start_date="2022-11-01", horizon_days=120, warmup_days=10))
+    records, m = simulate(s, 0, 7)
+    curves, counts = wait_curves([records], s, by="year")
+    years = m[m["slice"] == "year"].set_index(["service", "slice_value", "metric"])["value"]
+    assert list(dict.fromkeys(counts["group"])) == ["2022", "2023"]
+    for (service, year), one in curves.groupby(["service", "group"]):
+        n = counts.loc[(counts["service"] == service) & (counts["group"] == year), "requests"]
+        assert n.item() == years[(service, year, "requests")], (service, year)
+        reached = one[one["share"] >= 0.5 - 1e-9]
+        median = reached["wait"].iloc[0] if len(reached) else one["wait"].iloc[-1]
+        assert median == pytest.approx(years[(service, year, "wait_median")]), (service, year)
