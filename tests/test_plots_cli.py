@@ -95,5 +95,10 @@ def test_bad_input_is_one_paragraph(run_copy, sweep_copy, tmp_path, capsys):
     err = error_of(capsys, ["plot", "equity", str(sweep_copy), "--point", "p9"])
     assert "no point 'p9'" in err
     assert not (tmp_path / "a.png").exists()
+    # an option the kind does not read is refused, not silently ignored
+    err = error_of(capsys, ["plot", "equity", str(run_copy), "--by", "year"])
+    assert "--by" in err and "applies to waits only" in err
+    err = error_of(capsys, ["plot", "waits", str(run_copy), "--metric", "alarm.wait_mean"])
+    assert "--metric" in err and "applies to sweep only" in err and "--by, --point" in err
     assert main(["plot", "histogram", str(run_copy)]) == 2  # argparse: not a kind
     assert "invalid choice" in capsys.readouterr().err

@@ -26,6 +26,18 @@ _KIND_HELP = {
     "compare": "paired differences B - A with intervals (--against B, or --points A,B)",
 }
 
+_OPTIONS = {
+    "waits": ("by", "point"),
+    "backlog": ("point",),
+    "utilisation": ("point",),
+    "equity": ("point",),
+    "sweep": ("x", "metric", "line_by", "where"),
+    "cost": ("level",),
+    "compare": ("against", "points"),
+}
+"""The options each kind reads (``--out`` aside); any other given is a usage error, not
+silently ignored."""
+
 
 def _assignment(text: str) -> tuple[str, str]:
     path, sep, value = text.partition("=")
@@ -55,9 +67,9 @@ def add_plot_command(sub: argparse._SubParsersAction) -> None:
     )
     plot.add_argument(
         "--by",
-        default="tier",
+        default=None,
         metavar="SLICE",
-        help="waits: curves per tier (default), district, care_level or all",
+        help="waits: curves per tier (default), district, care_level, year or all",
     )
     plot.add_argument("--point", default=None, metavar="ID", help="a sweep's point (p0003)")
     plot.add_argument("--x", default=None, metavar="PATH", help="sweep: the parameter on x")
@@ -96,12 +108,30 @@ def add_plot_command(sub: argparse._SubParsersAction) -> None:
 def _plot(args: argparse.Namespace) -> int:
     from carecap.sim.cli.warmup_command import plot_format
 
+    _check_options(args)
     out = args.out if args.out is not None else args.results / f"{args.kind}.png"
     fmt = plot_format(out, "--out" if args.out is not None else "the default output")
     fig = _figure(args)
     _save(fig, out, fmt)
     print(f"{args.kind}: {out}")
     return 0
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """A UsageError naming an option given that the kind does not read (``--by`` with
+    ``equity``, say: the figure would silently show something else)."""
+    from carecap.sim.errors import UsageError
+
+    for name in sorted({n for names in _OPTIONS.values() for n in names}):
+        if getattr(args, name) is not None and name not in _OPTIONS[args.kind]:
+            option = "--" + name.replace("_", "-")
+            takes = ", ".join("--" + n.replace("_", "-") for n in _OPTIONS[args.kind])
+            kinds = [k for k, names in _OPTIONS.items() if name in names]
+            raise UsageError(
+                option,
+                f"applies to {' and '.join(kinds)} only, not to {args.kind} "
+                f"(which takes {takes or 'no option but --out'})",
+            )
 
 
 def _figure(args: argparse.Namespace):
@@ -112,7 +142,7 @@ def _figure(args: argparse.Namespace):
     results = load(args.results)
     try:
         if args.kind == "waits":
-            return figures.waits_figure(results, args.by, args.point)
+            return figures.waits_figure(results, args.by or "tier", args.point)
         if args.kind == "backlog":
             return figures.backlog_figure(results, args.point)
         if args.kind == "utilisation":
