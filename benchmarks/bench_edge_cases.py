@@ -17,7 +17,9 @@ process, and the ratio, which moves far less than wall time with the machine's l
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from pydantic import TypeAdapter
@@ -25,39 +27,14 @@ from pydantic import TypeAdapter
 from benchmarks.bench_mmc import idiomatic_simpy
 from carecap.sim.engine.kernel import run_replication
 from carecap.sim.scenario.distributions import DistOrNumber
-from carecap.sim.scenario.model import Scenario
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from test_engine_demand import ulp_due_dates_scenario
 
 
 def ulp_due_dates() -> None:
-    scenario = Scenario.model_validate(
-        {
-            "name": "ulp",
-            "calendar": {"start_date": "2022-01-01", "horizon_days": 40},
-            "tiers": ["t"],
-            "care_levels": {"lv": {}},
-            "districts": {"a": {}},
-            "population": {
-                "elders_by_district": {"a": 20},
-                "care_level_shares": {"lv": 1.0},
-                "tier_shares": {"t": 1.0},
-            },
-            "services": {
-                "care_visit": {
-                    "target_days": 1,
-                    "by_care_level": {
-                        "lv": {
-                            "interval_days": {"dist": "gamma", "mean": 2, "sd": 15},
-                            "duration_min": 30,
-                        }
-                    },
-                }
-            },
-            "caregivers": [
-                {"name": "cg", "shifts": [{"count": 1, "hours": "always"}], "travel_min": {"a": 5}}
-            ],
-        }
-    )
-    run_replication(scenario, 0)
+    run_replication(ulp_due_dates_scenario(), 0)
 
 
 def deep_normal() -> None:

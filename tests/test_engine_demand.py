@@ -152,13 +152,11 @@ def test_alarm_stream_is_poisson_per_bed():
         assert abs(rate - expected) < 4 * se, (lo, hi, rate)
 
 
-def test_a_run_with_due_dates_a_float_ulp_apart_finishes():
-    """Gamma intervals of shape (mean / sd)² ≈ 0.02 put many due dates within a few float ulps
-    of each other (20 elders, about 700 requests): the run must finish (the clock must not get
-    stuck an ulp short of a due date; how fast it finishes is timed by
-    ``python -m benchmarks.bench_edge_cases``, not here), and every request must start no
-    earlier than it was made."""
-    s = scenario(
+def ulp_due_dates_scenario() -> Scenario:
+    """Gamma intervals of shape (mean / sd)² ≈ 0.02, which put many due dates within a few float
+    ulps of each other: 20 elders, care visits only, one caregiver on shift, 40 days (about 700
+    requests). Also timed by ``python -m benchmarks.bench_edge_cases``."""
+    return scenario(
         **{
             "population.elders_by_district.a": 20,
             "calendar.horizon_days": 40,
@@ -171,6 +169,13 @@ def test_a_run_with_due_dates_a_float_ulp_apart_finishes():
             "caregivers.0.shifts.0.count": 1,
         }
     )
-    r = run_replication(s, 0).requests
+
+
+def test_a_run_with_due_dates_a_float_ulp_apart_finishes():
+    """Due dates a few float ulps apart (:func:`ulp_due_dates_scenario`): the run must finish
+    (the clock must not get stuck an ulp short of a due date; how fast it finishes is timed by
+    ``python -m benchmarks.bench_edge_cases``, not here), and every request must start no
+    earlier than it was made."""
+    r = run_replication(ulp_due_dates_scenario(), 0).requests
     assert len(r) > 100
     assert (r.start_min.dropna() >= r.request_min[r.start_min.notna()]).all()

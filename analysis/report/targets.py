@@ -21,18 +21,13 @@ from carecap.sim.errors import UsageError
 
 
 @dataclass(frozen=True)
-class Target:
-    service: str
-    metric: str
-    slice: str
-    slice_value: str
-    op: str  # "<=" or ">="
-    threshold: float
+class Target(sizing_targets.MetricBound):
+    """A target of the report: ``op`` is ``<=`` or ``>=`` (an interval is judged against
+    those)."""
 
     @property
     def text(self) -> str:
-        where = "" if self.slice == "all" else f"@{self.slice}={self.slice_value}"
-        return f"{self.service}.{self.metric}{where} {self.op} {self.threshold:g}"
+        return f"{self.name} {self.op} {self.threshold:g}"
 
     def judge(self, row: Any) -> str:
         """``meets``, ``fails`` or ``unsure`` for a summary row (``unsure`` when it is missing

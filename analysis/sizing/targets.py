@@ -46,8 +46,10 @@ _FORM = (
 
 
 @dataclass(frozen=True)
-class Target:
-    """One target: a metrics row and the bound it must respect."""
+class MetricBound:
+    """A row of the metrics (service, metric, slice kind and value) and the bound its value must
+    respect (``op`` and ``threshold``): what a sizing target and a report's target
+    (:class:`carecap.analysis.report.targets.Target`) both are."""
 
     service: str
     metric: str
@@ -55,12 +57,20 @@ class Target:
     slice_value: str
     op: str
     threshold: float
-    text: str
 
     @property
     def name(self) -> str:
+        """``SERVICE.METRIC``, with ``@SLICE=VALUE`` unless the slice is ``all``."""
         where = "" if self.slice == ALL else f"@{self.slice}={self.slice_value}"
         return f"{self.service}.{self.metric}{where}"
+
+
+@dataclass(frozen=True)
+class Target(MetricBound):
+    """One target: a metrics row and the bound it must respect."""
+
+    text: str
+    """As given (stripped)."""
 
     @property
     def upper(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Final
+from typing import TYPE_CHECKING, Annotated, ClassVar, Final
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -71,7 +71,29 @@ ShiftName = Annotated[
 path is a list index)."""
 
 
-class Shift(Frozen):
+class DatedCapacity(Frozen):
+    """Capacity that exists on ``[from_date, to_date)`` only (a shift group, a pool, the vans):
+    the one check that ``to_date`` comes after ``from_date``, the error naming the capacity by
+    :attr:`CAPACITY_WORD`. Each subclass declares both fields itself, after its own fields and
+    with its own words for what the dates mean (a base class's fields would come first in the
+    resolved scenario, the schema and the messages)."""
+
+    CAPACITY_WORD: ClassVar[str]
+    """The capacity in the error: "the {word} works on [from_date, to_date)"."""
+
+    if TYPE_CHECKING:
+        from_date: dt.date | None
+        to_date: dt.date | None
+
+    @model_validator(mode="after")
+    def _dates(self):
+        check_window(self.from_date, self.to_date, self.CAPACITY_WORD)
+        return self
+
+
+class Shift(DatedCapacity):
+    CAPACITY_WORD = "group"
+
     name: ShiftName | None = None
     """Optional; unique within the pool. Names the shift group in dotted paths
     (``caregivers.cg_xiaodian.shifts.day.count``)."""
@@ -82,11 +104,6 @@ class Shift(Frozen):
     start."""
     to_date: dt.date | None = None
     """Day the group stops (exclusive); None: to the end."""
-
-    @model_validator(mode="after")
-    def _dates(self):
-        check_window(self.from_date, self.to_date, "group")
-        return self
 
 
 Window = tuple[dt.date | None, dt.date | None]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from carecap.sim.scenario.base import ALL, Frozen, Name, Shift, check_window, within
+from carecap.sim.scenario.base import ALL, DatedCapacity, Name, Shift, within
 from carecap.sim.scenario.distributions import DistOrNumber
 from carecap.sim.services.spec import PoolSpec
 
@@ -26,8 +26,10 @@ class CaregiverShift(Shift):
     only and makes no planned visits."""
 
 
-class CaregiverPool(Frozen):
+class CaregiverPool(DatedCapacity):
     """Caregivers serving the family beds of some districts (``all`` for a city-wide pool)."""
+
+    CAPACITY_WORD = "pool"
 
     name: Name
     districts: Literal["all"] | list[Name] = ALL
@@ -39,11 +41,6 @@ class CaregiverPool(Frozen):
     the start."""
     to_date: dt.date | None = None
     """Day the whole pool stops (exclusive); None: to the end."""
-
-    @model_validator(mode="after")
-    def _dates(self):
-        check_window(self.from_date, self.to_date, "pool")
-        return self
 
 
 # --- plugging into the engine ----------------------------------------------------------------

@@ -9,17 +9,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
-from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import Field, TypeAdapter, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from carecap.sim.scenario import limits
 from carecap.sim.scenario.base import (
+    DatedCapacity,
     Frozen,
     Name,
     ShiftName,
     UnitCount,
     Window,
-    check_window,
     clip_to_window,
     within,
 )
@@ -34,11 +34,13 @@ if TYPE_CHECKING:
     from carecap.sim.scenario.model import Scenario
 
 
-class Vans(Frozen):
+class Vans(DatedCapacity):
     """The centre's vans: vehicles, each in one place at a time (:mod:`carecap.sim.engine.vans`).
 
     Their cost is ``costs.van_per_hour`` (vehicle and driver, per van hour), the one place for it.
     """
+
+    CAPACITY_WORD = "fleet"
 
     count: Annotated[int, Field(ge=0, le=limits.MAX_VANS)]
     seats: Annotated[int, Field(gt=0, le=limits.MAX_VANS)]
@@ -54,17 +56,14 @@ class Vans(Frozen):
     """Day the vans stop leaving on pick-up runs (exclusive; return runs still bring home the
     elders at the centre); None: to the end."""
 
-    @model_validator(mode="after")
-    def _dates(self):
-        check_window(self.from_date, self.to_date, "fleet")
-        return self
-
 
 _STATION_COUNT: TypeAdapter[int] = TypeAdapter(UnitCount)
 
 
-class StationGroup(Frozen):
+class StationGroup(DatedCapacity):
     """Stations that work only on ``[from_date, to_date)`` (the centre's opening hours)."""
+
+    CAPACITY_WORD = "group"
 
     name: ShiftName | None = None
     count: UnitCount
@@ -72,11 +71,6 @@ class StationGroup(Frozen):
     """First day the group's stations work; None: from the start (or the centre's opening)."""
     to_date: dt.date | None = None
     """Day they stop (exclusive); None: to the end."""
-
-    @model_validator(mode="after")
-    def _dates(self):
-        check_window(self.from_date, self.to_date, "group")
-        return self
 
 
 class BathingCentre(Frozen):

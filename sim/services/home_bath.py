@@ -7,10 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from carecap.sim.scenario import limits
-from carecap.sim.scenario.base import ALL, Frozen, Name, Shift, check_window, within
+from carecap.sim.scenario.base import ALL, DatedCapacity, Frozen, Name, Shift, within
 from carecap.sim.scenario.distributions import DistOrNumber
 from carecap.sim.services.spec import PoolSpec, Service, Target
 from carecap.sim.units import DAY_MIN
@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from carecap.sim.scenario.model import Scenario
 
 
-class BathTeamPool(Frozen):
+class BathTeamPool(DatedCapacity):
+    CAPACITY_WORD = "pool"
+
     name: Name
     base_district: Name
     districts: Literal["all"] | list[Name] = ALL
@@ -31,11 +33,6 @@ class BathTeamPool(Frozen):
     the start."""
     to_date: dt.date | None = None
     """Day the whole pool stops (exclusive); None: to the end."""
-
-    @model_validator(mode="after")
-    def _dates(self):
-        check_window(self.from_date, self.to_date, "pool")
-        return self
 
 
 class Booking(Frozen):
