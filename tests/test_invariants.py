@@ -9,9 +9,10 @@ tests/test_invariants_runs.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import scenario_data, schedules
@@ -47,15 +48,6 @@ CHECKS = {
     "3-5-vans": invariants.vans,
 }
 """MODEL.md §4 invariants 1-5, each read off one replication's records."""
-
-
-@pytest.mark.parametrize("name", CHECKS)
-@PROPERTY
-@given(data=scenario_data(drain=None))
-def test_invariant(name, data):
-    scenario, rec = simulate(data)
-    problems = CHECKS[name](rec, scenario)
-    assert problems == [], problems
 
 
 @PROPERTY
@@ -95,12 +87,11 @@ def _request_pool(rec: ReplicationRecords, scenario: Scenario) -> pd.Series:
     return pd.Series(pools, index=rec.requests.index, dtype=object)
 
 
-@PROPERTY
-@given(data=scenario_data(drain=None))
-def test_each_request_is_served_by_a_unit_of_its_own_pool(data):
+def check_each_request_is_served_by_a_unit_of_its_own_pool(
+    scenario: Scenario, rec: ReplicationRecords
+) -> None:
     """Care visits and alarms by the district's caregivers, centre baths by a station, home baths
     by the district's team: a unit never serves another pool's queue."""
-    scenario, rec = simulate(data)
     started = rec.requests.start_min.notna()
     expected = _request_pool(rec, scenario)[started].to_numpy()
     unit_pool = rec.units.set_index("unit_id").pool.astype(str)
@@ -124,12 +115,11 @@ def _minus(spans: list[tuple[float, float]], busy: list[tuple[float, float]]) ->
     return out
 
 
-@PROPERTY
-@given(data=scenario_data(drain=None))
-def test_no_unit_idles_on_shift_while_its_queue_waits(data):
+def check_no_unit_idles_on_shift_while_its_queue_waits(
+    scenario: Scenario, rec: ReplicationRecords
+) -> None:
     """Work conservation (the rule behind invariant 5): while a request waits, every unit of its
     pool that is on shift is busy. The centre is skipped when vans may hold it back."""
-    scenario, rec = simulate(data)
     r = rec.requests.assign(pool=_request_pool(rec, scenario))
     left = r.start_min.fillna(r.end_min).fillna(rec.observed_end_min)  # when it left the queue
     vans = scenario.bathing_centre is not None and scenario.bathing_centre.vans is not None
@@ -152,12 +142,11 @@ def test_no_unit_idles_on_shift_while_its_queue_waits(data):
             assert both.size == 0, f"{pool}: waited {req:.2f}-{out:.2f}, idle unit {idle[both[0]]}"
 
 
-@PROPERTY
-@given(data=scenario_data(drain=None))
-def test_after_delivery_elder_has_one_request_at_a_time(data):
+def check_after_delivery_elder_has_one_request_at_a_time(
+    scenario: Scenario, rec: ReplicationRecords
+) -> None:
     """In after_delivery mode an elder's next request falls due only after the last one closed
     (served, or abandoned), so an elder's requests of that service never overlap."""
-    scenario, rec = simulate(data)
     sv = scenario.services
     chained = {"care_visit": sv.care_visit, "centre_bath": sv.bath, "home_bath": sv.bath}
     kinds = [k for k, plan in chained.items() if plan and plan.mode == "after_delivery"]
@@ -178,12 +167,9 @@ def _week_open(spans, start_weekday: int, t: np.ndarray) -> np.ndarray:
     return np.any([(s <= week_min) & (week_min < e) for s, e in spans], axis=0)
 
 
-@PROPERTY
-@given(data=scenario_data(drain=None))
-def test_shift_table_follows_the_scenario(data):
+def check_shift_table_follows_the_scenario(scenario: Scenario, rec: ReplicationRecords) -> None:
     """Each pool has as many units as its shift counts, and each unit's spans in the records are
     open exactly when its weekly schedule says (probed every 15 minutes, off the span edges)."""
-    scenario, rec = simulate(data)
     groups: dict[str, list] = {}
     teams = scenario.home_bathing.teams if scenario.home_bathing else []
     for pool in scenario.caregivers + teams:
@@ -223,13 +209,12 @@ def _patience_min(scenario: Scenario) -> dict[str, float]:
     return out
 
 
-@PROPERTY
-@given(data=scenario_data(drain=None))
-def test_requests_respect_the_elders_stay_and_give_up_times(data):
+def check_requests_respect_the_elders_stay_and_give_up_times(
+    scenario: Scenario, rec: ReplicationRecords
+) -> None:
     """No request before enrolment or at/after exit; no service starts after exit; what an elder
     still waits for at exit is withdrawn then (abandoned, end = exit); any other abandonment
     happens exactly the give-up time after the request."""
-    scenario, rec = simulate(data)
     r = rec.requests.merge(rec.elders[["elder_id", "enrol_min", "exit_min"]], on="elder_id")
     assert (r.request_min >= r.enrol_min - TOL).all(), r[r.request_min < r.enrol_min].head()
     assert (r.request_min < r.exit_min).all(), r[r.request_min >= r.exit_min].head()
@@ -245,12 +230,44 @@ def test_requests_respect_the_elders_stay_and_give_up_times(data):
     assert (at_exit | gave_up).all(), ab[~(at_exit | gave_up)].head()
 
 
-@PROPERTY
-@given(data=scenario_data(drain=None))
-def test_alarm_waits_include_travel(data):
+def check_alarm_waits_include_travel(scenario: Scenario, rec: ReplicationRecords) -> None:
     """wait_min is start - request, plus the travel for alarms (arrival at the home)."""
-    _, rec = simulate(data)
     r = rec.requests[rec.requests.start_min.notna()]
     extra = np.where(r.service == "alarm", r.travel_min, 0.0)
     expected = pd.Series(r.start_min - r.request_min + extra, index=r.index)
     np.testing.assert_allclose(r.wait_min, expected, rtol=0, atol=TOL)
+
+
+SCENARIO_CHECKS: dict[str, Callable[[Scenario, ReplicationRecords], None]] = {
+    **{
+        f"invariant {name}": lambda scenario, rec, name=name: _no_problems(
+            CHECKS[name](rec, scenario)
+        )
+        for name in CHECKS
+    },
+    "own pool": check_each_request_is_served_by_a_unit_of_its_own_pool,
+    "work conservation": check_no_unit_idles_on_shift_while_its_queue_waits,
+    "after delivery": check_after_delivery_elder_has_one_request_at_a_time,
+    "shift table": check_shift_table_follows_the_scenario,
+    "stay and give-up": check_requests_respect_the_elders_stay_and_give_up_times,
+    "alarm travel": check_alarm_waits_include_travel,
+}
+"""Every check of one replication against its scenario: the invariants of MODEL.md §4 and the
+rules above."""
+
+
+def _no_problems(problems: list[str]) -> None:
+    assert problems == [], problems
+
+
+@settings(PROPERTY, max_examples=80)
+@given(data=scenario_data(drain=None))
+def test_every_check_holds_on_random_scenarios(data):
+    """One replication of each random scenario feeds every check (80 scenarios: each check
+    sees twice the examples it had as a test of its own, for a sixth of the simulations)."""
+    scenario, rec = simulate(data)
+    for name, check in SCENARIO_CHECKS.items():
+        try:
+            check(scenario, rec)
+        except AssertionError as exc:
+            raise AssertionError(f"{name}: {exc}") from exc
