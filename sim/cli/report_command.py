@@ -61,13 +61,6 @@ def report_handler(args: argparse.Namespace) -> int:
         raise UsageError("--lang", f"{args.lang!r} is not a language; use zh, en or both")
     targets = [parse_target(t) for t in args.target]
     results = load(args.results)
-    if targets and results.kind == "run":
-        raise UsageError(
-            "--target",
-            f"{args.results} is a run folder: --target ranks the options of a sweep or sizing "
-            "folder, and a run has one; its report shows every metric with its 95 % interval "
-            "(carecap size finds the least capacity that meets a target)",
-        )
     out = args.out if args.out is not None else args.results / DEFAULT_NAME
     check_output_file(out, "-o/--out", ".html")
     with output_errors(out, "cannot write the report"):
