@@ -127,3 +127,16 @@ def test_the_command_line_offers_the_slices_the_table_can_show():
     from carecap.sim.cli.summary_command import BY as OPTION_SLICES
 
     assert OPTION_SLICES == TABLE_SLICES
+
+
+def test_a_sizing_folder_shows_its_answers_point_by_default(sized, capsys):
+    folder, _scenario, answer = sized
+    code, out, _ = summary_of(capsys, str(folder), "--json")
+    assert code == 0
+    data = json.loads(out)
+    summary = pd.read_parquet(folder / "summary.parquet")
+    point = data["point_id"]
+    assert len(data["summary"]) == (summary["point_id"] == point).sum() > 0
+    # the point whose values are the answer's
+    points = {p["point_id"]: p for p in json.loads((folder / "sweep.json").read_text())["points"]}
+    assert list(points[point]["parameters"].values()) == list(answer["answer"].values())

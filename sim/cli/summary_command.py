@@ -4,7 +4,8 @@ results folder again, by any slice, without simulating.
 ``carecap run`` prints slice ``all`` and one ``--by`` slice and keeps that text in
 ``summary.txt``; the summary itself (``summary.parquet``) holds every slice, so another view is
 a matter of reading it. A sweep or sizing folder holds one summary per point: ``--point``
-chooses it (not needed when the folder has a single point).
+chooses it (not needed when the folder has a single point; a sizing folder shows its answer,
+or the best candidate found, by default).
 
 Only the argument definitions are imported with the command line; the handler imports the
 analysis when called.
@@ -43,8 +44,8 @@ def add_summary_command(sub: argparse._SubParsersAction) -> None:
         "--point",
         default=None,
         metavar="ID",
-        help="the sweep point (e.g. p0003) of a sweep or sizing folder; needed when it has "
-        "more than one",
+        help="the sweep point (e.g. p0003) of a sweep or sizing folder; needed for a sweep of "
+        "several points (a sizing folder shows its answer by default)",
     )
     summary.add_argument("--json", action="store_true", help="print the summary as JSON")
     summary.set_defaults(command="summary", handler=summary_handler)
@@ -87,6 +88,9 @@ def _point(results, asked: str | None) -> str | None:
     if asked is None:
         if len(ids) == 1:
             return ids[0]
+        answer = _sizing_answer(results)
+        if answer in ids:
+            return answer
         shown = ", ".join(f"{p} ({label})" for p, label in _labels(results)[:8])
         more = f" and {len(ids) - 8} more" if len(ids) > 8 else ""
         raise UsageError(
@@ -101,6 +105,13 @@ def _point(results, asked: str | None) -> str | None:
             f"{', '.join(ids[:8])}{', ...' if len(ids) > 8 else ''}",
         )
     return asked
+
+
+def _sizing_answer(results) -> str | None:
+    """A sizing folder's answer (or best candidate found): the point its report shows."""
+    from carecap.analysis.report.sizing import answer_point
+
+    return answer_point(results.sizing) if results.sizing else None
 
 
 def _labels(results) -> list[tuple[str, str]]:
