@@ -1,4 +1,5 @@
-"""`carecap summary RESULTS`: a folder's summary table again, by any slice, nothing simulated."""
+"""`carecap summary RESULTS`: a folder's summary table again, by any slice, nothing simulated;
+`carecap status` of a run folder."""
 
 from __future__ import annotations
 
@@ -140,3 +141,19 @@ def test_a_sizing_folder_shows_its_answers_point_by_default(sized, capsys):
     # the point whose values are the answer's
     points = {p["point_id"]: p for p in json.loads((folder / "sweep.json").read_text())["points"]}
     assert list(points[point]["parameters"].values()) == list(answer["answer"].values())
+
+
+def test_status_of_a_run_folder_says_how_the_run_ended(small_run, tmp_path, capsys):
+    assert main(["status", str(small_run)]) == 0
+    out = capsys.readouterr().out
+    finished = json.loads((small_run / "manifest.json").read_text())["replications_finished"]
+    assert f"complete: {len(finished)} of {len(finished)} replications finished" in out
+    folder = copy_folder(small_run, tmp_path / "failed")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest |= {"status": "failed", "error": "engine broke\nTraceback (most recent call last)"}
+    manifest["replications_requested"] = [0, 1, 2, 3]
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert main(["status", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert f"failed: {len(finished)} of 4 replications finished" in out
+    assert "error: engine broke" in out and "Traceback" not in out

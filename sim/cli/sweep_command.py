@@ -16,6 +16,7 @@ from typing import Any, cast
 
 import pandas as pd
 
+from carecap.sim.experiments.run_target import MANIFEST
 from carecap.sim.experiments.sweep_run import SweepInterrupted, run_sweep_file
 from carecap.sim.experiments.sweep_store import store_at
 from carecap.sim.scenario.set_options import parse_set_options
@@ -97,7 +98,10 @@ def format_points(directory: Path) -> str:
 
 
 def status(args: argparse.Namespace) -> int:
-    """``carecap status DIR``: counts of done / pending / failed runs, and the failures."""
+    """``carecap status DIR``: counts of done / pending / failed runs, and the failures; for
+    a run folder, the run's status and replications."""
+    if (Path(args.directory) / MANIFEST).exists():
+        return _run_status(args.directory)
     store = store_at(args.directory)
     st = store.status()
     info = store.info
@@ -121,4 +125,23 @@ def status(args: argparse.Namespace) -> int:
             print(f"  damaged {problem}")
         if len(st.damaged) > 50:
             print(f"  ... and {len(st.damaged) - 50} more")
+    return EXIT_OK
+
+
+def _run_status(folder: Path) -> int:
+    """A run folder's status line (``carecap run`` puts a folder in place once it stops:
+    complete, interrupted or failed), and the error of a failed run."""
+    from carecap.analysis import load
+
+    results = load(folder)
+    manifest = results.manifest
+    asked = manifest.get("replications_requested") or []
+    print(
+        f"{manifest.get('scenario_name', '?')} (run, seed {results.seed}, "
+        f"hash {str(manifest.get('scenario_hash', ''))[:12]})"
+    )
+    print(f"{results.status}: {len(results.replications)} of {len(asked)} replications finished")
+    error = str(manifest.get("error") or "")
+    if error:
+        print(f"  error: {error.splitlines()[0]}")
     return EXIT_OK
