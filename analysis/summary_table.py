@@ -57,7 +57,7 @@ TIER_LABELS = {"tekun": "特困", "dibao": "低保"}
 _ADMIN_SUFFIX = "区县市"  # district, county, county-level city
 """Chinese names of the default tiers (the scenario format has no tier labels)."""
 _LABEL = 24
-_CELL = 18
+_CELL = 14
 _MISSING = "-"
 
 
@@ -154,18 +154,25 @@ def _fit(text: str, width: int, right: bool) -> str:
 
 
 def _grid(title: str, rows: list[tuple[str, list[str]]], columns: list[str]) -> list[str]:
-    """A titled table: a label column, then value columns (at least :data:`_CELL` wide, wider
-    when a heading or value needs it, with two spaces between values), wrapped to stay within
-    WIDTH."""
-    texts = [*columns, *(c for _, cells in rows for c in cells)]
-    cell = min(max([_CELL, *(_width(t) + 2 for t in texts)]), WIDTH - _LABEL)
-    per_chunk = max(1, (WIDTH - _LABEL) // cell)
+    """A titled table: a label column, then value columns, each as wide as its widest heading or
+    value (at least :data:`_CELL`) with two spaces before it, wrapped to stay within WIDTH: a
+    column of cut intervals (``mean [low, high]``) widens only itself."""
+    room = WIDTH - _LABEL
+    widths = [
+        min(max([_CELL, _width(head) + 2, *(_width(cells[c]) + 2 for _, cells in rows)]), room)
+        for c, head in enumerate(columns)
+    ]
+    chunks: list[list[int]] = []
+    for c, width in enumerate(widths):
+        if chunks and sum(widths[k] for k in chunks[-1]) + width <= room:
+            chunks[-1].append(c)
+        else:
+            chunks.append([c])
     lines = [title]
-    for first in range(0, len(columns), per_chunk):
-        cols = range(first, min(first + per_chunk, len(columns)))
-        lines.append(" " * _LABEL + "".join(_fit(columns[c], cell, True) for c in cols))
+    for cols in chunks:
+        lines.append(" " * _LABEL + "".join(_fit(columns[c], widths[c], True) for c in cols))
         for label, cells in rows:
-            body = "".join(_fit(cells[c], cell, True) for c in cols)
+            body = "".join(_fit(cells[c], widths[c], True) for c in cols)
             lines.append(_fit(label, _LABEL, False) + body)
     return lines
 

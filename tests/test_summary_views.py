@@ -68,10 +68,30 @@ def test_district_view_lines_up_its_columns(baseline):
     scenario, summary = baseline
     text = format_summary(summary, by="district", labels=slice_labels(scenario, "district"))
     section = text.split("\n\n")[1].splitlines()  # the care-visit section
-    # label column 24, then equal cells: header and rows of one chunk are equally wide
+    # label column 24, then the cells: header and rows of one chunk are equally wide
     chunks = [i for i, line in enumerate(section) if line.startswith(" " * 24)]
     for start, end in zip(chunks, [*chunks[1:], len(section)], strict=True):
         assert len({width(line) for line in section[start:end]}) == 1
+
+
+def test_a_wide_column_widens_only_itself():
+    # one column of cut intervals ("99.9% [99.7, 100.0]") must not push the others to a
+    # second block: each column is as wide as its own widest cell
+    from carecap.analysis.summary_table import _grid
+
+    wide, narrow = "99.9% [99.7, 100.0]", "100.0% ± 0.0"
+    columns = ["all", "特困 tekun", "低保 dibao", "other"]
+    lines = _grid("t", [("elder coverage", [wide, narrow, narrow, wide])], columns)
+    assert len(lines) == 3  # title, one heading line, one row: a single block
+    assert max(width(line) for line in lines) <= WIDTH
+    row = lines[2]
+    assert row.endswith("  " + wide) and f"  {narrow}  {narrow}  " in row
+    heads = lines[1].split()
+    assert heads == ["all", "特困", "tekun", "低保", "dibao", "other"]
+    # a column still as wide as the widest text: more columns than fit wrap into blocks
+    many = _grid("t", [("x", [wide] * 6)], [str(i) for i in range(6)])
+    assert sum(1 for line in many if line.startswith(" " * 24)) == 2
+    assert max(width(line) for line in many) <= WIDTH
 
 
 def test_json_carries_every_slice(baseline):
