@@ -94,6 +94,7 @@ def report(folder: Path, out: Path, lang: str, *options: str) -> str:
     return out.read_text(encoding="utf-8")
 
 
+LANGS = ("zh", "en", "both")
 RUN_TARGETS = ("--target", "alarm.on_time_rate>=0.5", "--target", "care_visit.wait_p90<=30")
 SWEEP_TARGETS = ("--target", "centre_bath.on_time_rate@tier=tekun>=0.5")
 
@@ -123,6 +124,17 @@ def test_zh_writes_no_english_sentence(reports, kind):
 @pytest.mark.parametrize("kind", ["run", "sweep", "size"])
 def test_en_writes_no_chinese(reports, kind):
     assert chinese(reports[kind, "en"]) == []
+
+
+@pytest.mark.parametrize("kind", ["run", "sweep", "size"])
+def test_figures_alternative_text_is_in_the_reports_language(reports, kind):
+    # (read aloud by screen readers in place of the figure)
+    alts = {lang: re.findall(r'<img [^>]*alt="([^"]*)"', reports[kind, lang]) for lang in LANGS}
+    assert len(alts["zh"]) == len(alts["en"]) == len(alts["both"]) > 0
+    for zh, en, both in zip(alts["zh"], alts["en"], alts["both"], strict=True):
+        assert CJK.search(zh) and not ENGLISH_RUN.search(NAMES.sub("", zh)), zh
+        assert not CJK.search(en), en
+        assert both.startswith(zh) and both.endswith(en), both
 
 
 def test_no_markup_is_escaped_twice(reports):

@@ -176,7 +176,7 @@ def report_html(data: ReportInput, lang: Lang, targets: list[Target] | None = No
     sections.append(("key_figures", "key-figures", key))
     sections.append(("equity", "equity", [*detail, *equity_section(data.summary, s, lang)]))
     if data.figures:
-        shown = [figure(f, en, lang.pair(zh, en)) for f, zh, en in data.figures]
+        shown = [figure(f, lang.pair(zh, en), lang.pair(zh, en)) for f, zh, en in data.figures]
         notes = [
             lang.para(("{zh}", "{en}"), class_="note", zh=zh, en=en) for zh, en in data.figure_notes
         ]
