@@ -67,6 +67,10 @@ CLIPPED_NOTE = (
     "cannot)"
 )
 """The summary's note under its first line when some interval was cut at its metric's range."""
+ONE_YEAR_NOTE = (
+    "by year: the run lies within one calendar year (no year slice: column all is that year)"
+)
+"""The note of a ``by="year"`` table of a run within one calendar year."""
 
 
 def _digits(x: float, unit: str, n: int) -> int:
@@ -323,6 +327,8 @@ def format_summary(
             for r in frame.itertuples()
         ):
             lines.append(CLIPPED_NOTE)
+        if by == "year" and not (frame["slice"] == "year").any():
+            lines.append(ONE_YEAR_NOTE)
         present = list(dict.fromkeys(frame["service"]))
         # Services outside SERVICE_ORDER come last; pool-only services (utilisation) and the
         # cost rows (service "all") yield no section of their own.

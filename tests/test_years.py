@@ -219,3 +219,18 @@ def test_wait_curves_by_year_are_the_year_slices_waits():
         reached = one[one["share"] >= 0.5 - 1e-9]
         median = reached["wait"].iloc[0] if len(reached) else one["wait"].iloc[-1]
         assert median == pytest.approx(years[(service, year, "wait_median")]), (service, year)
+
+
+def test_by_year_of_a_run_within_one_year_says_why_it_has_no_year_columns():
+    from carecap.analysis.summary_table import ONE_YEAR_NOTE, WIDTH
+
+    s = Scenario.model_validate(small(start_date="2022-02-01", horizon_days=60, warmup_days=5))
+    metrics = pd.concat([simulate(s, rep, 3)[1] for rep in range(2)], ignore_index=True)
+    assert not (metrics["slice"] == "year").any()
+    text = format_summary(summarise(metrics), by="year")
+    assert ONE_YEAR_NOTE in text.splitlines()[:3] and len(ONE_YEAR_NOTE) <= WIDTH
+    assert text.count(ONE_YEAR_NOTE) == 1
+    several = Scenario.model_validate(small(start_date="2022-11-01", horizon_days=120))
+    both = pd.concat([simulate(several, rep, 3)[1] for rep in range(2)], ignore_index=True)
+    assert ONE_YEAR_NOTE not in format_summary(summarise(both), by="year")
+    assert ONE_YEAR_NOTE not in format_summary(summarise(metrics), by="tier")
