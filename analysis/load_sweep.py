@@ -8,12 +8,13 @@ from typing import Any
 
 import pandas as pd
 
-from carecap.sim.errors import ResultsError, ScenarioError
+from carecap.sim.errors import ResultsError, ScenarioError, UsageError
 from carecap.sim.experiments.manifest import scenario_hash
 from carecap.sim.experiments.sweep_files import SWEEP_JSON, with_point_columns
 from carecap.sim.experiments.sweep_results import point_summary, read_point_metrics
 from carecap.sim.scenario.loader import load_scenario_with_sources, validate_scenario_data
 from carecap.sim.scenario.model import Scenario, apply_overrides
+from carecap.sim.scenario.set_options import apply_set_options
 
 
 def sweep_metrics(folder: Path, point_ids: list[str]) -> pd.DataFrame:
@@ -46,9 +47,10 @@ def sweep_summary(folder: Path, info: dict[str, Any]) -> pd.DataFrame:
 
 
 def rebuild_point_scenario(folder: Path, info: dict[str, Any], point: dict[str, Any]) -> Scenario:
-    """The scenario of a sweep point: the base file named in ``sweep.json`` with the point's
-    overrides, checked against the point's recorded scenario hash (ResultsError when the base
-    file is gone or has changed since the sweep ran)."""
+    """The scenario of a sweep point: the base file named in ``sweep.json`` with the sweep's
+    ``--set`` settings (``set`` in ``sweep.json``) and the point's overrides, checked against
+    the point's recorded scenario hash (ResultsError when the base file is gone or has changed
+    since the sweep ran)."""
     point_id = point["point_id"]
     base_files = info.get("base_files") or []
     if not base_files:
@@ -56,7 +58,8 @@ def rebuild_point_scenario(folder: Path, info: dict[str, Any], point: dict[str, 
     base_file = Path(base_files[0])
     try:
         base, _ = load_scenario_with_sources(base_file)
-    except ScenarioError as exc:
+        base = apply_set_options(base, info.get("set") or {}, base_file)  # the sweep's --set
+    except (ScenarioError, UsageError) as exc:
         raise ResultsError(
             folder,
             f"cannot rebuild the scenario of point {point_id}: its base scenario "

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sweep_helpers import write_sweep
 
+from carecap.analysis import load
 from carecap.sim.cli.main import main
 from carecap.sim.experiments.sweep_spec import load_sweep
 
@@ -67,6 +68,12 @@ def test_sweep_applies_the_settings_to_the_base_and_records_them(tmp_path, capsy
     # every point has the setting, and a point's own value of a path wins over --set
     assert all(p.scenario.bathing_centre.vans.seats == 2 for p in sweep.points)
     assert {p.scenario.caregivers[0].shifts[0].count for p in sweep.points} == {1, 2, 3}
+    # the folder reopens: each point's scenario is rebuilt with the settings (its hash checked)
+    results = load(out)
+    for p in sweep.points:
+        rebuilt = results.point_scenario(p.point_id)
+        assert rebuilt.bathing_centre.vans.seats == 2
+        assert rebuilt == p.scenario
     # the settings are part of the sweep's identity: without them it is another sweep
     capsys.readouterr()
     assert main(argv) == 2
