@@ -45,6 +45,16 @@ from carecap.sim.errors import ResultsError
 SERVICE_ORDER = ("care_visit", "alarm", "centre_bath", "home_bath")
 
 
+NO_RECORDS_SWEEP = (
+    "this figure needs the record tables, which this sweep did not keep (run it with "
+    "--records); the sweep, cost and compare figures need only the metrics"
+)
+NO_RECORDS_RUN = (
+    "this figure needs the record tables, which this run did not keep (it ran with "
+    "--no-records: run it again without)"
+)
+
+
 class FigureError(ValueError):
     """A figure that does not fit the results folder or its options.
 
@@ -81,11 +91,7 @@ def _records(results: Results, point_id: str | None) -> Iterator[ReplicationReco
             "--point", "this figure is drawn from one point's records: name the point"
         )
     if not results.has_records:
-        raise FigureError(
-            "KIND",
-            "this figure needs the record tables, which this sweep did not keep (run it with "
-            "--records); the sweep, cost and compare figures need only the metrics",
-        )
+        raise FigureError("KIND", NO_RECORDS_RUN if results.kind == RUN else NO_RECORDS_SWEEP)
     for rep in results.replications:
         if results.kind == RUN or (results.folder / "runs" / str(point_id)).is_dir():
             yield results.records(rep, point_id)

@@ -64,10 +64,12 @@ LEFT_OUT = ("{caption}：未列出（{why}）", "{caption}: left out ({why})")
 """The note of a figure left out, (zh, en); ``why`` is the figure's own error message."""
 
 REASONS_ZH = {
-    "this figure needs the record tables, which this sweep did not keep (run it with "
-    "--records); the sweep, cost and compare figures need only the metrics": (
+    f.NO_RECORDS_SWEEP: (
         "此图需要记录表，而本次参数扫描未保存记录表（运行时加 --records 即可保存）；参数响应图、"
         "成本图和比较图只需要指标"
+    ),
+    f.NO_RECORDS_RUN: (
+        "此图需要记录表，而本次运行未保存记录表（使用了 --no-records：去掉该选项重新运行即可）"
     ),
 }
 """The figures' own messages (:class:`~carecap.analysis.figures.FigureError`) a report may
@@ -90,6 +92,6 @@ def report_figures(
             message = getattr(exc, "message", str(exc))
             why_zh = REASONS_ZH.get(message)
             zh_note, en_note = LEFT_OUT
-            zh_note = zh_note.format(caption=zh, why=why_zh if why_zh else exc)
-            notes.append((zh_note, en_note.format(caption=en, why=exc)))
+            zh_note = zh_note.format(caption=zh, why=why_zh if why_zh else message)
+            notes.append((zh_note, en_note.format(caption=en, why=message)))
     return figures, notes
