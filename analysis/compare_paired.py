@@ -144,6 +144,11 @@ def _add_intervals(out: pd.DataFrame, confidence: float) -> pd.DataFrame:
     scale = np.maximum(var_a + var_b, np.abs(out["diff"].to_numpy(np.float64)) ** 2)
     var_diff = np.where(var_diff <= 1e-24 * np.maximum(scale, 1e-300), 0.0, var_diff)
     out["var_diff"] = var_diff
+    # Likewise a constant B - A of a few ulps (the same busy time summed in another order) is
+    # no difference: zero it, or an interval of half-width 0 would call 1e-16 significant.
+    size = np.maximum(np.abs(out["mean_a"]), np.abs(out["mean_b"])).to_numpy(np.float64)
+    noise = (var_diff == 0) & (np.abs(out["diff"].to_numpy(np.float64)) <= 1e-12 * size)
+    out.loc[noise, "diff"] = 0.0
     sd_diff = np.sqrt(var_diff)
     out["sd_diff"] = sd_diff
     hw = t_half_width(sd_diff, n, confidence)

@@ -114,6 +114,19 @@ def test_constant_difference_gives_infinite_variance_reduction():
     assert row["significant"]  # an interval of width 0 around 0.5
 
 
+def test_a_difference_of_rounding_alone_is_no_difference():
+    # the same utilisation summed in another order: B - A a few ulps in every replication
+    a = np.array([0.26, 0.31, 0.29, 0.27])
+    b = a + np.spacing(a)
+    assert (b != a).all()
+    row = one(a, b)
+    assert row["diff"] == 0 and row["half_width"] == 0 and not row["significant"]
+    assert row["note"] == NOTE_IDENTICAL
+    # a real constant difference, however small against the values, is still one
+    row = one(a, a + 1e-9)
+    assert row["significant"] and row["note"] == NOTE_CONSTANT
+
+
 def test_pairs_with_a_missing_value_are_dropped_on_both_sides():
     a = [1.0, np.nan, 3.0, 4.0]
     b = [2.0, 5.0, np.nan, 4.5]
