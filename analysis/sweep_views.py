@@ -143,7 +143,7 @@ def response_table(
         raise SweepViewError(
             f"parameter(s) {', '.join(free)} also vary across these points, so a line against "
             f"{x} would mix them; fix each (where/--where PATH=VALUE) or draw one line per value"
-            " (by/--by PATH)"
+            " (by/--line-by PATH)"
         )
     out = pd.DataFrame(
         {

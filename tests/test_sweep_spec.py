@@ -219,3 +219,16 @@ def test_capacity_changes_leave_demand_unchanged(tmp_path):
     assert Counter(map(tuple, rep3[keys].to_numpy())) != Counter(
         map(tuple, frames[0][keys].to_numpy())
     )
+
+
+def test_the_readme_counts_the_shipped_sweeps_points_right():
+    # README "Shipped in scenarios/sweeps/": points x replications of each sweep, as loaded
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    readme = " ".join(root.joinpath("README.md").read_text(encoding="utf-8").split())
+    for name in ("bathing-capacity", "caregiver-alarm", "bed-growth"):
+        sweep = load_sweep(root / "scenarios" / "sweeps" / f"{name}.yaml")
+        said = re.search(rf"`{name}\.yaml` \([^)]*?(\d+)(?: points)? × (\d+)", readme)
+        assert said, name
+        assert (int(said[1]), int(said[2])) == (len(sweep.points), sweep.replications), name
