@@ -157,3 +157,9 @@ def test_status_of_a_run_folder_says_how_the_run_ended(small_run, tmp_path, caps
     out = capsys.readouterr().out
     assert f"failed: {len(finished)} of 4 replications finished" in out
     assert "error: engine broke" in out and "Traceback" not in out
+
+
+def test_status_of_a_folder_that_is_neither_names_both_kinds(tmp_path, capsys):
+    assert main(["status", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "manifest.json" in err and "sweep.json" in err and "Traceback" not in err

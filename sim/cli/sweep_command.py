@@ -17,6 +17,7 @@ from typing import Any, cast
 import pandas as pd
 
 from carecap.sim.experiments.run_target import MANIFEST
+from carecap.sim.experiments.sweep_files import SWEEP_JSON
 from carecap.sim.experiments.sweep_run import SweepInterrupted, run_sweep_file
 from carecap.sim.experiments.sweep_store import store_at
 from carecap.sim.scenario.set_options import parse_set_options
@@ -102,6 +103,10 @@ def status(args: argparse.Namespace) -> int:
     a run folder, the run's status and replications."""
     if (Path(args.directory) / MANIFEST).exists():
         return _run_status(args.directory)
+    if not (Path(args.directory) / SWEEP_JSON).exists():
+        from carecap.analysis import load
+
+        load(args.directory)  # says what the folder is not (ResultsError)
     store = store_at(args.directory)
     st = store.status()
     info = store.info
