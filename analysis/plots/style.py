@@ -18,10 +18,11 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator
 
 from carecap.analysis.figure_words import FigureWords, figure_words
 from carecap.analysis.plots.fonts import cjk_family
+from carecap.analysis.plots.ticks import StepPercentFormatter
 
 PANEL_W, PANEL_H = 5.2, 3.2
 """Inches of one panel."""
@@ -118,9 +119,9 @@ def service_name(service: str, lang: str | FigureWords = "en") -> str:
 
 
 def as_percent(ax: Axes, axis: str = "y") -> None:
-    """Shares (0-1) shown as percentages."""
+    """Shares (0-1) shown as percentages, with as many decimals as the ticks' step needs."""
     target = ax.yaxis if axis == "y" else ax.xaxis
-    target.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    target.set_major_formatter(StepPercentFormatter())
 
 
 def integer_ticks(ax: Axes, axis: str = "x") -> None:
