@@ -23,6 +23,7 @@ from matplotlib.ticker import MaxNLocator
 from carecap.analysis.figure_words import FigureWords, figure_words
 from carecap.analysis.plots.fonts import cjk_family
 from carecap.analysis.plots.ticks import StepPercentFormatter
+from carecap.analysis.plots.titles import wrap_to_figure
 
 PANEL_W, PANEL_H = 5.2, 3.2
 """Inches of one panel."""
@@ -99,9 +100,9 @@ def panels(
 
 
 def finish(fig: Figure, title: str | None = None) -> Figure:
-    """Title, and the fonts on every text (tick labels made later copy the first tick's)."""
-    if title:
-        fig.suptitle(title, fontsize="large")  # no bold: the CJK font has one weight
+    """Title (in as many lines as the figure's width needs), and the fonts on every text (tick
+    labels made later copy the first tick's)."""
+    heading = fig.suptitle(title, fontsize="large") if title else None  # no bold: CJK has one
     families = _fonts()
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
@@ -110,6 +111,8 @@ def finish(fig: Figure, title: str | None = None) -> Figure:
             axis.minorTicks[0]
     for text in fig.findobj(Text):
         text.set_fontfamily(families)
+    if heading is not None:
+        wrap_to_figure(fig, heading)
     return fig
 
 
