@@ -18,10 +18,12 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator
 
 from carecap.analysis.figure_words import FigureWords, figure_words
 from carecap.analysis.plots.fonts import cjk_family
+from carecap.analysis.plots.ticks import StepPercentFormatter
+from carecap.analysis.plots.titles import wrap_to_figure
 
 PANEL_W, PANEL_H = 5.2, 3.2
 """Inches of one panel."""
@@ -98,9 +100,9 @@ def panels(
 
 
 def finish(fig: Figure, title: str | None = None) -> Figure:
-    """Title, and the fonts on every text (tick labels made later copy the first tick's)."""
-    if title:
-        fig.suptitle(title, fontsize="large")  # no bold: the CJK font has one weight
+    """Title (in as many lines as the figure's width needs), and the fonts on every text (tick
+    labels made later copy the first tick's)."""
+    heading = fig.suptitle(title, fontsize="large") if title else None  # no bold: CJK has one
     families = _fonts()
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
@@ -109,6 +111,8 @@ def finish(fig: Figure, title: str | None = None) -> Figure:
             axis.minorTicks[0]
     for text in fig.findobj(Text):
         text.set_fontfamily(families)
+    if heading is not None:
+        wrap_to_figure(fig, heading)
     return fig
 
 
@@ -118,9 +122,9 @@ def service_name(service: str, lang: str | FigureWords = "en") -> str:
 
 
 def as_percent(ax: Axes, axis: str = "y") -> None:
-    """Shares (0-1) shown as percentages."""
+    """Shares (0-1) shown as percentages, with as many decimals as the ticks' step needs."""
     target = ax.yaxis if axis == "y" else ax.xaxis
-    target.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    target.set_major_formatter(StepPercentFormatter())
 
 
 def integer_ticks(ax: Axes, axis: str = "x") -> None:

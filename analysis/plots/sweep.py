@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from carecap.analysis.figure_words import FigureWords, figure_words
 from carecap.analysis.plots.style import (
@@ -23,6 +22,7 @@ from carecap.analysis.plots.style import (
     integer_ticks,
     styled,
 )
+from carecap.analysis.plots.ticks import StepNumberFormatter
 from carecap.analysis.sweep_views import is_integer_valued
 
 
@@ -129,6 +129,6 @@ def plot_cost_frontier(
         ax.set_xlabel(_unit_label(level_label, level_unit, w))
         million = w("cost.million") if scale > 1 else ""
         ax.set_ylabel(w("cost.y", million=million, unit=w.unit(cost_unit)))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.{2 if scale > 1 else 0}f}"))
+        ax.yaxis.set_major_formatter(StepNumberFormatter())
         ax.legend(loc="best")
         return finish(fig, title or w("cost.title"))

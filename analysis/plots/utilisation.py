@@ -9,12 +9,11 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
 from carecap.analysis.figure_words import FigureWords, figure_words
 from carecap.analysis.hour_of_week import WEEKDAYS
 from carecap.analysis.plots.fonts import display_label
-from carecap.analysis.plots.style import finish, panels, styled
+from carecap.analysis.plots.style import as_percent, finish, panels, styled
 
 NO_SHIFT_COLOUR = "#eeeeee"
 """Hours with no one on shift."""
@@ -72,5 +71,5 @@ def plot_utilisation_heatmap(
                 extend="max",
                 label=w("utilisation.scale"),
             )
-            bar.ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+            as_percent(bar.ax, "x")
         return finish(fig, title or w("utilisation.title"))
