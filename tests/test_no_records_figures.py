@@ -3,21 +3,15 @@ the report say so in words for a run (not a sweep), without an option prefix."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import yaml
-
 from carecap.analysis import figures
 from carecap.sim.cli.main import main
 
-SMALL = Path(__file__).parent / "data" / "small.yaml"
 
-
-def test_a_run_without_records_is_told_how_to_get_them(tmp_path, capsys):
-    data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
-    data["calendar"]["horizon_days"] = 20
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text(yaml.safe_dump(data), encoding="utf-8")
+def test_a_run_without_records_is_told_how_to_get_them(
+    small_scenario_data, write_scenario, tmp_path, capsys
+):
+    small_scenario_data["calendar"]["horizon_days"] = 20
+    scenario = write_scenario(small_scenario_data, "s.yaml")
     out = tmp_path / "out"
     run = ["run", str(scenario), "--reps", "2", "--workers", "1", "--out", str(out)]
     assert main([*run, "--no-records"]) == 0

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 import report_helpers
-import yaml
 from results_helpers import DISTRICT_LABELS, copy_folder
 
 from carecap.sim.cli.main import main
 
-SMALL = Path(__file__).parent / "data" / "small.yaml"
 small_run, small_sweep = report_helpers.small_run, report_helpers.small_sweep  # session fixtures
 
 
@@ -25,16 +22,15 @@ def summary_of(capsys, *argv: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def test_default_view_is_what_carecap_run_printed(tmp_path, capsys):
-    data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
-    data["calendar"]["horizon_days"] = 20
-    scenario = tmp_path / "short.yaml"
-    scenario.write_text(yaml.safe_dump(data), encoding="utf-8")
+def test_default_view_is_what_carecap_run_printed(
+    small_scenario_data, write_scenario, tmp_path, capsys
+):
+    small_scenario_data["calendar"]["horizon_days"] = 20
+    scenario = write_scenario(small_scenario_data, "short.yaml")
     out = tmp_path / "out"
-    assert main(["run", str(scenario), "--reps", "2", "--out", str(out), "--workers", "1"]) == 0
-    printed = capsys.readouterr().out
     for by in ("tier", "district"):
-        assert main(["run", str(scenario), "--reps", "2", "--out", str(out), "--by", by]) == 0
+        run = ["run", str(scenario), "--reps", "2", "--workers", "1", "--out", str(out)]
+        assert main([*run, "--by", by]) == 0
         printed = capsys.readouterr().out
         code, shown, err = summary_of(capsys, str(out), "--by", by)
         assert code == 0 and not err
