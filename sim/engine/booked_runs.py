@@ -49,6 +49,8 @@ class BookedRun:
     district: int
     riders: list[int] = field(default_factory=list)
     stations: list[int] = field(default_factory=list)
+    bath_ends_min: list[float] = field(default_factory=list)
+    """When each rider's booked bath ends (the station's booking: ``slot_min`` + its bath)."""
 
 
 class BookedRuns:
@@ -118,6 +120,7 @@ class BookedRuns:
             sys.at(depart, partial(self._leave, run, depart))
         run.riders.append(rid)
         run.stations.append(station)
+        run.bath_ends_min.append(t + bath)
         self.fleet.pool.live += 1  # booked: waiting for its run
         return True
 
@@ -134,12 +137,12 @@ class BookedRuns:
             return
         self.runs[(run.slot_min, run.district)].remove(run)
         riders, stations = [], []
-        for rid, station in zip(run.riders, run.stations, strict=True):
+        for rid, station, bath_end in zip(run.riders, run.stations, run.bath_ends_min, strict=True):
             if outcome[rid] == WAITING:
                 riders.append(rid)
                 stations.append(station)
             else:  # withdrawn: the station's slot is free again
-                self.stations.remove(station, run.slot_min, run.slot_min + fleet.sys.dur[rid])
+                self.stations.remove(station, run.slot_min, bath_end)
         if not riders:
             self.vans.remove(run.van, run.depart_min, run.slot_min)
             fleet.kick()

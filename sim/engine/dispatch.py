@@ -4,9 +4,14 @@ callbacks on the SimPy clock.
 
 :class:`Dispatch` is the half of :class:`~carecap.sim.engine.kernel.CareSystem` that moves
 requests and units; the kernel adds the service handlers' entry point, the processes and the run.
-It expects ``env``, ``_on_finish`` (``_finish``, bound once), ``log``, ``dur``, ``seq_k``, ``busy``,
-``shift_end``, ``pending``, ``tier_of``, ``district_of`` and ``end_min`` set by the kernel, and
-calls the kernel's ``_after`` when a request closes (if ``follows``).
+It expects ``env``, ``_on_finish`` (``_finish``, bound once), ``log``, ``dur``, ``seq_k``,
+``class_code``, ``busy``, ``shift_end``, ``pending``, ``tier_of``, ``district_of`` and ``end_min``
+set by the kernel, and calls the kernel's ``_after`` when a request closes.
+
+What a request needs only while it is open is kept for the open requests only (memory follows
+the requests in the system, not every request of the horizon): its planned service minutes
+(``dur``, until it starts or closes unstarted) and which of its elder's requests it is
+(``seq_k``, until it closes); each row keeps one byte, its urgency class (``class_code``).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from array import array
 from collections.abc import Callable
 from functools import partial
 
+import numpy as np
 import simpy
 
 from carecap.sim.engine.clock import call_at
@@ -31,16 +37,15 @@ class Dispatch:
     env: simpy.Environment
     _on_finish: Callable[[int, int, Pool, simpy.Event], None]
     log: RequestLog
-    dur: array[float]
-    seq_k: array[int]
+    dur: dict[int, float]
+    seq_k: dict[int, int]
+    class_code: array[int]
     busy: list[bool]
     shift_end: list[float]
     pending: dict[int, list[int]]
     tier_of: list[int]
     district_of: list[int]
     end_min: float
-    follows: bool = True
-    """Whether any service makes follow-ups (:meth:`_after` has work to do)."""
 
     def _request_maker(
         self,
@@ -49,22 +54,26 @@ class Dispatch:
         rank: int,
         give_up: GiveUpClock | None,
         order,
+        class_of: np.ndarray | None,
     ) -> Callable[..., None]:
         """``request(elder, k, now, travel, dur, route=0)``: make the elder's k-th request of
         ``service`` now (``pools``: its pool by district code; ``order``: the queue key after
-        the rank by k, None for the elder's tier); it queues in its pool or starts at once.
+        the rank by k, None for the elder's tier; ``class_of``: the row's ``class_code`` by k,
+        None for a service without urgency classes); it queues in its pool or starts at once.
 
         One closure per service, its per-request path kept short (it runs once a request): the
         vans and booked slots, rare, go through :meth:`_special_request`."""
         log, pending, tier_of, district_of = self.log, self.pending, self.tier_of, self.district_of
-        new_row, append_k, append_dur = log.new, self.seq_k.append, self.dur.append
+        new_row, seq_k, dur_of = log.new, self.seq_k, self.dur
+        append_class = self.class_code.append
         busy, start, special = self.busy, self._start, self._special_request
 
         def request(elder: int, k: int, now: float, travel: float, dur: float, _route=0) -> None:
-            append_k(k)  # the kernel, not each handler, keeps k aligned with the rows
             rid = new_row(service, elder, now)
             log.travel[rid] = travel
-            append_dur(dur)
+            dur_of[rid] = dur
+            seq_k[rid] = k  # the kernel, not each handler, keeps k with the row
+            append_class(-1 if class_of is None else class_of.item(k))
             if elder in pending:
                 pending[elder].append(rid)
             pool = pools[district_of[elder]]
@@ -182,6 +191,7 @@ class Dispatch:
         log.outcome[rid] = ABANDONED
         log.end[rid] = self.env.now
         pool.live -= 1
+        del self.dur[rid]
         self._after(rid)
 
     def _start(self, rid: int, unit: int, pool: Pool, now: float | None = None) -> None:
@@ -191,7 +201,7 @@ class Dispatch:
             now = self.env.now
         log = self.log
         travel = log.travel[rid]
-        end = now + travel + self.dur[rid]
+        end = now + travel + self.dur.pop(rid)
         log.start[rid] = now
         log.end[rid] = end
         log.unit[rid] = unit
@@ -203,8 +213,7 @@ class Dispatch:
     def _finish(self, rid: int, unit: int, pool: Pool, _ev: simpy.Event) -> None:
         self.log.outcome[rid] = SERVED
         self.busy[unit] = False
-        if self.follows:
-            self._after(rid)
+        self._after(rid)
         self._offer(unit, pool)
 
     def _offer(self, unit: int, pool: Pool) -> None:
@@ -248,4 +257,5 @@ class Dispatch:
         call_at(self.env, time_min, fn)
 
     def _after(self, rid: int) -> None:
-        """Request ``rid`` closed (served or given up): the kernel makes follow-ups here."""
+        """Request ``rid`` closed (served or given up): the kernel forgets its ``seq_k`` and
+        makes follow-ups here."""

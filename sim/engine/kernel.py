@@ -115,8 +115,11 @@ class CareSystem(Dispatch):
         self.env = simpy.Environment()
         self._on_finish = self._finish  # bound once: a service start makes one object fewer
         self.log = RequestLog()
-        self.dur = array("d")  # planned service minutes at the home or station, by row
-        self.seq_k = array("i")  # which of the elder's requests of its demand each row is
+        self.dur: dict[int, float] = {}  # open rows' planned minutes at the home or station
+        self.seq_k: dict[int, int] = {}  # which of the elder's requests of its demand, by open row
+        n_classes = sum(len(d.classes(scenario)) for d in DEMANDS if d.classes is not None)
+        # each row's urgency class (-1: none), see _classes
+        self.class_code = array("b" if n_classes < 127 else "h")
         streams = Streams(seed, replication, antithetic)
         self.elders = draw_elders(scenario, streams)
         self.plan = DemandPlan(scenario, self.elders, streams)
@@ -169,7 +172,8 @@ class CareSystem(Dispatch):
         sid = SERVICE_ID[service]
         clock = self._clocks[DEMAND_ID[SERVICES[sid].demand]]
         pools = self.capacity.by_service[sid]
-        return self._request_maker(sid, pools, RANK[service], clock, self._order(service))
+        order, class_of = self._order(service), self._class_of(service)
+        return self._request_maker(sid, pools, RANK[service], clock, order, class_of)
 
     def _order(self, service: str):
         """Queue key after the rank, by request k: None = the elder's tier; else a sequence
@@ -207,11 +211,12 @@ class CareSystem(Dispatch):
     def _after(self, rid: int) -> None:
         """A request closed: if its demand is ``after_delivery``, the elder's next request falls
         due an interval on (unless after the horizon: no new demand during the drain)."""
+        k = self.seq_k.pop(rid) + 1
         follow = self._follow[self.log.service[rid]]
         if follow is None:
             return
         seq, make = follow
-        elder, k = self.log.elder[rid], self.seq_k[rid] + 1
+        elder = self.log.elder[rid]
         now = self.env.now
         tau = seq.warp.to_operational(now) + seq.interval_days.get(elder, k) * DAY_MIN
         # max: in a month of seasonal factor 0 (Lambda flat) an interval too short to move tau
@@ -228,6 +233,7 @@ class CareSystem(Dispatch):
             if log.outcome[rid] == WAITING:
                 log.outcome[rid] = ABANDONED
                 log.end[rid] = now
+                del self.dur[rid], self.seq_k[rid]
                 by_service[log.service[rid]][self.district_of[elder]].live -= 1
 
     # --- processes ----------------------------------------------------------------------------
@@ -337,7 +343,6 @@ class CareSystem(Dispatch):
             seq = None if draws is None else DEMANDS[i].follow_up(draws)
             handler = handlers[i]  # (None only if draws is None, and then seq is None too)
             self._follow.append(None if seq is None or handler is None else (seq, handler))
-        self.follows = any(f is not None for f in self._follow)
         tape = self.plan.tape_windows()
         self.timings["demand_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -364,29 +369,42 @@ class CareSystem(Dispatch):
 
     def _release(self) -> None:
         """Drop the run's machinery before the record tables are built: the SimPy environment
-        (events, closures), the demand plan (draws, tape) and the per-row planned durations and
-        draw indexes. Nothing in the records needs them, and a long run's are large (the draw
-        pools alone ~30 MB at ten years; the records phase of the ten-year run peaked 13 MB
-        lower without them, ``benchmarks.memory_phases``)."""
+        (events, closures), the demand plan (draws, tape) and what the open requests still held
+        (planned minutes, draw indexes). Nothing in the records needs them, and a long run's are
+        large (the draw pools alone ~30 MB at ten years; the records phase of the ten-year run
+        peaked 13 MB lower without them, ``benchmarks.memory_phases``)."""
         del self.env, self.plan, self._clocks, self._follow, self.dur, self.seq_k
         gc.collect()
+
+    def _class_names(self) -> tuple[list[str], dict[int, int]]:
+        """The urgency classes of every demand that has them, most urgent first by demand, and
+        the offset of each such demand's codes (by demand index) in that list."""
+        names: list[str] = []
+        offsets: dict[int, int] = {}
+        for i, d in enumerate(DEMANDS):
+            if d.classes is None or d.class_by_index is None or self.plan.draws[i] is None:
+                continue
+            offsets[i] = len(names)
+            names += d.classes(self.s)
+        return names, offsets
+
+    def _class_of(self, service: str) -> np.ndarray | None:
+        """The ``class_code`` of the service's k-th request, by k (None: no classes)."""
+        i = DEMAND_ID[SERVICES[SERVICE_ID[service]].demand]
+        offset = self._class_names()[1].get(i)
+        by_index = DEMANDS[i].class_by_index
+        if offset is None or by_index is None:
+            return None
+        return by_index(self.plan.draws[i]).astype(np.int64) + offset
 
     def _classes(self) -> pd.Categorical[str]:
         """Column ``alarm_class``: each request's urgency class (empty for demands without
         classes), categories most urgent first."""
-        names: list[str] = []
-        n_classes = sum(len(d.classes(self.s)) for d in DEMANDS if d.classes is not None)
-        codes = np.full(len(self.log), -1, dtype=code_dtype(n_classes))
-        service = np.frombuffer(self.log.service, dtype=np.int8)
-        ks = np.frombuffer(self.seq_k, dtype=np.int32)
-        for i, d in enumerate(DEMANDS):
-            draws = self.plan.draws[i]
-            if d.classes is None or d.class_by_index is None or draws is None:
-                continue
-            mine = np.isin(service, [s for s, sv in enumerate(SERVICES) if sv.demand == d.name])
-            codes[mine] = d.class_by_index(draws)[ks[mine]] + len(names)
-            names += d.classes(self.s)
-        return pd.Categorical.from_codes(codes, categories=pd.Index(names), ordered=True)
+        names = self._class_names()[0]
+        codes = np.frombuffer(self.class_code, dtype=self.class_code.typecode)
+        return pd.Categorical.from_codes(
+            codes.astype(code_dtype(len(names))), categories=pd.Index(names), ordered=True
+        )
 
     def _drain(self) -> float:
         """After the horizon (no new demand: the tape, follow-ups and enrolments stop there),

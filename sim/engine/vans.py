@@ -199,7 +199,7 @@ class Fleet:
         last_end = arrival
         for i, rid in enumerate(riders):
             unit = stations[i]
-            end = arrival + sys.dur[rid]
+            end = arrival + sys.dur.pop(rid)  # (started: its planned minutes are used up)
             log.outcome[rid] = IN_SERVICE
             log.start[rid] = arrival
             log.end[rid] = end

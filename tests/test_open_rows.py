@@ -1,0 +1,59 @@
+"""The engine keeps a request's planned minutes and draw index only while the request is open,
+so that this memory follows the requests in the system rather than every request of the run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from carecap.sim.engine.kernel import CareSystem
+from carecap.sim.engine.records import ABANDONED, IN_SERVICE, WAITING
+from carecap.sim.scenario.loader import load_scenario
+from carecap.sim.scenario.set_options import apply_set_options, parse_set_options
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+# Short give-ups in an overloaded city: many requests close without starting (give-ups, exits)
+IMPATIENT = ["services.bath.give_up_days=2", "services.care_visit.give_up_days=1"]
+
+
+@pytest.mark.parametrize(
+    ("name", "settings"),
+    [
+        ("taiyuan-2022.yaml", []),  # queues, give-ups, exits, vans
+        ("taiyuan-2022-booking.yaml", IMPATIENT),  # booked slots and van runs
+        ("taiyuan-2022-double-beds.yaml", IMPATIENT),
+    ],
+)
+def test_only_open_requests_keep_their_planned_minutes_and_index(
+    name: str, settings: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = SCENARIOS / name
+    scenario = load_scenario(path)
+    options = parse_set_options(["calendar.horizon_days=45", *settings])
+    scenario = apply_set_options(scenario, options, path)
+    seen: dict[str, object] = {}
+    release = CareSystem._release
+
+    def look_then_release(system: CareSystem) -> None:
+        outcome = np.frombuffer(system.log.outcome, dtype=np.int8)[: len(system.log)]
+        seen["not_started"] = set(np.flatnonzero(outcome == WAITING).tolist())
+        seen["open"] = set(np.flatnonzero((outcome == WAITING) | (outcome == IN_SERVICE)).tolist())
+        seen["dur"], seen["seq_k"] = set(system.dur), set(system.seq_k)
+        seen["rows"] = len(system.log)
+        seen["closed_unstarted"] = int(np.count_nonzero(outcome == ABANDONED))
+        release(system)
+
+    monkeypatch.setattr(CareSystem, "_release", look_then_release)
+    records = CareSystem(scenario, 0, scenario.seed).run()
+    assert seen["rows"] == len(records.requests) > 1000
+    # planned minutes: until the request starts (or closes without starting)
+    assert seen["dur"] == seen["not_started"]
+    # draw index: until the request closes (its follow-up is made from it)
+    assert seen["seq_k"] == seen["open"]
+    assert len(seen["open"]) < len(records.requests) / 10  # type: ignore[arg-type]
+    if settings:  # (the case this test is about: requests that close without starting)
+        assert seen["closed_unstarted"] > 0  # type: ignore[operator]
