@@ -18,12 +18,15 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 # Short give-ups in an overloaded city: many requests close without starting (give-ups, exits)
 IMPATIENT = ["services.bath.give_up_days=2", "services.care_visit.give_up_days=1"]
+FREQUENT = ["calendar.horizon_days=120", "services.alarm.rate_per_bed_month=60"]
 
 
 @pytest.mark.parametrize(
     ("name", "settings"),
     [
-        ("taiyuan-2022.yaml", []),  # queues, give-ups, exits, vans
+        # queues, give-ups, exits, vans; alarms often enough for an elder who leaves to have
+        # made more than 32 requests
+        ("taiyuan-2022.yaml", FREQUENT),
         ("taiyuan-2022-booking.yaml", IMPATIENT),  # booked slots and van runs
         ("taiyuan-2022-double-beds.yaml", IMPATIENT),
     ],
@@ -33,7 +36,7 @@ def test_only_open_requests_keep_their_planned_minutes_and_index(
 ) -> None:
     path = SCENARIOS / name
     scenario = load_scenario(path)
-    options = parse_set_options(["calendar.horizon_days=45", *settings])
+    options = parse_set_options(["calendar.horizon_days=45", *settings])  # (a later one wins)
     scenario = apply_set_options(scenario, options, path)
     seen: dict[str, object] = {}
     release = CareSystem._release
@@ -45,6 +48,13 @@ def test_only_open_requests_keep_their_planned_minutes_and_index(
         seen["dur"], seen["seq_k"] = set(system.dur), set(system.seq_k)
         seen["rows"] = len(system.log)
         seen["closed_unstarted"] = int(np.count_nonzero(outcome == ABANDONED))
+        elder = np.frombuffer(system.log.elder, dtype=np.int32)
+        waiting_of: dict[int, set[int]] = {}
+        for rid in np.flatnonzero(outcome == WAITING).tolist():
+            waiting_of.setdefault(int(elder[rid]), set()).add(rid)
+        seen["pending"] = {
+            e: (list(rows), waiting_of.get(e, set())) for e, rows in system.pending.items()
+        }
         release(system)
 
     monkeypatch.setattr(CareSystem, "_release", look_then_release)
@@ -55,5 +65,13 @@ def test_only_open_requests_keep_their_planned_minutes_and_index(
     # draw index: until the request closes (its follow-up is made from it)
     assert seen["seq_k"] == seen["open"]
     assert len(seen["open"]) < len(records.requests) / 10  # type: ignore[arg-type]
-    if settings:  # (the case this test is about: requests that close without starting)
+    # an elder who will leave keeps the rows to withdraw then: all its waiting ones, and at
+    # most 31 that closed since the list last forgot its closed rows
+    for rows, waiting in seen["pending"].values():  # type: ignore[attr-defined]
+        assert waiting <= set(rows)
+        assert len(rows) <= len(waiting) + 31
+    if settings is FREQUENT:
+        per_elder = records.requests.groupby("elder_id", observed=True).size()
+        assert per_elder[records.elders.exit_min < records.horizon_min].max() > 32
+    if settings is IMPATIENT:  # (the case of requests that close without starting)
         assert seen["closed_unstarted"] > 0  # type: ignore[operator]

@@ -64,6 +64,7 @@ class Dispatch:
         One closure per service, its per-request path kept short (it runs once a request): the
         vans and booked slots, rare, go through :meth:`_special_request`."""
         log, pending, tier_of, district_of = self.log, self.pending, self.tier_of, self.district_of
+        outcome = log.outcome
         new_row, seq_k, dur_of = log.new, self.seq_k, self.dur
         append_class = self.class_code.append
         busy, start, special = self.busy, self._start, self._special_request
@@ -74,8 +75,11 @@ class Dispatch:
             dur_of[rid] = dur
             seq_k[rid] = k  # the kernel, not each handler, keeps k with the row
             append_class(-1 if class_of is None else class_of.item(k))
-            if elder in pending:
-                pending[elder].append(rid)
+            if elder in pending:  # (an elder who will leave: its open rows, for withdrawal)
+                rows = pending[elder]
+                rows.append(rid)
+                if not len(rows) & 31:  # now and then, forget the rows that have closed
+                    rows[:] = [r for r in rows if outcome[r] == WAITING]
             pool = pools[district_of[elder]]
             tier = tier_of[elder] if order is None else order[k]
             if pool.fleet is not None or pool.book is not None:
