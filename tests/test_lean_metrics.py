@@ -142,13 +142,21 @@ def test_codes_of_some_rows_and_values_present(records):
 
 def test_trip_log_table_has_the_van_trips_columns():
     log = TripLog()
-    log.append(0, 2, 0, 10.0, 40.0, 7, 22.5)
-    log.append(1, 0, 1, 50.0, 90.0, 7, 70.0)
+    pickup = log.new_trip(2, 0, 10.0, 40.0)
+    log.append(pickup, 7, 22.5)
+    log.append(pickup, 8, 25.0)
+    back = log.new_trip(0, 1, 50.0, 90.0)
+    log.append(back, 7, 70.0)
     frame = log.frame()
     pd.testing.assert_frame_equal(frame.iloc[:0], empty_trips(), check_index_type=False)
-    assert frame["kind"].astype(str).tolist() == ["pickup", "return"]
-    assert frame[["trip_id", "van", "request_id"]].to_numpy().tolist() == [[0, 2, 7], [1, 0, 7]]
-    assert frame["home_min"].tolist() == [22.5, 70.0]
+    assert frame["kind"].astype(str).tolist() == ["pickup", "pickup", "return"]
+    assert frame[["trip_id", "van", "request_id"]].to_numpy().tolist() == [
+        [0, 2, 7],
+        [0, 2, 8],
+        [1, 0, 7],
+    ]
+    assert frame[["depart_min", "back_min"]].to_numpy().tolist() == [[10, 40], [10, 40], [50, 90]]
+    assert frame["home_min"].tolist() == [22.5, 25.0, 70.0]
 
 
 @settings(max_examples=60, deadline=None)

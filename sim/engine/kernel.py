@@ -395,7 +395,7 @@ class CareSystem(Dispatch):
         by_index = DEMANDS[i].class_by_index
         if offset is None or by_index is None:
             return None
-        return by_index(self.plan.draws[i]).astype(np.int64) + offset
+        return by_index(self.plan.draws[i]).astype(np.int16) + offset
 
     def _classes(self) -> pd.Categorical[str]:
         """Column ``alarm_class``: each request's urgency class (empty for demands without

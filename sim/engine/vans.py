@@ -74,7 +74,6 @@ class Fleet:
         self.aboard = 0  # elders picked up, not yet at the centre
         self.wake_pending = False
         self.trips = TripLog()
-        self.n_trips = 0
         self.back_at = [0.0] * vans.count  # when each van is back from its latest run
         self.book = pool.book  # the stations' bookings (engine.booking), or None
         self.booked = None if pool.book is None else BookedRuns(self, pool.book, vans.count)
@@ -191,8 +190,7 @@ class Fleet:
         sys, log = self.sys, self.sys.log
         if self.booked is not None and not booked:  # not bookable until this run is over
             self.booked.vans.busy_until[van] = arrival
-        trip = self.n_trips
-        self.n_trips += 1
+        trip = self.trips.new_trip(van, 0, now, arrival)
         self.back_at[van] = arrival
         self.pool.live -= len(riders)
         self.aboard += len(riders)
@@ -209,7 +207,7 @@ class Fleet:
                 self.book.busy_until[unit] = max(self.book.busy_until[unit], end)
             last_end = max(last_end, end)
             home = now + drive + (i + 1) * self.stop_min  # boards at the end of its stop
-            self.trips.append(trip, van, 0, now, arrival, rid, home)
+            self.trips.append(trip, rid, home)
             sys.at(end, partial(self._bath_done_at, rid, unit))
         group = (last_end, trip, riders, drive)
         sys.at(arrival, lambda _ev: self._arrived(van, len(riders)))
@@ -233,14 +231,13 @@ class Fleet:
         self.kick()
 
     def _return_run(self, van: int, riders: list[int], drive: float, now: float) -> None:
-        trip = self.n_trips
-        self.n_trips += 1
         back = now + 2 * drive + len(riders) * self.stop_min
+        trip = self.trips.new_trip(van, 1, now, back)
         self.back_at[van] = back
         if self.booked is not None:
             self.booked.vans.busy_until[van] = back
         for i, rid in enumerate(riders):
-            self.trips.append(trip, van, 1, now, back, rid, now + drive + (i + 1) * self.stop_min)
+            self.trips.append(trip, rid, now + drive + (i + 1) * self.stop_min)
 
         def home(_ev) -> None:
             self.idle_vans.append(van)
@@ -256,41 +253,47 @@ class Fleet:
 
 
 class TripLog:
-    """The rows of ``van_trips`` as typed columns (about 35 bytes a row; a tuple a row cost
-    ~190 bytes, and building the table from tuples briefly as much again)."""
+    """The rows of ``van_trips`` as typed columns: what a trip shares (van, kind, departure,
+    return: 19 bytes) once per trip, and each elder's aboard (trip, request, time at home: 16
+    bytes) once per row; :meth:`frame` spreads the trip's columns over its rows. (A row of all
+    seven columns cost ~37 bytes, a tuple a row ~190.)"""
 
     __slots__ = ("back", "depart", "home", "kind", "request", "trip", "van")
 
     def __init__(self) -> None:
-        self.trip, self.van, self.kind = array("i"), array("h"), array("b")
-        self.depart, self.back = array("d"), array("d")
-        self.request, self.home = array("i"), array("d")
+        self.van, self.kind = array("h"), array("b")  # by trip id
+        self.depart, self.back = array("d"), array("d")  # by trip id
+        self.trip, self.request, self.home = array("i"), array("i"), array("d")  # by row
 
     def __len__(self) -> int:
         return len(self.trip)
 
-    def append(
-        self, trip: int, van: int, kind: int, depart: float, back: float, rid: int, home: float
-    ) -> None:
-        self.trip.append(trip)
+    def new_trip(self, van: int, kind: int, depart: float, back: float) -> int:
+        """A new trip (kind: an index into ``TRIP_KINDS``); its id (0, 1, ...)."""
         self.van.append(van)
         self.kind.append(kind)
         self.depart.append(depart)
         self.back.append(back)
+        return len(self.van) - 1
+
+    def append(self, trip: int, rid: int, home: float) -> None:
+        """Request ``rid`` aboard trip ``trip``, at home at ``home``."""
+        self.trip.append(trip)
         self.request.append(rid)
         self.home.append(home)
 
     def frame(self) -> pd.DataFrame:
-        """The table (views of the columns, as for the request log: nothing appends to it
-        afterwards; same dtypes as :func:`empty_trips`)."""
-        kind = np.frombuffer(self.kind, dtype=np.int8)
+        """The table (the rows' own columns are views, as for the request log: nothing appends
+        to it afterwards; same dtypes as :func:`empty_trips`)."""
+        trip = np.frombuffer(self.trip, dtype=np.int32)
+        kind = np.frombuffer(self.kind, dtype=np.int8)[trip]
         return pd.DataFrame(
             {
-                "trip_id": np.frombuffer(self.trip, dtype=np.int32),
-                "van": np.frombuffer(self.van, dtype=np.int16),
+                "trip_id": trip,
+                "van": np.frombuffer(self.van, dtype=np.int16)[trip],
                 "kind": pd.Categorical.from_codes(kind, categories=pd.Index(TRIP_KINDS)),
-                "depart_min": np.frombuffer(self.depart, dtype=np.float64),
-                "back_min": np.frombuffer(self.back, dtype=np.float64),
+                "depart_min": np.frombuffer(self.depart, dtype=np.float64)[trip],
+                "back_min": np.frombuffer(self.back, dtype=np.float64)[trip],
                 "request_id": np.frombuffer(self.request, dtype=np.int32),
                 "home_min": np.frombuffer(self.home, dtype=np.float64),
             },
