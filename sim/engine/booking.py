@@ -35,6 +35,8 @@ import math
 from bisect import bisect_left, insort
 from collections.abc import Callable
 
+from carecap.sim.scenario.schedule import Intervals
+
 
 class Book:
     """The bookings of one pool's units: per unit a sorted list of booked ``(start, end)``."""
@@ -44,12 +46,13 @@ class Book:
     def __init__(
         self,
         units: list[int],
-        shifts: dict[int, list[tuple[float, float]]],
+        shifts: dict[int, Intervals],
         slot_min: float,
         ahead_min: float,
     ):
         self.units = units
-        self.shifts = {u: sorted(shifts.get(u, [])) for u in units}  # on-shift spans per unit
+        none = Intervals.of([], [])
+        self.shifts = {u: shifts.get(u, none) for u in units}  # on-shift spans per unit
         self.slot_min, self.ahead_min = slot_min, ahead_min
         self.booked: dict[int, list[tuple[float, float]]] = {u: [] for u in units}
         self.busy_until: dict[int, float] = dict.fromkeys(units, -math.inf)  # queued work
@@ -74,9 +77,10 @@ class Book:
         best: tuple[float, int] | None = None
         for unit in self.units:
             limit = last if best is None else min(last, best[0])
-            for lo, hi in self.shifts[unit]:
-                if hi <= due:
-                    continue
+            spans = self.shifts[unit]
+            starts, ends = spans.start, spans.end
+            for i in range(spans.first_ending_after(due), len(spans)):
+                lo, hi = starts[i], ends[i]
                 if lo > limit:
                     break
                 j = max(0, math.ceil((due - lo) / self.slot_min))

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from carecap.sim.engine.pools import Pool
-from carecap.sim.scenario.base import clip_to_window
+from carecap.sim.scenario.base import Window, window_min
 from carecap.sim.scenario.model import Scenario
+from carecap.sim.scenario.schedule import Intervals, WeeklySchedule
 from carecap.sim.services.registry import (
     NO_POOL,
     RANK,
@@ -27,7 +28,11 @@ from carecap.sim.services.registry import (
 
 
 class Capacity:
-    """Pools, units and shift spans; ``shift_end[unit]`` is when the unit's current span ends."""
+    """Pools, units and shift spans; ``shift_end[unit]`` is when the unit's current span ends.
+
+    A shift group's spans are held once for all its units (as float columns), and once for all
+    groups with the same hours and dates, so their memory grows with the horizon times the
+    distinct shift patterns, not with the units or groups too."""
 
     def __init__(self, scenario: Scenario, outcome, end_min: float):
         """``outcome``: the request log's outcome column (the pools skip requests no longer
@@ -36,11 +41,15 @@ class Capacity:
         start_weekday = scenario.calendar.start_date.weekday()
         self.shift_end: list[float] = []
         self.unit_rows: list[tuple[int, str, str, str]] = []
-        self.shift_rows = ShiftRows()
-        self.shift_groups: list[tuple[list[int], list[tuple[float, float]]]] = []
+        self.shift_groups: list[tuple[list[int], Intervals]] = []
+        """Each shift group's unit ids and the spans (up to ``end_min``, the last possibly ending
+        after it) in which they are on shift."""
         self.nowhere = Pool(NO_POOL[1], NO_POOL[0], [], self.shift_end, outcome)
         self.pools: list[Pool] = []
         by_key: dict[tuple[str, str], Pool] = {NO_POOL: self.nowhere}
+        start_date = scenario.calendar.start_date
+        # groups with the same hours and dates (most of them) share one set of spans
+        spans: dict[tuple[WeeklySchedule, Window | None], Intervals] = {}
         for spec in pool_specs(scenario):
             units, ranks = [], {}
             for g, (count, hours, serves) in enumerate(spec.shifts):
@@ -51,13 +60,13 @@ class Capacity:
                     self.unit_rows.append((uid, spec.name, spec.kind, ",".join(serves)))
                     group.append(uid)
                     ranks[uid] = tuple(sorted({RANK[s] for s in serves}))
-                intervals = hours.intervals(start_weekday, end_min)
-                if spec.dates:
-                    intervals = clip_to_window(
-                        intervals, spec.dates[g], scenario.calendar.start_date
-                    )
-                for uid in group:
-                    self.shift_rows.add(uid, intervals, end_min)
+                window = spec.dates[g] if spec.dates else None
+                intervals = spans.get((hours, window))
+                if intervals is None:
+                    intervals = hours.open_intervals(start_weekday, end_min)
+                    if window is not None:
+                        intervals = intervals.clipped(*window_min(window, start_date))
+                    spans[(hours, window)] = intervals
                 units.extend(group)
                 self.shift_groups.append((group, intervals))
             pool = Pool(spec.name, spec.kind, units, self.shift_end, outcome, ranks)
@@ -70,15 +79,16 @@ class Capacity:
             for s in SERVICES
         ]
         """``by_service[service id][district code]``: the pool whose queue the request joins."""
-        self.openings: list[tuple[Pool, list[tuple[float, float]]]] = []
+        self.openings: list[tuple[Pool, Intervals]] = []
         """Pools with a service whose own hours limit its starts, and those hours' intervals."""
         for s, pools in zip(SERVICES, self.by_service, strict=True):
             hours = service_hours(scenario, s.code)
             if hours is None or hours.always:
                 continue
-            intervals = hours.intervals(start_weekday, end_min)
+            intervals = hours.open_intervals(start_weekday, end_min)
+            as_list = list(intervals)  # what Pool.hours holds
             for pool in dict.fromkeys(p for p in pools if p is not self.nowhere):
-                pool.hours[RANK[s.code]] = intervals
+                pool.hours[RANK[s.code]] = as_list
                 self.openings.append((pool, intervals))
 
     def waiting(self) -> int:
@@ -100,12 +110,15 @@ class Capacity:
         spans run to the drain's end and those starting after following stopped are dropped (a
         unit may start work at the very instant following stops: the start that emptied the
         last queue, possibly at the horizon itself)."""
-        rows = self.shift_rows
+        groups = [(group, spans) for group, spans in self.shift_groups if group]
         shifts = pd.DataFrame(
             {
-                "unit_id": np.frombuffer(rows.unit, dtype=np.int32),
-                "start_min": np.frombuffer(rows.start, dtype=np.float64),
-                "end_min": np.frombuffer(rows.end, dtype=np.float64),
+                "unit_id": np.concatenate(
+                    [np.repeat(np.array(g, dtype=np.int32), len(s)) for g, s in groups]
+                    or [np.empty(0, dtype=np.int32)]
+                ),
+                "start_min": _tiled([(len(g), s.start) for g, s in groups]),
+                "end_min": _tiled([(len(g), s.capped(self.end_min).end) for g, s in groups]),
             }
         )
         if not drained and horizon_min < self.end_min:
@@ -119,25 +132,8 @@ class Capacity:
         return shifts.reset_index(drop=True)
 
 
-class ShiftRows:
-    """The ``(unit_id, start_min, end_min)`` rows of ``shifts`` as typed columns (20 bytes a
-    row; a tuple a row cost ~70 and the table built from tuples as much again); iterating gives
-    the rows as tuples."""
-
-    __slots__ = ("end", "start", "unit")
-
-    def __init__(self) -> None:
-        self.unit, self.start, self.end = array("i"), array("d"), array("d")
-
-    def add(self, uid: int, intervals: list[tuple[float, float]], end_min: float) -> None:
-        """The unit's spans, each ending at ``end_min`` at the latest."""
-        for lo, hi in intervals:
-            self.unit.append(uid)
-            self.start.append(lo)
-            self.end.append(min(hi, end_min))
-
-    def __iter__(self):
-        return zip(self.unit, self.start, self.end, strict=True)
-
-    def __len__(self) -> int:
-        return len(self.unit)
+def _tiled(columns: list[tuple[int, array]]) -> np.ndarray:
+    """The float columns one after another, each repeated whole ``count`` times (a group's
+    spans once for each of its units, in unit order)."""
+    parts = [np.tile(np.frombuffer(column), count) for count, column in columns]
+    return np.concatenate(parts) if parts else np.empty(0)

@@ -79,6 +79,7 @@ from carecap.sim.engine.records import (
 from carecap.sim.engine.streams import Streams
 from carecap.sim.engine.vans import Fleet, empty_trips
 from carecap.sim.scenario.model import Scenario
+from carecap.sim.scenario.schedule import Intervals
 from carecap.sim.services.registry import (
     DEMAND_ID,
     DEMANDS,
@@ -152,9 +153,9 @@ class CareSystem(Dispatch):
         }
         if not any(booking.values()):
             return
-        spans: dict[int, list[tuple[float, float]]] = {}
-        for uid, lo, hi in self.capacity.shift_rows:
-            spans.setdefault(uid, []).append((lo, hi))
+        spans: dict[int, Intervals] = {}  # a group's units share its spans, up to end_min
+        for group, intervals in self.capacity.shift_groups:
+            spans.update(dict.fromkeys(group, intervals.capped(self.end_min)))
         for pool in self.capacity.pools:
             b = booking.get(pool.kind)
             if b is not None:
@@ -238,7 +239,7 @@ class CareSystem(Dispatch):
 
     # --- processes ----------------------------------------------------------------------------
 
-    def _shifts(self, group: list[int], intervals: list[tuple[float, float]]):
+    def _shifts(self, group: list[int], intervals: Intervals):
         env, pool_of_unit = self.env, self.capacity.pool_of_unit
         for on, off in intervals:
             if on >= self.end_min:
@@ -250,7 +251,7 @@ class CareSystem(Dispatch):
                 if not self.busy[unit]:
                     self._offer(unit, pool_of_unit[unit])
 
-    def _openings(self, pool: Pool, intervals: list[tuple[float, float]]):
+    def _openings(self, pool: Pool, intervals: Intervals):
         """At each opening of a service's hours, idle units on shift look for its requests."""
         env = self.env
         for on, _off in intervals:

@@ -126,14 +126,21 @@ def within(*windows: Window) -> Window:
     return (max(froms) if froms else None, min(tos) if tos else None)
 
 
+def window_min(window: Window, start_date: dt.date) -> tuple[float, float]:
+    """The dated ``window`` in simulation minutes (from ``start_date``; -inf/inf if unbounded)."""
+    from_date, to_date = window
+    lo = -math.inf if from_date is None else (from_date - start_date).days * DAY_MIN
+    hi = math.inf if to_date is None else (to_date - start_date).days * DAY_MIN
+    return lo, hi
+
+
 def clip_to_window(
     intervals: list[tuple[float, float]], window: Window, start_date: dt.date
 ) -> list[tuple[float, float]]:
     """The parts of ``intervals`` (simulation minutes) on the dated ``window``: capacity that
     opens, or closes, on a date (an empty window, e.g. a group outside its pool's dates, leaves
-    nothing)."""
-    from_date, to_date = window
-    lo = -math.inf if from_date is None else (from_date - start_date).days * DAY_MIN
-    hi = math.inf if to_date is None else (to_date - start_date).days * DAY_MIN
+    nothing). :meth:`~carecap.sim.scenario.schedule.Intervals.clipped` does the same for
+    float columns."""
+    lo, hi = window_min(window, start_date)
     out = [(max(a, lo), min(b, hi)) for a, b in intervals]
     return [(a, b) for a, b in out if b > a]
