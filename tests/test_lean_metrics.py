@@ -26,9 +26,12 @@ from carecap.sim.engine.streams import Streams
 from carecap.sim.engine.vans import TripLog, empty_trips
 from carecap.sim.metrics.backlog import queue_peak, step_stats
 from carecap.sim.metrics.common import (
+    CHUNK_ROWS,
     Window,
     as_codes,
+    first_rows,
     isin_codes,
+    row_chunks,
     service_targets,
     values_present,
 )
@@ -172,3 +175,21 @@ def test_poisson_counts_equal_scipy_stats(means, seed):
     one = Streams(seed, 1).get("y").poisson(float(lam[0]))
     u0 = Streams(seed, 1).get("y").random(())
     assert one == stats.poisson.ppf(u0, lam[0]).astype(np.int64)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 6), max_size=40), st.booleans())
+def test_first_rows_are_where_drop_duplicates_keeps(ids, in_runs):
+    """The first row of each id, in the table's order, whether the ids come in sorted runs (a
+    trip's rows) or in any order."""
+    values = np.array(sorted(ids) if in_runs else ids, dtype=np.int32)
+    want = pd.Series(values).drop_duplicates().index.to_numpy()
+    assert first_rows(values).tolist() == want.tolist()
+
+
+@pytest.mark.parametrize("n_rows", [0, 1, CHUNK_ROWS - 1, CHUNK_ROWS, 2 * CHUNK_ROWS + 3])
+def test_row_chunks_cover_every_row_once_in_order(n_rows):
+    chunks = list(row_chunks(n_rows))
+    covered = [i for s in chunks for i in range(n_rows)[s]]
+    assert covered == list(range(n_rows))
+    assert all(s.stop - s.start <= CHUNK_ROWS for s in chunks)

@@ -7,7 +7,7 @@ is reported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -193,6 +193,31 @@ def group_sort(groups: np.ndarray, n_groups: int) -> np.ndarray:
     """A stable argsort of small integer group codes (radix sort when they fit in int16)."""
     dtype = np.int16 if n_groups < np.iinfo(np.int16).max else np.int64
     return np.argsort(groups.astype(dtype, copy=False), kind="stable")
+
+
+CHUNK_ROWS = 1 << 16
+"""Rows of a record table a metric reads at a time where it can (its temporaries then cost a
+chunk's size, not the table's: a ten-year run has about a million requests)."""
+
+
+def row_chunks(n_rows: int, size: int = CHUNK_ROWS) -> Iterator[slice]:
+    """Consecutive slices of ``size`` rows covering ``range(n_rows)``."""
+    for lo in range(0, n_rows, size):
+        yield slice(lo, min(lo + size, n_rows))
+
+
+def first_rows(ids: np.ndarray) -> np.ndarray:
+    """Positions of the first row of each distinct id, in the table's order (ids written in
+    runs, like a trip's rows, are read without sorting them)."""
+    if len(ids) == 0:
+        return np.zeros(0, dtype=np.int64)
+    new = np.empty(len(ids), dtype=bool)
+    new[0] = True
+    np.not_equal(ids[1:], ids[:-1], out=new[1:])
+    if np.all(ids[1:] >= ids[:-1]):  # (sorted: the first of each run)
+        return np.flatnonzero(new)
+    _, first = np.unique(ids, return_index=True)
+    return np.sort(first)
 
 
 def isin_codes(values: pd.Series, categories: list[str], wanted: tuple[str, ...]) -> np.ndarray:

@@ -76,7 +76,9 @@ from carecap.sim.metrics.common import (
     Window,
     as_codes,
     block,
+    first_rows,
     isin_codes,
+    row_chunks,
     to_frame,
 )
 from carecap.sim.scenario.model import SERVICES, Scenario
@@ -92,10 +94,14 @@ KIND_SERVICE = {
 
 def _on_shift_min_by_unit(records: ReplicationRecords, window: Window) -> np.ndarray:
     """On-shift minutes inside the window, per row of ``records.units``."""
-    shifts = records.shifts
-    pos = pd.Index(records.units["unit_id"]).get_indexer(shifts["unit_id"].to_numpy())
-    minutes = window.overlap_min(shifts["start_min"].to_numpy(), shifts["end_min"].to_numpy())
-    return np.bincount(pos[pos >= 0], weights=minutes[pos >= 0], minlength=len(records.units))
+    shifts, units = records.shifts, pd.Index(records.units["unit_id"])
+    unit_id, start, end = (shifts[c].to_numpy() for c in ("unit_id", "start_min", "end_min"))
+    out = np.zeros(len(units))
+    for rows in row_chunks(len(shifts)):
+        pos = units.get_indexer(unit_id[rows])
+        minutes = window.overlap_min(start[rows], end[rows])
+        out += np.bincount(pos[pos >= 0], weights=minutes[pos >= 0], minlength=len(units))
+    return out
 
 
 def _started(requests: pd.DataFrame) -> np.ndarray:
@@ -113,18 +119,19 @@ def utilisation_metrics(records: ReplicationRecords, window: Window) -> pd.DataF
 
     req = records.requests
     # Each request's pool, through a lookup by unit id (a byte a request, not an int64 position)
-    unit_id = req["unit_id"].to_numpy()
     ids = units["unit_id"].to_numpy(np.int64)
-    ids_ok = (ids >= 0) & (ids < 1 << 16)  # (unit ids are int16 in the records)
-    lookup = np.full(int(ids[ids_ok].max(initial=-1)) + 2, -1, dtype=code_dtype(len(pools) + 1))
+    ids_ok = (ids >= 0) & (ids < 1 << 15)  # (unit ids are int16 in the records; -1: none)
+    lookup = np.full(1 << 16, -1, dtype=code_dtype(len(pools) + 1))  # by unit id as uint16
     lookup[ids[ids_ok]] = unit_pool[ids_ok]
-    inside = (unit_id >= 0) & (unit_id < len(lookup) - 1)
-    pool_of = np.where(inside, lookup[np.where(inside, unit_id, -1)], -1)
-    mine = _started(req) & (pool_of >= 0)
-    pool = pool_of[mine]
-    del pool_of, inside
-    span = window.overlap_min(req["start_min"].to_numpy()[mine], req["end_min"].to_numpy()[mine])
-    busy = np.bincount(pool, weights=span, minlength=len(pools))
+    unit_id = req["unit_id"].to_numpy(np.int16).view(np.uint16)
+    started = _started(req)
+    start, end = req["start_min"].to_numpy(), req["end_min"].to_numpy()
+    busy = np.zeros(len(pools))
+    for rows in row_chunks(len(req)):  # (temporaries of a chunk's size, not the table's)
+        pool_of = lookup[unit_id[rows]]
+        mine = started[rows] & (pool_of >= 0)
+        span = window.overlap_min(start[rows][mine], end[rows][mine])
+        busy += np.bincount(pool_of[mine], weights=span, minlength=len(pools))
     on_shift = np.bincount(
         unit_pool, weights=_on_shift_min_by_unit(records, window), minlength=len(pools)
     )
@@ -178,12 +185,18 @@ def cost_metrics(records: ReplicationRecords, scenario: Scenario, window: Window
     hours = dict(zip(UNIT_KINDS, hours_by_kind, strict=True))
 
     req = records.requests
-    start = req["start_min"].to_numpy(np.float64)
-    delivered = _started(req) & (start >= window.start_min) & (start < window.end_min)
-    svc = as_codes(req["service"], list(SERVICES))
-    counts = np.bincount(svc[delivered & (svc >= 0)], minlength=len(SERVICES))
+    start, elder = req["start_min"].to_numpy(np.float64), req["elder_id"].to_numpy()
+    started, svc = _started(req), as_codes(req["service"], list(SERVICES), narrow=True)
+    counts = np.zeros(len(SERVICES), dtype=np.int64)
+    served = np.zeros(int(elder.max(initial=-1)) + 1, dtype=bool)  # by elder id
+    for rows in row_chunks(len(req)):
+        delivered = (
+            started[rows] & (start[rows] >= window.start_min) & (start[rows] < window.end_min)
+        )
+        counts += np.bincount(svc[rows][delivered & (svc[rows] >= 0)], minlength=len(SERVICES))
+        served[elder[rows][delivered]] = True
     services = sum(rate * counts[SERVICES.index(s)] for s, rate in costs.per_service.items())
-    elders_served = int(pd.unique(req["elder_id"].to_numpy()[delivered]).size)
+    elders_served = int(np.count_nonzero(served))
 
     centre = scenario.bathing_centre
     van_hours = van_hours_min(scenario, window) / 60.0 * per_year
@@ -287,8 +300,8 @@ def van_metrics(records: ReplicationRecords, scenario: Scenario, window: Window)
     if trips is None or len(trips) == 0:
         busy = outside = 0.0
     else:
-        runs = trips.drop_duplicates("trip_id")
-        depart, back = runs["depart_min"].to_numpy(), runs["back_min"].to_numpy()
+        runs = first_rows(trips["trip_id"].to_numpy())  # (a trip's rows share its times)
+        depart, back = trips["depart_min"].to_numpy()[runs], trips["back_min"].to_numpy()[runs]
         busy = float(window.overlap_min(depart, back).sum())
         outside = busy - _covered_min(depart, back, spans, window)
     capacity = _fleet_min(spans, window, centre.vans.count)

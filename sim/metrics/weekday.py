@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from carecap.sim.engine.records import ReplicationRecords
-from carecap.sim.metrics.common import ALL, Window, block, service_targets, to_frame
+from carecap.sim.metrics.common import ALL, Window, as_codes, block, service_targets, to_frame
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.services.registry import SERVICES
 from carecap.sim.units import DAY_MIN
@@ -84,14 +84,17 @@ def weekday_metrics(
     serves = units.serves.astype(str).str.split(",") if "serves" in units else None
     blocks = []
     reported = {t.service for t in service_targets(records, scenario)}
-    for service in (s for s in WEEKDAY_SERVICES if s in reported):
-        mine = (r.service == service).to_numpy()
+    svc = as_codes(r["service"], list(WEEKDAY_SERVICES), narrow=True)
+    start_all = r["start_min"].to_numpy(dtype=np.float64)
+    for code, service in enumerate(WEEKDAY_SERVICES):
+        if service not in reported:
+            continue
         may = kind == UNIT_KIND[service]
         if serves is not None:  # e.g. an alarm-only cover shift makes no planned visits
             may &= serves.map(lambda codes, code=service: code in codes)
         unit_ids = units.unit_id[may]
         working = working_weekdays(shifts[shifts.unit_id.isin(unit_ids)], window, start_weekday)
-        start = r.start_min[mine].to_numpy(dtype=np.float64)
+        start = start_all[svc == code]
         start = start[(start >= window.start_min) & (start < window.end_min)]
         cv = starts_weekday_cv(start, working, days, start_weekday)
         blocks.append(block([service], ALL, [ALL], "starts_weekday_cv", np.array([cv]), "ratio"))
