@@ -44,7 +44,11 @@ def test_only_open_requests_keep_their_planned_minutes_and_index(
     def look_then_release(system: CareSystem) -> None:
         outcome = np.frombuffer(system.log.outcome, dtype=np.int8)[: len(system.log)]
         seen["not_started"] = set(np.flatnonzero(outcome == WAITING).tolist())
-        seen["open"] = set(np.flatnonzero((outcome == WAITING) | (outcome == IN_SERVICE)).tolist())
+        is_open = (outcome == WAITING) | (outcome == IN_SERVICE)
+        seen["open"] = set(np.flatnonzero(is_open).tolist())
+        service = np.frombuffer(system.log.service, dtype=np.int8)
+        follows = [s for s, f in enumerate(system._follow) if f is not None]
+        seen["open_following"] = set(np.flatnonzero(is_open & np.isin(service, follows)).tolist())
         seen["dur"], seen["seq_k"] = set(system.dur), set(system.seq_k)
         seen["rows"] = len(system.log)
         seen["closed_unstarted"] = int(np.count_nonzero(outcome == ABANDONED))
@@ -62,8 +66,8 @@ def test_only_open_requests_keep_their_planned_minutes_and_index(
     assert seen["rows"] == len(records.requests) > 1000
     # planned minutes: until the request starts (or closes without starting)
     assert seen["dur"] == seen["not_started"]
-    # draw index: until the request closes (its follow-up is made from it)
-    assert seen["seq_k"] == seen["open"]
+    # draw index: until the request closes, for services whose follow-up is made from it
+    assert seen["seq_k"] == seen["open_following"]
     assert len(seen["open"]) < len(records.requests) / 10  # type: ignore[arg-type]
     # an elder who will leave keeps the rows to withdraw then: all its waiting ones, and at
     # most 31 that closed since the list last forgot its closed rows
@@ -74,4 +78,5 @@ def test_only_open_requests_keep_their_planned_minutes_and_index(
         per_elder = records.requests.groupby("elder_id", observed=True).size()
         assert per_elder[records.elders.exit_min < records.horizon_min].max() > 32
     if settings is IMPATIENT:  # (the case of requests that close without starting)
+        assert seen["open_following"]  # (baths, due a month after the last)
         assert seen["closed_unstarted"] > 0  # type: ignore[operator]

@@ -5,13 +5,16 @@ callbacks on the SimPy clock.
 :class:`Dispatch` is the half of :class:`~carecap.sim.engine.kernel.CareSystem` that moves
 requests and units; the kernel adds the service handlers' entry point, the processes and the run.
 It expects ``env``, ``_on_finish`` (``_finish``, bound once), ``log``, ``dur``, ``seq_k``,
-``class_code``, ``busy``, ``shift_end``, ``pending``, ``tier_of``, ``district_of`` and ``end_min``
-set by the kernel, and calls the kernel's ``_after`` when a request closes.
+``class_rows``, ``class_codes``, ``busy``, ``shift_end``, ``pending``, ``tier_of``,
+``district_of`` and ``end_min`` set by the kernel, and calls the kernel's ``_after`` when a
+request closes (if ``follows``).
 
 What a request needs only while it is open is kept for the open requests only (memory follows
 the requests in the system, not every request of the horizon): its planned service minutes
-(``dur``, until it starts or closes unstarted) and which of its elder's requests it is
-(``seq_k``, until it closes); each row keeps one byte, its urgency class (``class_code``).
+(``dur``, until it starts or closes unstarted) and, for a service whose next request follows
+the delivery, which of its elder's requests it is (``seq_k``, until it closes). A request of a
+service with urgency classes keeps its row and class (``class_rows``, ``class_codes``: 5
+bytes).
 """
 
 from __future__ import annotations
@@ -39,13 +42,16 @@ class Dispatch:
     log: RequestLog
     dur: dict[int, float]
     seq_k: dict[int, int]
-    class_code: array[int]
+    class_rows: array[int]
+    class_codes: array[int]
     busy: list[bool]
     shift_end: list[float]
     pending: dict[int, list[int]]
     tier_of: list[int]
     district_of: list[int]
     end_min: float
+    follows: bool = True
+    """Whether any service makes follow-ups (:meth:`_after` has work to do)."""
 
     def _request_maker(
         self,
@@ -55,26 +61,32 @@ class Dispatch:
         give_up: GiveUpClock | None,
         order,
         class_of: np.ndarray | None,
+        follows: bool,
     ) -> Callable[..., None]:
         """``request(elder, k, now, travel, dur, route=0)``: make the elder's k-th request of
         ``service`` now (``pools``: its pool by district code; ``order``: the queue key after
         the rank by k, None for the elder's tier; ``class_of``: the row's ``class_code`` by k,
-        None for a service without urgency classes); it queues in its pool or starts at once.
+        None for a service without urgency classes; ``follows``: its next request is made after
+        the delivery); it queues in its pool or starts at once.
 
         One closure per service, its per-request path kept short (it runs once a request): the
         vans and booked slots, rare, go through :meth:`_special_request`."""
         log, pending, tier_of, district_of = self.log, self.pending, self.tier_of, self.district_of
         outcome = log.outcome
-        new_row, seq_k, dur_of = log.new, self.seq_k, self.dur
-        append_class = self.class_code.append
+        new_row, dur_of = log.new, self.dur
+        seq_k = self.seq_k if follows else None
+        class_row, class_code = self.class_rows.append, self.class_codes.append
         busy, start, special = self.busy, self._start, self._special_request
 
         def request(elder: int, k: int, now: float, travel: float, dur: float, _route=0) -> None:
             rid = new_row(service, elder, now)
             log.travel[rid] = travel
             dur_of[rid] = dur
-            seq_k[rid] = k  # the kernel, not each handler, keeps k with the row
-            append_class(-1 if class_of is None else class_of.item(k))
+            if seq_k is not None:  # the kernel, not each handler, keeps k with the row
+                seq_k[rid] = k
+            if class_of is not None:
+                class_row(rid)
+                class_code(class_of.item(k))
             if elder in pending:  # (an elder who will leave: its open rows, for withdrawal)
                 rows = pending[elder]
                 rows.append(rid)
@@ -217,7 +229,8 @@ class Dispatch:
     def _finish(self, rid: int, unit: int, pool: Pool, _ev: simpy.Event) -> None:
         self.log.outcome[rid] = SERVED
         self.busy[unit] = False
-        self._after(rid)
+        if self.follows:
+            self._after(rid)
         self._offer(unit, pool)
 
     def _offer(self, unit: int, pool: Pool) -> None:

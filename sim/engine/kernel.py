@@ -119,8 +119,8 @@ class CareSystem(Dispatch):
         self.dur: dict[int, float] = {}  # open rows' planned minutes at the home or station
         self.seq_k: dict[int, int] = {}  # which of the elder's requests of its demand, by open row
         n_classes = sum(len(d.classes(scenario)) for d in DEMANDS if d.classes is not None)
-        # each row's urgency class (-1: none), see _classes
-        self.class_code = array("b" if n_classes < 127 else "h")
+        # the rows of services with urgency classes, and their class (see _classes)
+        self.class_rows, self.class_codes = array("i"), array("b" if n_classes < 127 else "h")
         streams = Streams(seed, replication, antithetic)
         self.elders = draw_elders(scenario, streams)
         self.plan = DemandPlan(scenario, self.elders, streams)
@@ -174,7 +174,8 @@ class CareSystem(Dispatch):
         clock = self._clocks[DEMAND_ID[SERVICES[sid].demand]]
         pools = self.capacity.by_service[sid]
         order, class_of = self._order(service), self._class_of(service)
-        return self._request_maker(sid, pools, RANK[service], clock, order, class_of)
+        follows = self._follow_seq[DEMAND_ID[SERVICES[sid].demand]] is not None
+        return self._request_maker(sid, pools, RANK[service], clock, order, class_of, follows)
 
     def _order(self, service: str):
         """Queue key after the rank, by request k: None = the elder's tier; else a sequence
@@ -212,12 +213,11 @@ class CareSystem(Dispatch):
     def _after(self, rid: int) -> None:
         """A request closed: if its demand is ``after_delivery``, the elder's next request falls
         due an interval on (unless after the horizon: no new demand during the drain)."""
-        k = self.seq_k.pop(rid) + 1
         follow = self._follow[self.log.service[rid]]
         if follow is None:
             return
         seq, make = follow
-        elder = self.log.elder[rid]
+        elder, k = self.log.elder[rid], self.seq_k.pop(rid) + 1
         now = self.env.now
         tau = seq.warp.to_operational(now) + seq.interval_days.get(elder, k) * DAY_MIN
         # max: in a month of seasonal factor 0 (Lambda flat) an interval too short to move tau
@@ -234,7 +234,8 @@ class CareSystem(Dispatch):
             if log.outcome[rid] == WAITING:
                 log.outcome[rid] = ABANDONED
                 log.end[rid] = now
-                del self.dur[rid], self.seq_k[rid]
+                del self.dur[rid]
+                self.seq_k.pop(rid, None)
                 by_service[log.service[rid]][self.district_of[elder]].live -= 1
 
     # --- processes ----------------------------------------------------------------------------
@@ -332,6 +333,11 @@ class CareSystem(Dispatch):
             self._clock(self._patience(d, draws))
             for d, draws in zip(DEMANDS, self.plan.draws, strict=True)
         ]
+        # by demand: the interval sequence of its requests after a delivery, or None
+        self._follow_seq = [
+            None if draws is None else d.follow_up(draws)
+            for d, draws in zip(DEMANDS, self.plan.draws, strict=True)
+        ]
         handlers = [
             None if draws is None else d.bind(self, draws)
             for d, draws in zip(DEMANDS, self.plan.draws, strict=True)
@@ -340,10 +346,10 @@ class CareSystem(Dispatch):
         self._follow: list[tuple[Sequences, Handler] | None] = []
         for service in SERVICES:
             i = DEMAND_ID[service.demand]
-            draws = self.plan.draws[i]
-            seq = None if draws is None else DEMANDS[i].follow_up(draws)
+            seq = self._follow_seq[i]
             handler = handlers[i]  # (None only if draws is None, and then seq is None too)
             self._follow.append(None if seq is None or handler is None else (seq, handler))
+        self.follows = any(f is not None for f in self._follow)
         tape = self.plan.tape_windows()
         self.timings["demand_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -374,7 +380,7 @@ class CareSystem(Dispatch):
         (planned minutes, draw indexes). Nothing in the records needs them, and a long run's are
         large (the draw pools alone ~30 MB at ten years; the records phase of the ten-year run
         peaked 13 MB lower without them, ``benchmarks.memory_phases``)."""
-        del self.env, self.plan, self._clocks, self._follow, self.dur, self.seq_k
+        del self.env, self.plan, self._clocks, self._follow, self._follow_seq, self.dur, self.seq_k
         gc.collect()
 
     def _class_names(self) -> tuple[list[str], dict[int, int]]:
@@ -402,10 +408,10 @@ class CareSystem(Dispatch):
         """Column ``alarm_class``: each request's urgency class (empty for demands without
         classes), categories most urgent first."""
         names = self._class_names()[0]
-        codes = np.frombuffer(self.class_code, dtype=self.class_code.typecode)
-        return pd.Categorical.from_codes(
-            codes.astype(code_dtype(len(names))), categories=pd.Index(names), ordered=True
-        )
+        codes = np.full(len(self.log), -1, dtype=code_dtype(len(names)))
+        rows = np.frombuffer(self.class_rows, dtype=np.int32)
+        codes[rows] = np.frombuffer(self.class_codes, dtype=self.class_codes.typecode)
+        return pd.Categorical.from_codes(codes, categories=pd.Index(names), ordered=True)
 
     def _drain(self) -> float:
         """After the horizon (no new demand: the tape, follow-ups and enrolments stop there),
