@@ -423,3 +423,24 @@ def test_scenario_error_from_run_is_one_paragraph(capsys, fake_run_command):
 def test_no_command_prints_help(capsys):
     assert main([]) == 2
     assert "usage: carecap" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["run", "x.yaml", "--bogus"], "run"),
+        (["check", "x.yaml", "--reps", "2"], "check"),
+        (["plot", "waits", "results/x", "--colour", "red"], "plot"),
+        (["--bogus"], None),
+    ],
+)
+def test_an_unknown_option_is_reported_with_its_commands_usage(argv, command, capsys):
+    """``carecap run x.yaml --bogus`` shows ``carecap run``'s usage (the options it does take),
+    not the top level's ``COMMAND ...``; an unknown option before any command gets the top
+    level's."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    prog = "carecap" if command is None else f"carecap {command}"
+    assert err.startswith(f"usage: {prog} ")
+    assert f"{prog}: error: unrecognized arguments: " in err
+    assert argv[-1] in err.splitlines()[-1]

@@ -47,7 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:  # reported with the command's usage, not the top level's
+            getattr(args, "command_parser", parser).error(
+                f"unrecognized arguments: {' '.join(unknown)}"
+            )
     except SystemExit as exc:  # --help, --version, or a usage error (already printed)
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     if args.command is None:
@@ -176,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_command(sub)
     add_plot_command(sub)
     add_size_command(sub)
+    for command_parser in sub.choices.values():  # (so that its own usage reports its errors)
+        command_parser.set_defaults(command_parser=command_parser)
     return parser
 
 
