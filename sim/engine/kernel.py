@@ -67,6 +67,7 @@ from carecap.sim.engine.capacity import Capacity
 from carecap.sim.engine.clock import call_at, exact_delay, run_until
 from carecap.sim.engine.demand import DemandPlan, Sequences
 from carecap.sim.engine.dispatch import Dispatch
+from carecap.sim.engine.heap import trim_heap
 from carecap.sim.engine.pools import Pool
 from carecap.sim.engine.population import draw_elders
 from carecap.sim.engine.records import (
@@ -382,6 +383,7 @@ class CareSystem(Dispatch):
         peaked 13 MB lower without them, ``benchmarks.memory_phases``)."""
         del self.env, self.plan, self._clocks, self._follow, self._follow_seq, self.dur, self.seq_k
         gc.collect()
+        trim_heap()  # (the tables' arrays are mapped afresh: give the freed heap back)
 
     def _class_names(self) -> tuple[list[str], dict[int, int]]:
         """The urgency classes of every demand that has them, most urgent first by demand, and

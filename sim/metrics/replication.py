@@ -68,6 +68,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from carecap.sim.engine.heap import trim_heap
 from carecap.sim.engine.records import OUTCOMES, ReplicationRecords
 from carecap.sim.metrics.backlog import backlog_metrics, backlog_series, occupancy_series
 from carecap.sim.metrics.common import (
@@ -145,16 +146,20 @@ def replication_metrics(records: ReplicationRecords, scenario: Scenario) -> pd.D
     def metrics_of(window: Window, made: ReplicationRecords = records) -> pd.DataFrame:
         """``made``: records holding at least the requests made in ``window`` (the request
         metrics look at no other)."""
-        blocks = [
-            request_metrics(made, scenario, targets, window),
-            backlog_metrics(records, scenario, targets, window),
-            elder_coverage_metrics(records, scenario, window),
-            utilisation_metrics(records, window),
-            van_metrics(records, scenario, window),
-            ride_metrics(records, scenario, window),
-            cost_metrics(records, scenario, window),
-            weekday_metrics(records, scenario, window),
+        families = [
+            lambda: request_metrics(made, scenario, targets, window),
+            lambda: backlog_metrics(records, scenario, targets, window),
+            lambda: elder_coverage_metrics(records, scenario, window),
+            lambda: utilisation_metrics(records, window),
+            lambda: van_metrics(records, scenario, window),
+            lambda: ride_metrics(records, scenario, window),
+            lambda: cost_metrics(records, scenario, window),
+            lambda: weekday_metrics(records, scenario, window),
         ]
+        blocks = []
+        for family in families:
+            blocks.append(family())
+            trim_heap()  # (its temporaries' pages back: the next family does not stack on them)
         return pd.concat([b for b in blocks if len(b)] or [to_frame([])], ignore_index=True)
 
     out = metrics_of(window)
