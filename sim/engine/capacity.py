@@ -86,9 +86,8 @@ class Capacity:
             if hours is None or hours.always:
                 continue
             intervals = hours.open_intervals(start_weekday, end_min)
-            as_list = list(intervals)  # what Pool.hours holds
             for pool in dict.fromkeys(p for p in pools if p is not self.nowhere):
-                pool.hours[RANK[s.code]] = as_list
+                pool.hours[RANK[s.code]] = intervals
                 self.openings.append((pool, intervals))
 
     def waiting(self) -> int:

@@ -17,7 +17,7 @@ import heapq
 from typing import TYPE_CHECKING
 
 from carecap.sim.engine.records import WAITING
-from carecap.sim.scenario.schedule import is_open_at
+from carecap.sim.scenario.schedule import Intervals, is_open_at
 from carecap.sim.services.registry import RANKS
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ class Pool:
             None  # the centre's vans (engine.vans.Fleet), which start its requests
         )
         self.book: Book | None = None  # booked slots (engine.booking), home teams only
-        self.hours: dict[int, list[tuple[float, float]]] = {}
+        self.hours: dict[int, Intervals] = {}
         """Ranks that may start only in these intervals (a service's own hours)."""
 
     def is_open(self, rank: int, now: float) -> bool:

@@ -211,13 +211,13 @@ def first_rows(ids: np.ndarray) -> np.ndarray:
     runs, like a trip's rows, are read without sorting them)."""
     if len(ids) == 0:
         return np.zeros(0, dtype=np.int64)
-    new = np.empty(len(ids), dtype=bool)
+    if not np.all(ids[1:] >= ids[:-1]):  # (in any order: by sorting)
+        _, first = np.unique(ids, return_index=True)
+        return np.sort(first)
+    new = np.empty(len(ids), dtype=bool)  # (sorted: the first of each run)
     new[0] = True
     np.not_equal(ids[1:], ids[:-1], out=new[1:])
-    if np.all(ids[1:] >= ids[:-1]):  # (sorted: the first of each run)
-        return np.flatnonzero(new)
-    _, first = np.unique(ids, return_index=True)
-    return np.sort(first)
+    return np.flatnonzero(new)
 
 
 def isin_codes(values: pd.Series, categories: list[str], wanted: tuple[str, ...]) -> np.ndarray:

@@ -50,6 +50,7 @@ from carecap.sim.metrics.common import (
     Window,
     as_codes,
     block,
+    first_rows,
     service_targets,
     slice_values,
     to_frame,
@@ -77,7 +78,7 @@ def ride_times(records: ReplicationRecords, window: Window) -> pd.DataFrame:
     # (codes, not strings: the names of a ten-year run's outcomes alone cost ~30 MB)
     kind = as_codes(trips["kind"], list(TRIP_KINDS))
     trip_rid = trips["request_id"].to_numpy()
-    pick, back = (_first_rows(trip_rid, kind == TRIP_KINDS.index(k)) for k in TRIP_KINDS)
+    pick, back = (_first_rows_by_id(trip_rid, kind == TRIP_KINDS.index(k)) for k in TRIP_KINDS)
     end = r["end_min"].to_numpy(np.float64)
     rows = np.flatnonzero(
         (as_codes(r["service"], ["centre_bath"]) == 0)
@@ -100,7 +101,7 @@ def ride_times(records: ReplicationRecords, window: Window) -> pd.DataFrame:
     return out
 
 
-def _first_rows(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def _first_rows_by_id(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Positions of the first row with each id among the rows in ``mask``, in order of id."""
     rows = np.flatnonzero(mask)
     _, first = np.unique(ids[rows], return_index=True)  # (first occurrences)
@@ -165,7 +166,8 @@ def _late_share(records: ReplicationRecords, scenario: Scenario, window: Window)
     if trips is None or len(trips) == 0:
         return np.nan
     is_return = as_codes(trips["kind"], list(TRIP_KINDS)) == TRIP_KINDS.index("return")
-    runs = np.sort(_first_rows(trips["trip_id"].to_numpy(), is_return))  # (in the table's order)
+    runs = first_rows(trips["trip_id"].to_numpy())  # (in the table's order)
+    runs = runs[is_return[runs]]  # (a trip's rows are all of its kind)
     depart = trips["depart_min"].to_numpy(np.float64)[runs]
     depart = depart[(depart >= window.start_min) & (depart < window.end_min)]
     if len(depart) == 0:
