@@ -2,7 +2,7 @@
 
 ::
 
-    carecap check FILE...        validate scenario files
+    carecap check FILE...        validate scenario and sweep files
     carecap schema               print the JSON Schema of the scenario format
     carecap run SCENARIO [...]   simulate (see ``carecap run --help``; ``--set PATH=VALUE``)
 
@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from carecap.sim.cli.args import add_replication_options
+from carecap.sim.cli.check_command import add_check_command
 from carecap.sim.cli.export_command import add_export_command
 from carecap.sim.cli.plot_command import add_plot_command
 from carecap.sim.cli.report_command import add_report_command
@@ -33,7 +34,6 @@ from carecap.sim.cli.sweep_commands import add_sweep_commands
 from carecap.sim.cli.validate_command import add_validate_command
 from carecap.sim.errors import (
     CarecapError,
-    ScenarioError,
     describe_os_error,
     is_user_os_error,
 )
@@ -99,13 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(command=None)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    check = sub.add_parser(
-        "check",
-        help="validate scenario files",
-        description="Validate scenario files; exit 0 if all are valid, 2 otherwise.",
-    )
-    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="scenario YAML file")
-    check.set_defaults(command="check", handler=_check)
+    add_check_command(sub)
 
     schema = sub.add_parser(
         "schema",
@@ -186,21 +180,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # --- subcommands ------------------------------------------------------------------------------
-
-
-def _check(args: argparse.Namespace) -> int:
-    from carecap.sim.scenario.loader import load_scenario
-
-    status = EXIT_OK
-    for file in args.files:
-        try:
-            scenario = load_scenario(file)
-        except ScenarioError as exc:
-            print(f"carecap: error: {exc}", file=sys.stderr)
-            status = EXIT_BAD_INPUT
-        else:
-            print(f"ok  {file} (name: {scenario.name})")
-    return status
 
 
 def _schema(args: argparse.Namespace) -> int:

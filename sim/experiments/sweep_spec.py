@@ -242,6 +242,7 @@ def load_sweep(path: str | os.PathLike[str], sets: dict[str, Any] | None = None)
     try:
         spec = SweepSpec.model_validate(doc.data)
     except ValidationError as exc:
+        _refuse_a_scenario_file(file, doc.data)
         raise validation_error_to_scenario_error(
             exc, file, model=SweepSpec, locate=locate, data=doc.data
         ) from None
@@ -279,6 +280,26 @@ def load_sweep(path: str | os.PathLike[str], sets: dict[str, Any] | None = None)
         content_hash=_content_hash(base, points, replications, seed, spec.antithetic),
         sets=dict(sets or {}),
     )
+
+
+def _refuse_a_scenario_file(file: Path, data: Any) -> None:
+    """A scenario file given where a sweep file is expected (it has scenario sections and no
+    ``base:``) is refused in one sentence saying so, not with every scenario key it has."""
+    if not isinstance(data, dict) or "base" in data:
+        return
+    sections = [k for k in _SCENARIO_SECTIONS if k in data]
+    if sections:
+        raise ScenarioError(
+            file,
+            "",
+            f"this is a scenario file (it has {', '.join(map(repr, sections))} and no 'base'), "
+            "not a sweep file: run it with 'carecap run', or write a sweep file whose 'base:' "
+            "names it and whose grid, zip, variants or sample say what to vary",
+        )
+
+
+_SCENARIO_SECTIONS = ("calendar", "population", "services", "caregivers", "districts")
+"""Top-level keys of scenario files that no sweep file has."""
 
 
 def _read_sweep_document(file: Path):

@@ -51,7 +51,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from carecap.sim.errors import FileRef, ScenarioError
+from carecap.sim.errors import FileRef, Problem, ScenarioError
 from carecap.sim.scenario.document import not_a_mapping
 from carecap.sim.scenario.extends import load_chain
 from carecap.sim.scenario.messages import Locator, validation_error_to_scenario_error
@@ -59,6 +59,7 @@ from carecap.sim.scenario.model import Scenario
 
 __all__ = [
     "ScenarioError",
+    "SweepFileGiven",
     "load_scenario",
     "load_scenario_data",
     "load_scenario_with_sources",
@@ -85,8 +86,48 @@ def load_scenario_with_sources(path: str | os.PathLike[str]) -> tuple[Scenario, 
         ScenarioError: the file cannot be read or parsed, or the scenario is invalid.
     """
     chain = load_chain(Path(path))
-    scenario = validate_scenario_data(chain.data, chain.top, locate=chain.locate)
+    try:
+        scenario = validate_scenario_data(chain.data, chain.top, locate=chain.locate)
+    except ScenarioError as exc:
+        base = _sweep_base_problem(exc)
+        if base is not None:
+            raise SweepFileGiven(base) from None
+        raise
     return scenario, [doc.path for doc in chain.docs]
+
+
+class SweepFileGiven(ScenarioError):
+    """A sweep file where a scenario file is expected (``carecap check`` then validates it as a
+    sweep file)."""
+
+    def __init__(self, base: Problem) -> None:
+        super().__init__(
+            base.file,
+            "base",
+            "this is a sweep file (it has a top-level 'base:' and what to vary, which no "
+            "scenario has), not a scenario: run it with 'carecap sweep', check it with "
+            "'carecap check'",
+            line=base.line,
+            column=base.column,
+        )
+
+
+_SWEEP_BLOCKS = ("variants", "grid", "zip", "sample", "overrides")
+"""Top-level keys of sweep files that say what to vary."""
+
+
+def _sweep_base_problem(exc: ScenarioError) -> Problem | None:
+    """The problem "unknown key 'base'", when ``exc`` refused a sweep file: a top-level ``base:``
+    and a block saying what to vary (``grid:`` ...), both written in the loaded file itself (a
+    scenario that wrote ``base:`` for ``extends:`` gets the ordinary message)."""
+    unknown = {
+        p.field_path: p
+        for p in exc.problems
+        if p.message.startswith("unknown key") and p.file == exc.loaded_file
+    }
+    if "base" in unknown and any(block in unknown for block in _SWEEP_BLOCKS):
+        return unknown["base"]
+    return None
 
 
 def load_scenario_data(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -1,0 +1,83 @@
+"""Sweep files and scenario files given to the other's command: ``carecap check`` validates a sweep
+file as one (its base and every point), ``carecap run`` of a sweep file and ``carecap sweep`` of a
+scenario file say which kind of file they were given, in one sentence, instead of listing every key
+the other kind lacks."""
+
+from __future__ import annotations
+
+import yaml
+from sweep_helpers import SWEEP_SMALL, write_sweep
+
+from carecap.sim.cli.main import main
+
+SMALL = SWEEP_SMALL.parent / "small.yaml"
+
+
+def carecap(capsys, *argv: object) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_paragraph_error(err: str) -> str:
+    assert err.startswith("carecap: error: ") and "Traceback" not in err
+    return err
+
+
+def test_check_validates_a_sweep_file_with_its_points(capsys):
+    code, out, err = carecap(capsys, "check", SWEEP_SMALL)
+    assert (code, err) == (0, "")
+    assert out == f"ok  {SWEEP_SMALL} (sweep: sweep-small, 6 point(s) x 4 replication(s), " + (
+        "base scenario: small)\n"
+    )
+
+
+def test_check_reports_a_sweep_files_own_mistake(capsys, tmp_path):
+    sweep = write_sweep(tmp_path, grid={"bathing_centre.statons": [1, 2]})
+    code, out, err = carecap(capsys, "check", sweep)
+    assert (code, out) == (2, "")
+    one_paragraph_error(err)
+    assert "grid.bathing_centre.statons" in err and "did you mean 'stations'" in err
+    assert "unknown key 'base'" not in err  # (not the scenario keys a sweep file lacks)
+
+
+def test_check_still_checks_every_file(capsys, tmp_path):
+    bad = write_sweep(tmp_path, replications=-1)
+    code, out, err = carecap(capsys, "check", SMALL, bad, SWEEP_SMALL)
+    assert code == 2
+    assert out.splitlines() == [
+        f"ok  {SMALL} (name: small)",
+        f"ok  {SWEEP_SMALL} (sweep: sweep-small, 6 point(s) x 4 replication(s), base scenario: "
+        "small)",
+    ]
+    assert "replications" in one_paragraph_error(err)
+
+
+def test_run_of_a_sweep_file_says_it_is_one(capsys, tmp_path):
+    code, out, err = carecap(capsys, "run", SWEEP_SMALL, "--out", tmp_path / "out")
+    assert (code, out) == (2, "")
+    one_paragraph_error(err)
+    line = SWEEP_SMALL.read_text(encoding="utf-8").splitlines().index("base: small.yaml") + 1
+    assert f"sweep-small.yaml:{line}:1: base: this is a sweep file" in err
+    assert "carecap sweep" in err and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_sweep_of_a_scenario_file_says_it_is_one(capsys, tmp_path):
+    code, out, err = carecap(capsys, "sweep", SMALL, "--out", tmp_path / "out")
+    assert (code, out) == (2, "")
+    one_paragraph_error(err)
+    assert "this is a scenario file" in err and "carecap run" in err
+    assert err.count("\n") == 1  # (one sentence, not one line per scenario key)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_scenario_with_a_stray_base_key_gets_the_ordinary_message(capsys, tmp_path):
+    # (`base:` written for `extends:`: nothing to vary, so not taken for a sweep file)
+    data = yaml.safe_load(SMALL.read_text(encoding="utf-8")) | {"base": "other.yaml"}
+    path = tmp_path / "scenario.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    code, out, err = carecap(capsys, "check", path)
+    assert (code, out) == (2, "")
+    assert "unknown key 'base'" in one_paragraph_error(err) and "extends" in err
+    assert "sweep file" not in err
