@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
-from carecap.analysis.sizing.targets import judge, parse_target
+from carecap.analysis.sizing.targets import judge, parse_target, target_unit
 from carecap.sim.errors import UsageError
 
 
@@ -79,3 +80,32 @@ def test_one_replication_or_only_nan_values_give_no_bound_and_no_verdict_of_met(
     assert not judge(parse_target("x.m<=3"), [1.0], 0.95).meets
     j = judge(parse_target("x.m>=0.5"), [math.nan, math.nan, 0.9], 0.95)
     assert j.n == 1 and not j.meets
+
+
+def test_bounds_are_cut_at_the_range_the_metric_can_take():
+    near_one = [1.0, 1.0, 0.97, 1.0, 0.99]
+    uncut = judge(parse_target("s.on_time_rate<=1"), near_one, 0.95)
+    assert uncut.bound > 1 and not uncut.meets  # (a share's bound past 100 %: no statement)
+    cut = judge(parse_target("s.on_time_rate<=1"), near_one, 0.95, unit="share")
+    assert cut.bound == 1.0 and cut.meets
+    assert cut.half_width == uncut.half_width  # (the t half-width itself is not cut)
+    near_zero = [0.0, 0.0, 0.002, 0.0]
+    low = judge(parse_target("s.unmet_share>=0"), near_zero, 0.95, unit="share")
+    assert low.bound == 0.0 and low.meets
+    waits = judge(parse_target("s.wait_mean>=0"), near_zero, 0.95, unit="days")
+    assert waits.bound == 0.0  # every metric is non-negative
+    busy = judge(parse_target("p.utilisation<=1"), near_one, 0.95, unit="share")
+    assert busy.bound > 1  # utilisation may exceed 1: not cut (as in the summary)
+
+
+def test_the_unit_is_read_from_the_metrics_rows():
+    metrics = pd.DataFrame(
+        {
+            "service": ["alarm", "alarm", "bath"],
+            "metric": ["on_time_rate", "wait_mean", "on_time_rate"],
+            "unit": ["share", "min", "share"],
+        }
+    )
+    assert target_unit(parse_target("alarm.wait_mean<=30"), metrics) == "min"
+    assert target_unit(parse_target("alarm.on_time_rate>=0.9"), metrics) == "share"
+    assert target_unit(parse_target("alarm.wait_p90<=30"), metrics) is None

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from carecap.analysis.sizing.store import SizeStore, point_id
-from carecap.analysis.sizing.targets import Judgement, Target, judge, target_values
+from carecap.analysis.sizing.targets import (
+    Judgement,
+    Target,
+    judge,
+    target_unit,
+    target_values,
+)
 from carecap.analysis.sizing.vary import Candidate, CandidateBuilder
 from carecap.sim.experiments.sweep_files import metrics_relpath, read_row, row_relpath
 
@@ -85,7 +91,10 @@ class Evaluator:
     def judge(self, candidate: Candidate, reps: Iterable[int]) -> list[Judgement]:
         """Each target's verdict on these replications of ``candidate``."""
         m = self.metrics(candidate, list(reps))
-        return [judge(t, target_values(t, m).to_numpy(), self.confidence) for t in self.targets]
+        return [
+            judge(t, target_values(t, m).to_numpy(), self.confidence, target_unit(t, m))
+            for t in self.targets
+        ]
 
     def mean_of(
         self, candidate: Candidate, reps: Iterable[int], metric: str, slice_value: str = "all"

@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from carecap.sim.errors import UsageError
+from carecap.sim.metrics.summary import metric_range
 from carecap.sim.scenario.wording import did_you_mean
 
 OPTION = "--target"
@@ -187,9 +188,25 @@ def target_values(target: Target, metrics: pd.DataFrame) -> pd.Series:
     return rows.set_index("replication")["value"].astype(float).sort_index()
 
 
-def judge(target: Target, values: Iterable[float], confidence: float) -> Judgement:
+def target_unit(target: Target, metrics: pd.DataFrame) -> str | None:
+    """The unit of the target's metric in tidy ``metrics`` (None when it has no row there)."""
+    units = metrics.loc[
+        (metrics["service"] == target.service) & (metrics["metric"] == target.metric), "unit"
+    ]
+    return str(units.iloc[0]) if len(units) else None
+
+
+def judge(
+    target: Target, values: Iterable[float], confidence: float, unit: str | None = None
+) -> Judgement:
     """The one-sided t-bound verdict for ``target`` on per-replication ``values`` (NaN values,
-    e.g. a share with no requests in a replication, are left out)."""
+    e.g. a share with no requests in a replication, are left out).
+
+    With the metric's ``unit``, both one-sided bounds are cut at the range the metric can take
+    (:func:`~carecap.sim.metrics.summary.metric_range`: a share's at 100 %, every metric's at
+    0), as the summary's intervals are: a bound past the range is no statement about the metric,
+    and would make a target at the range's end (``unmet_share <= 0`` met by every replication
+    but one) print a bound no replication can have. ``half_width`` stays the t half-width."""
     x = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
     n = len(x)
     mean = float(x.mean()) if n else math.nan
@@ -198,6 +215,9 @@ def judge(target: Target, values: Iterable[float], confidence: float) -> Judgeme
     sd = float(x.std(ddof=1))
     half = float(stats.t.ppf(confidence, n - 1) * sd / math.sqrt(n)) if sd > 0 else 0.0
     upper, lower = mean + half, mean - half
+    if unit is not None:
+        low, high = metric_range(target.metric, unit)
+        upper, lower = min(upper, float(high)), max(lower, float(low))
     if target.upper:
         bound, other = upper, lower
     else:
