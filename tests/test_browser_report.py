@@ -116,3 +116,36 @@ def test_no_table_is_clipped_when_printed(page_of_report):
         page.emulate_media(media="screen")
         page.set_viewport_size({"width": 1100, "height": 900})
     assert overflow == []
+
+
+def test_every_hanzi_is_drawn_with_the_embedded_face(page_of_report):
+    """Whatever Chinese fonts the machine has (none in CI), each text with hanzi is drawn with
+    the page's own face, not with a Latin font's boxes (Chromium says which fonts drew a node)."""
+    page = page_of_report.page
+    page.evaluate("document.fonts.ready")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]
+    body = next(n for n in _descendants(root) if n.get("nodeName") == "BODY")
+    texts = [n for n in _descendants(body) if n["nodeType"] == 3 and _has_hanzi(n["nodeValue"])]
+    assert len(texts) > 20  # (the small run's labels and the report's headings)
+    not_embedded = []
+    for node in texts:
+        (node_id,) = cdp.send(
+            "DOM.pushNodesByBackendIdsToFrontend", {"backendNodeIds": [node["backendNodeId"]]}
+        )["nodeIds"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node_id})["fonts"]
+        if fonts and not any(f["isCustomFont"] for f in fonts):
+            not_embedded.append((node["nodeValue"][:30], [f["familyName"] for f in fonts]))
+    assert not_embedded == []
+
+
+def _descendants(node: dict):
+    yield node
+    for child in node.get("children", []):
+        yield from _descendants(child)
+
+
+def _has_hanzi(text: str) -> bool:
+    return any(0x4E00 <= ord(c) <= 0x9FFF for c in text)

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from carecap.analysis.report.embedded_font import font_face_css
 from carecap.analysis.report.style import CSS
 
 
@@ -89,14 +90,17 @@ def figure(figure_obj: Any, alt: str, caption: Content) -> Markup:
 
 
 def page(title: str, lang: str, body: Iterable[Content]) -> str:
-    """The whole document: one file, styles inline, no scripts, nothing fetched."""
+    """The whole document: one file, styles and the Chinese glyphs it uses inline
+    (:mod:`~carecap.analysis.report.embedded_font`), no scripts, nothing fetched."""
+    title_html, body_html = esc(title), join(body, chr(10))
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         # No request may leave the page: even a stray URL in a label could not load anything.
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "img-src data:; style-src 'unsafe-inline'\">\n"
-        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f"{join(body, chr(10))}\n</body>\n</html>\n"
+        "img-src data:; font-src data:; style-src 'unsafe-inline'\">\n"
+        f"<title>{title_html}</title>\n"
+        f"<style>{font_face_css(title_html + body_html)}{CSS}</style>\n</head>\n<body>\n"
+        f"{body_html}\n</body>\n</html>\n"
     )

@@ -1,6 +1,9 @@
 """The report's stylesheet, inlined into the page: screen and print (A4, page breaks, tables
-never clipped). Fonts: the reader's own system fonts, with Chinese fonts named so that labels
-such as 万柏林 render on Windows, macOS and Linux alike; nothing is loaded from the network."""
+never clipped). Fonts: hanzi and CJK punctuation from the page's own embedded face (``carecap CJK``:
+:mod:`~carecap.analysis.report.embedded_font`, the figures' font, limited to those code points),
+so that labels such as 万柏林 render alike on every machine, also one without a Chinese font;
+everything else in the reader's system fonts (Chinese system fonts still named, for characters
+the embedded face lacks); nothing is loaded from the network."""
 
 CSS = """
 :root { --ink: #1b1f24; --muted: #57606a; --rule: #d0d7de; --band: #f6f8fa; --accent: #0b5394;
@@ -8,8 +11,9 @@ CSS = """
 * { box-sizing: border-box; }
 html { font-size: 15px; }
 body { margin: 0 auto; max-width: 64rem; padding: 1.5rem 2rem 4rem; color: var(--ink);
-       font-family: "Segoe UI", "Helvetica Neue", Arial, "Noto Sans CJK SC", "Source Han Sans SC",
-       "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif; line-height: 1.45; }
+       font-family: "carecap CJK", "Segoe UI", "Helvetica Neue", Arial, "Noto Sans CJK SC",
+       "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif;
+       line-height: 1.45; }
 h1 { font-size: 1.7rem; margin: 0 0 0.3rem; }
 h2 { font-size: 1.3rem; margin: 2.2rem 0 0.6rem; padding-bottom: 0.2rem;
      border-bottom: 2px solid var(--accent); color: var(--accent); }
