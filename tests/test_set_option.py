@@ -118,3 +118,28 @@ def test_bad_set_on_the_command_line_exits_2_without_traceback(short_small, tmp_
     assert err.startswith("carecap: error: --set: caregivers.x")
     assert "Traceback" not in err and err.count("\n") == 1
     assert not (tmp_path / "o").exists()  # refused before anything was created
+
+
+def test_null_removes_a_centre_and_its_waiting_list():
+    # (the message that refuses a centre's waiting list without a centre says to remove it)
+    base = load_scenario(SMALL)
+    assert base.initial_backlog["centre_bath"] and base.bathing_centre is not None
+    sets = parse_set_options(["bathing_centre=null", "initial_backlog.centre_bath=null"])
+    changed = apply_set_options(base, sets, SMALL)
+    assert changed.bathing_centre is None
+    assert changed.initial_backlog == {"home_bath": base.initial_backlog["home_bath"]}
+    with_overrides = base.with_overrides(
+        {"bathing_centre": None, "initial_backlog.centre_bath": None}
+    )
+    assert with_overrides == changed  # (sweeps and Scenario.with_overrides: the same rule)
+
+
+def test_a_files_set_block_removes_them_with_null_too(tmp_path):
+    child = tmp_path / "child.yaml"
+    child.write_text(
+        f"extends: {SMALL}\nname: no-centre\n"
+        "set: {bathing_centre: null, initial_backlog.centre_bath: null}\n",
+        encoding="utf-8",
+    )
+    scenario = load_scenario(child)
+    assert scenario.bathing_centre is None and "centre_bath" not in scenario.initial_backlog

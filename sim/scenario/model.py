@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, model_validator
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from carecap.sim.scenario import limits
 from carecap.sim.scenario.base import (
@@ -218,8 +218,16 @@ class Scenario(Frozen):
         Literal["care_visit", "centre_bath", "home_bath"],
         dict[Name, Annotated[int, Field(ge=0, le=limits.MAX_BACKLOG)]],
     ] = Field(default_factory=dict)
-    """Requests already waiting at time 0, by service and tier."""
+    """Requests already waiting at time 0, by service and tier; a service given ``null`` has
+    none (as if left out: ``--set initial_backlog.centre_bath=null`` with no centre)."""
     costs: Costs | None = None
+
+    @field_validator("initial_backlog", mode="before")
+    @classmethod
+    def _null_is_no_waiting_list(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if v is not None}
+        return value
 
     @model_validator(mode="after")
     def _references(self):

@@ -109,7 +109,8 @@ class References:
             if needs[1] is None and any(by_tier.values()):
                 raise ValueError(
                     f"initial_backlog.{service} lists waiting requests, but the scenario has no "
-                    f"{needs[0]}; remove the waiting list or add the service"
+                    f"{needs[0]}; remove the waiting list (initial_backlog.{service}: null) or add "
+                    "the service"
                 )
             if service != "care_visit" and sv.bath is None and any(by_tier.values()):
                 raise ValueError(
