@@ -19,6 +19,21 @@ from dataclasses import dataclass
 
 FIGURE_LANGS = ("en", "zh", "both")
 
+WEEKDAY_WORDS: tuple[tuple[str, str], ...] = (
+    ("周一", "Mon"),
+    ("周二", "Tue"),
+    ("周三", "Wed"),
+    ("周四", "Thu"),
+    ("周五", "Fri"),
+    ("周六", "Sat"),
+    ("周日", "Sun"),
+)
+"""The days of the week, Monday first, ``(zh, en)``: the one table of their names (the
+figures' weekday ticks and the report's schedules in words,
+:func:`carecap.analysis.report.describe.schedule`)."""
+WEEKDAYS = tuple(en for _, en in WEEKDAY_WORDS)
+"""Their keys in :data:`WORDS` (``Mon`` ... ``Sun``)."""
+
 WORDS: dict[str, tuple[str, str]] = {
     # services and pools
     "service.care_visit": ("照护上门", "care visits"),
@@ -95,13 +110,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "backlog.y": ("等待中的请求", "requests waiting"),
     "backlog.title": ("每日积压，{n}次重复", "Backlog per day, {n} replication(s)"),
     # utilisation
-    "Mon": ("周一", "Mon"),
-    "Tue": ("周二", "Tue"),
-    "Wed": ("周三", "Wed"),
-    "Thu": ("周四", "Thu"),
-    "Fri": ("周五", "Fri"),
-    "Sat": ("周六", "Sat"),
-    "Sun": ("周日", "Sun"),
+    **{en: (zh, en) for zh, en in WEEKDAY_WORDS},  # keys: WEEKDAYS
     "kind.caregiver": ("照护员", "caregivers"),
     "kind.station": ("助浴工位", "centre stations"),
     "kind.team": ("助浴队", "bathing teams"),

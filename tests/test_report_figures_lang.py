@@ -28,11 +28,11 @@ from carecap.analysis import figures as f
 from carecap.analysis import load
 from carecap.analysis.figure_words import (
     DATE_FORMATS,
+    WEEKDAYS,
     WORDS,
     FigureWords,
     figure_words,
 )
-from carecap.analysis.hour_of_week import WEEKDAYS
 from carecap.analysis.plots import fonts
 from carecap.analysis.report.build import report_input
 from carecap.analysis.summary_table import BY, slice_labels
