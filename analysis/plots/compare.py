@@ -18,6 +18,7 @@ from carecap.analysis.plots.style import (
     service_name,
     styled,
 )
+from carecap.analysis.plots.titles import Title
 
 
 def _row_label(r) -> str:
@@ -25,10 +26,10 @@ def _row_label(r) -> str:
     return display_label(f"{service_name(r.service)}: {r.metric.replace('_', ' ')}{where}")
 
 
-def plot_comparison(compare_frame: pd.DataFrame, title: str | None = None) -> Figure:
+def plot_comparison(compare_frame: pd.DataFrame, title: Title | None = None) -> Figure:
     """One panel per unit (shares in percentage points): each metric's mean paired difference
     B - A and its 95 % interval; red where the interval excludes 0, grey otherwise; a line at
-    no difference."""
+    no difference. ``title``: text, or pieces never split across lines (:mod:`.titles`)."""
     units = list(dict.fromkeys(compare_frame["unit"]))
     with styled():
         fig = figure(7.5, 1.2 + 0.32 * len(compare_frame) + 0.7 * len(units))
