@@ -274,10 +274,14 @@ def cost_figure(
 
 
 def compare_figure(
-    results: Results, against: Results | None = None, points: Sequence[str] | None = None
+    results: Results,
+    against: Results | None = None,
+    points: Sequence[str] | None = None,
+    lang: str | FigureWords = "en",
 ) -> Figure:
     """Paired differences B - A: A = ``results`` and B = ``against`` (two run folders, same seed
-    and replications), or A, B = two ``points`` of a sweep."""
+    and replications), or A, B = two ``points`` of a sweep; words in ``lang``."""
+    w = figure_words(lang)
     if results.kind != RUN:
         if not points or len(points) != 2:
             raise FigureError("--points", "a sweep folder: name two points, e.g. p0000,p0003")
@@ -295,15 +299,17 @@ def compare_figure(
     table = compare_metrics(a, b)
     if table.empty:
         raise FigureError("--against", "the two results have no metric in common")
-    return plot_comparison(table, _compare_title(names, problems))
+    return plot_comparison(table, _compare_title(names, problems, w), w)
 
 
-def _compare_title(names: Sequence[tuple[str, list[str]]], problems: list[str]) -> list[str]:
+def _compare_title(
+    names: Sequence[tuple[str, list[str]]], problems: list[str], w: FigureWords
+) -> list[str]:
     """``B - A: A = p0000 (x=1, y=2), B = p0005 (x=2, y=2)`` in pieces, each item of a point's
     label one piece, so that the title's lines never break inside one (:mod:`.plots.titles`);
-    the notes on common random numbers (``problems``) are broken at spaces."""
-    pieces = ["B - A: "]
-    for letter, (name, items), end in zip("AB", names, (", ", ""), strict=True):
+    the notes on common random numbers (``problems``, as written) are broken at spaces."""
+    pieces = [w("compare.heading")]
+    for letter, (name, items), end in zip("AB", names, (w.list_sep(), ""), strict=True):
         if not items:
             pieces.append(f"{letter} = {name}{end}")
             continue
