@@ -1,15 +1,16 @@
 """The words drawn inside carecap's figures, in Chinese and English: one table of ``(zh, en)``
 templates (:data:`WORDS`) and :class:`FigureWords`, which fills them in one language.
 
-The plot functions (:mod:`carecap.analysis.plots`), the figure builders
-(:mod:`carecap.analysis.figures`) and the frames' labels (:func:`~carecap.analysis.equity.
-common_ruler`, :func:`~carecap.analysis.sweep_views.field_label`) take ``lang``: ``en`` (the
-default, what ``carecap plot`` draws), ``zh``, or ``both``, which draws the Chinese figure (a
-report in both languages puts the English under each figure, in its caption). What stays as it
-is in every language: numbers, scenario keys and labels (pools, districts, tiers, alarm
-classes), parameter paths and the scenario's name. Every character of the Chinese words is in
-the bundled font (:mod:`carecap.analysis.plots.fonts`; GB 2312): tests/test_report_figures_lang.py
-checks it.
+The plot functions (:mod:`carecap.analysis.plots`, the paired differences and the warm-up
+diagnostic included), the figure builders (:mod:`carecap.analysis.figures`) and the frames'
+labels (:func:`~carecap.analysis.equity.common_ruler`,
+:func:`~carecap.analysis.sweep_views.field_label`) take ``lang``: ``en`` (the default, what
+``carecap plot`` and ``carecap warmup`` draw), ``zh``, or ``both``, which draws the Chinese
+figure (a report in both languages puts the English under each figure, in its caption). What
+stays as it is in every language: numbers, scenario keys and labels (pools, districts, tiers,
+alarm classes), parameter paths and the scenario's name. Every character of the Chinese words
+is in the bundled font (:mod:`carecap.analysis.plots.fonts`; GB 2312):
+tests/test_report_figures_lang.py checks it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 FIGURE_LANGS = ("en", "zh", "both")
+
+WEEKDAY_WORDS: tuple[tuple[str, str], ...] = (
+    ("周一", "Mon"),
+    ("周二", "Tue"),
+    ("周三", "Wed"),
+    ("周四", "Thu"),
+    ("周五", "Fri"),
+    ("周六", "Sat"),
+    ("周日", "Sun"),
+)
+"""The days of the week, Monday first, ``(zh, en)``: the one table of their names (the
+figures' weekday ticks and the report's schedules in words,
+:func:`carecap.analysis.report.describe.schedule`)."""
+WEEKDAYS = tuple(en for _, en in WEEKDAY_WORDS)
+"""Their keys in :data:`WORDS` (``Mon`` ... ``Sun``)."""
 
 WORDS: dict[str, tuple[str, str]] = {
     # services and pools
@@ -49,6 +65,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "unit.per year": ("每年", "per year"),
     "unit.per hour": ("每小时", "per hour"),
     "unit.per day": ("每天", "per day"),
+    "unit.requests": ("请求数", "requests"),
+    "unit.ratio": ("比值", "ratio"),
     "with_unit": ("{name}（{unit}）", "{name} ({unit})"),
     # titles of the figures of a results folder (carecap.analysis.figures)
     "scenario_title": ("{name}{where}：{what}", "{name}{where}: {what}"),
@@ -95,13 +113,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "backlog.y": ("等待中的请求", "requests waiting"),
     "backlog.title": ("每日积压，{n}次重复", "Backlog per day, {n} replication(s)"),
     # utilisation
-    "Mon": ("周一", "Mon"),
-    "Tue": ("周二", "Tue"),
-    "Wed": ("周三", "Wed"),
-    "Thu": ("周四", "Thu"),
-    "Fri": ("周五", "Fri"),
-    "Sat": ("周六", "Sat"),
-    "Sun": ("周日", "Sun"),
+    **{en: (zh, en) for zh, en in WEEKDAY_WORDS},  # keys: WEEKDAYS
     "kind.caregiver": ("照护员", "caregivers"),
     "kind.station": ("助浴工位", "centre stations"),
     "kind.team": ("助浴队", "bathing teams"),
@@ -140,6 +152,29 @@ WORDS: dict[str, tuple[str, str]] = {
         "成本与服务水平；误差线为95%区间",
         "Cost against service level; bars: 95 % intervals",
     ),
+    # paired differences (carecap.analysis.plots.compare); metrics: FigureWords.metric_name
+    "compare.title": (
+        "配对差值B - A，95%区间（红色：区间不含0）",
+        "Paired differences B - A, 95 % intervals (red: not 0)",
+    ),
+    "compare.heading": ("B - A：", "B - A: "),
+    "compare.x": ("B - A（{unit}）", "B - A ({unit})"),
+    "compare.points": ("百分点", "percentage points"),
+    "compare.request_coverage": ("请求覆盖率", "request coverage"),
+    "compare.starts_weekday_cv": ("各工作日开始数的变异系数", "starts weekday cv"),
+    # the warm-up diagnostic (carecap.analysis.plots.warmup, carecap warmup)
+    "warmup.title": (
+        "{name}：{n}次重复平均的每日序列；MSER-5",
+        "{name}: daily series averaged over {n} replication(s); MSER-5",
+    ),
+    "warmup.series": ("{service}{kind}", "{kind} {service}"),
+    "warmup.backlog": ("积压", "backlog"),
+    "warmup.wait": ("等待", "wait"),
+    "warmup.panel": ("{name}：截断{days:g}天", "{name}: truncate {days:g} d"),
+    "warmup.truncation": ("该序列的MSER-5截断点", "MSER-5 truncation of the series"),
+    "warmup.recommended": ("建议：{days:g}天", "recommended: {days:g} d"),
+    "warmup.current": ("当前：{days:g}天", "current: {days:g} d"),
+    "warmup.x": ("天", "day"),
     # a sweep's parameters (carecap.analysis.sweep_views.field_label)
     "field.variant": ("变体", "variant"),
     "field.count": ("在班人数", "units on shift"),
@@ -204,6 +239,16 @@ class FigureWords:
 
     def service(self, service: str) -> str:
         return self.get(f"service.{service}", service.replace("_", " "))
+
+    def metric_name(self, metric: str) -> str:
+        """A metric as the compare figure names it: in English by its name, as ``carecap
+        compare`` prints it (``on time rate``); in Chinese by its word (``按时率``;
+        ``compare.*`` first: ``request_coverage`` equals ``on_time_rate`` yet is its own row,
+        ``请求覆盖率``); a metric the table does not name, by its name."""
+        name = metric.replace("_", " ")
+        if self.lang != "zh":
+            return name
+        return self.get(f"compare.{metric}", self.get(f"metric.{metric}", name))
 
     def join(self, items: Iterable[str]) -> str:
         """A list: ``a、b`` in Chinese, ``a, b`` in English."""

@@ -31,6 +31,7 @@ from carecap.analysis.plots import (
     plot_wait_ecdf,
 )
 from carecap.analysis.plots.style import service_name
+from carecap.analysis.plots.titles import words
 from carecap.analysis.summary_table import BY, slice_labels
 from carecap.analysis.sweep_views import (
     SweepViewError,
@@ -41,6 +42,7 @@ from carecap.analysis.sweep_views import (
 from carecap.analysis.wait_curves import wait_curves, wait_targets
 from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.errors import ResultsError
+from carecap.sim.experiments.sweep_points import LABEL_SEPARATOR, label_items
 
 SERVICE_ORDER = ("care_visit", "alarm", "centre_bath", "home_bath")
 
@@ -272,10 +274,14 @@ def cost_figure(
 
 
 def compare_figure(
-    results: Results, against: Results | None = None, points: Sequence[str] | None = None
+    results: Results,
+    against: Results | None = None,
+    points: Sequence[str] | None = None,
+    lang: str | FigureWords = "en",
 ) -> Figure:
     """Paired differences B - A: A = ``results`` and B = ``against`` (two run folders, same seed
-    and replications), or A, B = two ``points`` of a sweep."""
+    and replications), or A, B = two ``points`` of a sweep; words in ``lang``."""
+    w = figure_words(lang)
     if results.kind != RUN:
         if not points or len(points) != 2:
             raise FigureError("--points", "a sweep folder: name two points, e.g. p0000,p0003")
@@ -283,15 +289,32 @@ def compare_figure(
             results.point(p)
         m = results.metrics
         a, b = (m[m["point_id"] == p] for p in points)
-        names = [f"{p} ({results.point(p)['label']})" for p in points]
+        names = [(p, label_items(results.point(p)["label"])) for p in points]
     else:
         if against is None:
             raise FigureError("--against", "name the second results folder (B) to compare with")
         a, b = results.metrics, against.metrics
-        names = [results.folder.name, against.folder.name]
+        names = [(results.folder.name, []), (against.folder.name, [])]
     problems = crn_problems(a, b)
     table = compare_metrics(a, b)
     if table.empty:
         raise FigureError("--against", "the two results have no metric in common")
-    note = f" ({'; '.join(problems)})" if problems else ""
-    return plot_comparison(table, f"B - A: A = {names[0]}, B = {names[1]}{note}")
+    return plot_comparison(table, _compare_title(names, problems, w), w)
+
+
+def _compare_title(
+    names: Sequence[tuple[str, list[str]]], problems: list[str], w: FigureWords
+) -> list[str]:
+    """``B - A: A = p0000 (x=1, y=2), B = p0005 (x=2, y=2)`` in pieces, each item of a point's
+    label one piece, so that the title's lines never break inside one (:mod:`.plots.titles`);
+    the notes on common random numbers (``problems``, as written) are broken at spaces."""
+    pieces = [w("compare.heading")]
+    for letter, (name, items), end in zip("AB", names, (w.list_sep(), ""), strict=True):
+        if not items:
+            pieces.append(f"{letter} = {name}{end}")
+            continue
+        bits = [f"{letter} = {name} ({items[0]}", *items[1:]]
+        pieces += [bit + LABEL_SEPARATOR for bit in bits[:-1]] + [f"{bits[-1]}){end}"]
+    if problems:
+        pieces += words(f" ({'; '.join(problems)})")
+    return pieces

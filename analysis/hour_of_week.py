@@ -20,7 +20,6 @@ from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.metrics.common import STARTED
 from carecap.sim.scenario.model import Scenario
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HOUR_COLUMNS = ["pool", "kind", "weekday", "hour", "busy_hours", "on_shift_hours", "utilisation"]
 
 

@@ -1,15 +1,23 @@
 """Checks shared by the plot tests (tests/test_plots*.py): a figure drawn to PNG is not blank,
-and every character of its text had a glyph."""
+every character of its text had a glyph, and a Chinese figure draws no English words."""
 
 from __future__ import annotations
 
 import io
+import re
 import warnings
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 from matplotlib.text import Text
+
+WORD_RUN = re.compile(r"[A-Za-z'’-]+(?:[ ,;:()/]+[A-Za-z'’-]+)*")
+"""Latin words in a row, separated by spaces and ASCII punctuation."""
+KEY_LIKE = re.compile(r"\S*[0-9_.=]\S*")
+"""A token with a digit, ``_``, ``.`` or ``=``: a number, a key or a parameter path, which ends
+a run of words."""
+UNITS = {"min", "FTE", "CNY"}
 
 
 def rendered(fig: Figure) -> np.ndarray:
@@ -36,3 +44,16 @@ def texts(fig: Figure) -> list[str]:
     first so that the tick labels exist."""
     fig.canvas.draw()
     return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+
+
+def english_runs(text: str, names: set[str]) -> list[str]:
+    """The runs of Latin words in ``text`` holding two words of three letters or more (``hour
+    of day``), once the allowed names, units and key-like tokens are set aside."""
+    for name in sorted(names | UNITS, key=len, reverse=True):
+        text = re.sub(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", "|", text)
+    text = KEY_LIKE.sub("|", text)
+    return [
+        run
+        for run in WORD_RUN.findall(text)
+        if sum(len(word) >= 3 for word in re.findall(r"[A-Za-z'’-]+", run)) >= 2
+    ]

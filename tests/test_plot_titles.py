@@ -1,9 +1,13 @@
 """A figure's title fits the figure: a long one (two sweep points' labels, a long scenario name,
 a run of hanzi without spaces) is broken into lines, none cut at the image's edges, none over
-the panels, its words unchanged."""
+the panels, its words unchanged; a title given in pieces (the compare figure's, one piece per
+item of a point's label) breaks only between pieces, a piece too wide alone shortened on its own
+line."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +18,8 @@ from results_helpers import small_sweep_folder
 from carecap.analysis import figures, load
 from carecap.analysis.plots import plot_comparison
 from carecap.analysis.plots.style import figure, finish, styled
+from carecap.analysis.plots.titles import ELLIPSIS
+from carecap.sim.experiments.sweep_points import label_items, point_label
 
 LONG_LABEL = "bathing_centre.routing=queue, bathing_centre.stations=10, home_core.shifts.0.count=2"
 
@@ -84,3 +90,101 @@ def test_one_word_wider_than_the_figure_and_hanzi_without_spaces_are_broken():
 def test_a_short_title_stays_on_one_line():
     fig = plot_comparison(_comparison_frame(), title="B - A: A = base, B = more")
     assert fig.texts[0].get_text() == "B - A: A = base, B = more"
+
+
+def read_pieces(lines: list[str], pieces: list[str]) -> None:
+    """Asserts that ``lines`` are ``pieces`` in order, each line whole consecutive pieces
+    (spaces at its ends dropped) or one piece shortened in its middle (``start…end``)."""
+    k = 0
+    for line in lines:
+        assert k < len(pieces), (line, lines)
+        if ELLIPSIS in line and ELLIPSIS not in pieces[k]:
+            head, _, tail = line.partition(ELLIPSIS)
+            whole = pieces[k].strip()
+            assert whole.startswith(head) and whole.endswith(tail), (line, whole)
+            assert len(line) < len(whole)
+            k += 1
+            continue
+        j = k + 1
+        while j <= len(pieces) and "".join(pieces[k:j]).strip() != line:
+            j += 1
+        assert j <= len(pieces), f"line {line!r} is not whole pieces from {pieces[k]!r}"
+        k = j
+    assert k == len(pieces) or not "".join(pieces[k:]).strip(), pieces[k:]
+
+
+def _title_lines(fig) -> list[str]:
+    fig.canvas.draw()
+    return fig.texts[0].get_text().split("\n")
+
+
+def _assert_title_within_page(fig) -> None:
+    box, page = fig.texts[0].get_window_extent(), fig.bbox
+    assert page.x0 <= box.x0 and box.x1 <= page.x1, (box, page)
+
+
+def test_a_title_in_pieces_breaks_only_between_them():
+    items = [*LONG_LABEL.split(", "), 'shifts.0.days=["mon", "tue", "wed", "thu"]']
+    pieces = ["B - A: ", f"A = p0000 ({items[0]}, ", *(i + ", " for i in items[1:-1])]
+    pieces += [f"{items[-1]}), ", f"B = p0008 ({items[0]}, ", *(i + ", " for i in items[1:])]
+    pieces[-1] = pieces[-1].removesuffix(", ") + ")"
+    fig = plot_comparison(_comparison_frame(), title=pieces)
+    lines = _title_lines(fig)
+    assert len(lines) >= 3
+    read_pieces(lines, pieces)
+    _assert_title_within_page(fig)
+
+
+def test_a_piece_too_wide_for_a_line_gets_its_own_line_shortened_in_the_middle():
+    too_wide = "home_core.shifts.0.count=" + "9" * 200 + "7"
+    pieces = ["B - A: ", "A = p0000 (stations=2, ", f"{too_wide}), ", "B = p0001 (stations=3)"]
+    fig = plot_comparison(_comparison_frame(), title=pieces)
+    lines = _title_lines(fig)
+    read_pieces(lines, pieces)
+    (short,) = [line for line in lines if ELLIPSIS in line]
+    assert short.startswith("home_core.shifts") and short.endswith("7),")  # field and value
+    _assert_title_within_page(fig)
+
+
+def test_compare_figure_never_breaks_inside_an_item_of_a_point_label(small_sweep):
+    res = load(small_sweep)
+    manifest = copy.deepcopy(res.manifest)
+    long_items = {
+        "p0000": [*LONG_LABEL.split(", "), "bathing_centre.slot_min=[30, 45, 60, 90]"],
+        "p0005": ["night shift", "home_core.shifts.0.count_of_teams_on_call=" + "8" * 150],
+    }
+    for point in manifest["points"]:
+        if point["point_id"] in long_items:
+            point["label"] = ", ".join(long_items[point["point_id"]])
+    fig = figures.compare_figure(
+        dataclasses.replace(res, manifest=manifest), points=["p0000", "p0005"]
+    )
+    text = fig.texts[0]
+    fig.canvas.draw()
+    drawn = text.get_text().split("\n")
+    assert len(drawn) >= 3
+    for items in long_items.values():
+        for item in items:
+            on_one_line = [line for line in drawn if item in line]
+            shortened = [
+                line
+                for line in drawn
+                if ELLIPSIS in line and item.startswith(line.partition(ELLIPSIS)[0][:12])
+            ]
+            assert on_one_line or shortened, (item, drawn)
+    _assert_title_within_page(fig)
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {"caregivers.0.shifts.0.count": 2, "bathing_centre.stations": 10},
+        {"variant": "night", "slots": [30, 45, 60], "name": "a, b", "flag": True},
+        {"days": ["mon", "tue"], "long": list(range(40)), "x": {"a": 1, "b": [2, 3]}},
+        {},
+    ],
+)
+def test_label_items_reads_back_each_item_of_a_point_label(parameters):
+    label = point_label(parameters, {})
+    want = [point_label({k: v}, {}) for k, v in parameters.items()] or ["base"]
+    assert label_items(label) == want

@@ -74,8 +74,8 @@ def test_cost_frontier_marks_the_efficient_points(small_sweep):
     (ax,) = fig.axes
     assert ax.get_xlabel() == "centre baths: on time"
     assert ax.get_ylabel().startswith("cost (")
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "efficient" in legend
+    (legend,) = fig.legends  # under the axes (tests/test_plot_legends.py)
+    assert "efficient" in [t.get_text() for t in legend.get_texts()]
     labelled = [t.get_text() for t in ax.texts]
     assert labelled and all("stations=" in t for t in labelled)  # efficient points named
     assert_not_blank(fig)

@@ -22,17 +22,17 @@ from typing import Any, NamedTuple
 
 import pytest
 import report_helpers
-from plot_checks import texts
+from plot_checks import english_runs, texts
 
 from carecap.analysis import figures as f
 from carecap.analysis import load
 from carecap.analysis.figure_words import (
     DATE_FORMATS,
+    WEEKDAYS,
     WORDS,
     FigureWords,
     figure_words,
 )
-from carecap.analysis.hour_of_week import WEEKDAYS
 from carecap.analysis.plots import fonts
 from carecap.analysis.report.build import report_input
 from carecap.analysis.summary_table import BY, slice_labels
@@ -41,12 +41,6 @@ small_run = report_helpers.small_run  # session fixtures
 small_sweep = report_helpers.small_sweep
 
 ZH, EN = FigureWords("zh"), FigureWords("en")
-WORD_RUN = re.compile(r"[A-Za-z'’-]+(?:[ ,;:()/]+[A-Za-z'’-]+)*")
-"""Latin words in a row, separated by spaces and ASCII punctuation."""
-KEY_LIKE = re.compile(r"\S*[0-9_.=]\S*")
-"""A token with a digit, ``_``, ``.`` or ``=``: a number, a key or a parameter path, which ends
-a run of words."""
-UNITS = {"min", "FTE", "CNY"}
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
@@ -68,19 +62,6 @@ def _scenario_names(data: Any, out: set[str]) -> set[str]:
         for item in data:
             _scenario_names(item, out)
     return out
-
-
-def english_runs(text: str, names: set[str]) -> list[str]:
-    """The runs of Latin words in ``text`` holding two words of three letters or more (``hour
-    of day``), once the allowed names, units and key-like tokens are set aside."""
-    for name in sorted(names | UNITS, key=len, reverse=True):
-        text = re.sub(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", "|", text)
-    text = KEY_LIKE.sub("|", text)
-    return [
-        run
-        for run in WORD_RUN.findall(text)
-        if sum(len(word) >= 3 for word in re.findall(r"[A-Za-z'’-]+", run)) >= 2
-    ]
 
 
 class Drawn(NamedTuple):

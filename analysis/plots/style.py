@@ -23,7 +23,7 @@ from matplotlib.ticker import MaxNLocator
 from carecap.analysis.figure_words import FigureWords, figure_words
 from carecap.analysis.plots.fonts import cjk_family
 from carecap.analysis.plots.ticks import StepPercentFormatter
-from carecap.analysis.plots.titles import wrap_to_figure
+from carecap.analysis.plots.titles import Title, wrap_to_figure
 
 PANEL_W, PANEL_H = 5.2, 3.2
 """Inches of one panel."""
@@ -99,10 +99,13 @@ def panels(
     return fig, axes
 
 
-def finish(fig: Figure, title: str | None = None) -> Figure:
-    """Title (in as many lines as the figure's width needs), and the fonts on every text (tick
+def finish(fig: Figure, title: Title | None = None) -> Figure:
+    """Title (in as many lines as the figure's width needs: text broken at spaces, a title
+    given as pieces only between them, see :mod:`.titles`), and the fonts on every text (tick
     labels made later copy the first tick's)."""
-    heading = fig.suptitle(title, fontsize="large") if title else None  # no bold: CJK has one
+    pieces = None if title is None or isinstance(title, str) else list(title)
+    text = "".join(pieces) if pieces is not None else title
+    heading = fig.suptitle(text, fontsize="large") if text else None  # no bold: CJK has one
     families = _fonts()
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
@@ -112,7 +115,7 @@ def finish(fig: Figure, title: str | None = None) -> Figure:
     for text in fig.findobj(Text):
         text.set_fontfamily(families)
     if heading is not None:
-        wrap_to_figure(fig, heading)
+        wrap_to_figure(fig, heading, pieces)
     return fig
 
 

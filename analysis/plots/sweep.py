@@ -20,6 +20,7 @@ from carecap.analysis.plots.style import (
     figure,
     finish,
     integer_ticks,
+    legend_below,
     styled,
 )
 from carecap.analysis.plots.ticks import StepNumberFormatter
@@ -95,9 +96,9 @@ def plot_cost_frontier(
 ) -> Figure:
     """Each sweep point's yearly cost (y) against its service level (x), both with 95 %
     intervals; efficient points (no other is cheaper and at least as good) filled, joined and
-    labelled, the others hollow grey. ``frontier``: from
-    :func:`~carecap.analysis.sweep_views.frontier_table`. Words in ``lang``
-    (:mod:`carecap.analysis.figure_words`)."""
+    labelled, the others hollow grey; the legend under the axes, where it hides no bar.
+    ``frontier``: from :func:`~carecap.analysis.sweep_views.frontier_table`. Words in
+    ``lang`` (:mod:`carecap.analysis.figure_words`)."""
     w = figure_words(lang)
     level_unit = str(frontier["level_unit"].iloc[0]) if len(frontier) else ""
     cost_unit = str(frontier["cost_unit"].iloc[0]) if len(frontier) else ""
@@ -130,5 +131,5 @@ def plot_cost_frontier(
         million = w("cost.million") if scale > 1 else ""
         ax.set_ylabel(w("cost.y", million=million, unit=w.unit(cost_unit)))
         ax.yaxis.set_major_formatter(StepNumberFormatter())
-        ax.legend(loc="best")
+        legend_below(fig, [ax], ncols=2)  # outside the axes: over no error bar
         return finish(fig, title or w("cost.title"))

@@ -10,8 +10,7 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from carecap.analysis.figure_words import FigureWords, figure_words
-from carecap.analysis.hour_of_week import WEEKDAYS
+from carecap.analysis.figure_words import WEEKDAYS, FigureWords, figure_words
 from carecap.analysis.plots.fonts import display_label
 from carecap.analysis.plots.style import as_percent, finish, panels, styled
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from carecap.analysis.figure_words import WEEKDAY_WORDS
 from carecap.analysis.report.text import EN, Lang
 
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-DAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 MIN_PER_DAY = 1440
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -95,8 +94,8 @@ def schedule(s: Any, lang: Lang = EN) -> str:
         return lang.fill(WORDS["always"]) if s == "always" else str(s)
     if s.get("always"):
         return lang.fill(WORDS["always_week"])
-    days = DAYS_ZH if lang.mode == "zh" else DAYS
-    by_day: list[list[str]] = [[] for _ in DAYS]
+    days = [zh if lang.mode == "zh" else en for zh, en in WEEKDAY_WORDS]
+    by_day: list[list[str]] = [[] for _ in days]
     for start, end in s.get("spans", []):
         day = int(start // MIN_PER_DAY) % 7
         by_day[day].append(f"{_clock(start % MIN_PER_DAY)}–{_clock(end - day * MIN_PER_DAY)}")

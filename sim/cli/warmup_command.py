@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from carecap.analysis.figure_words import EN_WORDS
 from carecap.analysis.plots import plot_warmup
 from carecap.analysis.warmup import format_warmup, warmup_json, warmup_report
 from carecap.sim.errors import ResultsError, UsageError, describe_os_error, is_user_os_error
@@ -43,7 +44,7 @@ def warmup(args: argparse.Namespace) -> int:
         report.table,
         recommended_days=report.recommended_days,
         current_days=report.current_days,
-        title=f"{scenario.name}: daily series averaged over {reps} replication(s); MSER-5",
+        title=EN_WORDS("warmup.title", name=scenario.name, n=reps),
     )
     try:
         write_atomic(plot_path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=100))

@@ -4,8 +4,9 @@ Each block of a :class:`~carecap.sim.experiments.sweep_spec.SweepSpec` is one fa
 levels); the points are the product of the factors in the order variants, grid, zip, sample, the
 first varying slowest, numbered ``p0000``, ``p0001``, ... Sampled levels come from
 ``scipy.stats.qmc`` (:func:`sample_values`); labels name list items by name (:func:`short_names`,
-:func:`point_label`). Every point's overrides are applied to the base scenario and validated here;
-the problems of all points are gathered into one :class:`SweepError`.
+:func:`point_label`, read back item by item by :func:`label_items`). Every point's overrides are
+applied to the base scenario and validated here; the problems of all points are gathered into
+one :class:`SweepError`.
 """
 
 from __future__ import annotations
@@ -175,7 +176,35 @@ def point_label(parameters: Mapping[str, Any], names: Mapping[str, str]) -> str:
             bits.append(str(value))
         else:
             bits.append(f"{names.get(key, key)}={show(value, limit=24)}")
-    return ", ".join(bits) or "base"
+    return LABEL_SEPARATOR.join(bits) or "base"
+
+
+LABEL_SEPARATOR = ", "
+"""Between the items of a point's label."""
+
+
+def label_items(label: str) -> list[str]:
+    """The items of a label made by :func:`point_label`, one per parameter, a separator inside
+    a value (a list, a quoted text) kept within its item: ``"a=[1, 2], b='x, y'"`` ->
+    ``["a=[1, 2]", "b='x, y'"]``."""
+    items: list[str] = []
+    for chunk in label.split(LABEL_SEPARATOR):
+        if items and _value_open(items[-1]):
+            items[-1] += LABEL_SEPARATOR + chunk
+        else:
+            items.append(chunk)
+    return items
+
+
+def _value_open(item: str) -> bool:
+    """Whether an item's value has a bracket or quote still open (one cut short by
+    :func:`~carecap.sim.scenario.wording.show`, ending ``...``, is closed)."""
+    value = item.partition("=")[2] or item
+    if value.endswith("..."):
+        return False
+    if value[:1] in ("'", '"'):
+        return len(value) < 2 or value[-1] != value[0]
+    return sum(value.count(c) for c in "[{") > sum(value.count(c) for c in "]}")
 
 
 def same_field_twice(file: Path, spec: SweepSpec, base: Scenario, locate) -> None:
