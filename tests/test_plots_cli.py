@@ -102,3 +102,35 @@ def test_bad_input_is_one_paragraph(run_copy, sweep_copy, tmp_path, capsys):
     assert "--metric" in err and "applies to sweep only" in err and "--by, --point" in err
     assert main(["plot", "histogram", str(run_copy)]) == 2  # argparse: not a kind
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["waits", "backlog", "utilisation", "equity"])
+def test_lang_chooses_the_figures_words(run_copy, tmp_path, kind, monkeypatch):
+    from plot_checks import texts
+
+    from carecap.sim.cli import plot_command
+
+    drawn = {}
+
+    def keep(fig, out, fmt):
+        drawn[out.stem] = " ".join(texts(fig))
+
+    monkeypatch.setattr(plot_command, "_save", keep)
+    for lang in ("en", "zh"):
+        assert (
+            main(["plot", kind, str(run_copy), "-o", str(tmp_path / f"{lang}.png"), "--lang", lang])
+            == 0
+        )
+
+    def hanzi(text: str) -> int:
+        return sum(0x4E00 <= ord(c) <= 0x9FFF for c in text)
+
+    # (English figures show hanzi only in the scenario's own labels, e.g. district names)
+    assert hanzi(drawn["zh"]) > hanzi(drawn["en"])
+
+
+def test_the_lang_choices_are_the_figures_languages():
+    from carecap.analysis.figure_words import FIGURE_LANGS
+    from carecap.sim.cli.args import FIGURE_LANGS as OPTION_LANGS
+
+    assert OPTION_LANGS == FIGURE_LANGS

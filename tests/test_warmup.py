@@ -132,3 +132,24 @@ def test_warmup_json(tmp_path, capsys):
 
 def test_warmup_bad_scenario_exits_2(tmp_path):
     assert main(["warmup", str(tmp_path / "missing.yaml"), "--plot", str(tmp_path / "x")]) == 2
+
+
+def test_warmup_lang_zh_draws_the_plot_in_chinese(tmp_path, monkeypatch, capsys):
+    from plot_checks import texts
+
+    from carecap.sim.cli import warmup_command
+
+    drawn = []
+    real = warmup_command.plot_warmup
+    monkeypatch.setattr(
+        warmup_command, "plot_warmup", lambda *a, **k: drawn.append(real(*a, **k)) or drawn[-1]
+    )
+    png = tmp_path / "w.png"
+    assert (
+        main(["warmup", str(SMALL_SCENARIO), "--reps", "1", "--plot", str(png), "--lang", "zh"])
+        == 0
+    )
+    words = " ".join(texts(drawn[0]))
+    assert sum(0x4E00 <= ord(c) <= 0x9FFF for c in words) > 20
+    assert "daily series averaged" not in words and "truncate" not in words
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

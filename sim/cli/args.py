@@ -68,3 +68,19 @@ def add_set_option(parser: argparse.ArgumentParser, *, applies_to: str) -> None:
         "--set caregivers.cg_xiaodian.shifts.0.count=6; list items by index or name; VALUE is "
         "one YAML value",
     )
+
+
+FIGURE_LANGS = ("en", "zh", "both")
+"""The figures' languages (:data:`carecap.analysis.figure_words.FIGURE_LANGS`, repeated here:
+importing the analysis package to build the parser would cost every command pandas' start-up)."""
+
+
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
+    """``--lang en|zh|both``: the figure's words (``both``: Chinese, English beside the names)."""
+    parser.add_argument(
+        "--lang",
+        choices=FIGURE_LANGS,
+        default="en",
+        help="the figure's words: English (default), Chinese (zh) or both (Chinese, with "
+        "English beside names)",
+    )

@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from carecap.sim.cli.args import add_lang_option
+
 KINDS = ("waits", "backlog", "utilisation", "equity", "sweep", "cost", "compare")
 _KIND_HELP = {
     "waits": "waiting-time curves by service and tier (or --by), targets marked, unserved "
@@ -102,6 +104,7 @@ def add_plot_command(sub: argparse._SubParsersAction) -> None:
     plot.add_argument(
         "--points", default=None, metavar="A,B", help="compare: two points of a sweep"
     )
+    add_lang_option(plot)
     plot.set_defaults(command="plot", handler=_plot)
 
 
@@ -139,24 +142,26 @@ def _figure(args: argparse.Namespace):
     from carecap.analysis.load import load
     from carecap.sim.errors import UsageError
 
-    results = load(args.results)
+    results, lang = load(args.results), args.lang
     try:
         if args.kind == "waits":
-            return figures.waits_figure(results, args.by or "tier", args.point)
+            return figures.waits_figure(results, args.by or "tier", args.point, lang)
         if args.kind == "backlog":
-            return figures.backlog_figure(results, args.point)
+            return figures.backlog_figure(results, args.point, lang)
         if args.kind == "utilisation":
-            return figures.utilisation_figure(results, args.point)
+            return figures.utilisation_figure(results, args.point, lang)
         if args.kind == "equity":
-            return figures.equity_figure(results, args.point)
+            return figures.equity_figure(results, args.point, lang)
         if args.kind == "sweep":
             where = dict(args.where or [])
-            return figures.sweep_figure(results, args.x, args.metric, args.line_by, where)
+            return figures.sweep_figure(
+                results, args.x, args.metric, args.line_by, where, lang=lang
+            )
         if args.kind == "cost":
-            return figures.cost_figure(results, args.level)
+            return figures.cost_figure(results, args.level, lang=lang)
         against = load(args.against) if args.against is not None else None
         points = [p.strip() for p in args.points.split(",")] if args.points else None
-        return figures.compare_figure(results, against, points)
+        return figures.compare_figure(results, against, points, lang=lang)
     except figures.FigureError as exc:
         raise UsageError(
             exc.option if exc.option != "KIND" else f"KIND {args.kind}", exc.message

@@ -11,7 +11,7 @@ import argparse
 import re
 from pathlib import Path
 
-from carecap.sim.cli.args import add_replication_options, add_set_option
+from carecap.sim.cli.args import add_lang_option, add_replication_options, add_set_option
 from carecap.sim.cli.args import positive_int as _positive_int
 
 _METRIC_NAME = re.compile(r"^(?:[A-Za-z][\w-]*\.)?[A-Za-z]\w*$")
@@ -148,6 +148,7 @@ def add_stats_commands(sub: argparse._SubParsersAction) -> None:
         help="where to save the plot (default: results/<scenario name>/warmup.png)",
     )
     add_set_option(warmup, applies_to="the scenario")
+    add_lang_option(warmup)
     warmup.add_argument("--json", action="store_true", help="print the recommendation as JSON")
     warmup.set_defaults(command="warmup", handler=_warmup)
 

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from carecap.analysis.figure_words import EN_WORDS
+from carecap.analysis.figure_words import figure_words
 from carecap.analysis.plots import plot_warmup
 from carecap.analysis.warmup import format_warmup, warmup_json, warmup_report
 from carecap.sim.errors import ResultsError, UsageError, describe_os_error, is_user_os_error
@@ -44,7 +44,8 @@ def warmup(args: argparse.Namespace) -> int:
         report.table,
         recommended_days=report.recommended_days,
         current_days=report.current_days,
-        title=EN_WORDS("warmup.title", name=scenario.name, n=reps),
+        title=figure_words(args.lang)("warmup.title", name=scenario.name, n=reps),
+        lang=args.lang,
     )
     try:
         write_atomic(plot_path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=100))
