@@ -110,3 +110,27 @@ def test_cost_legend_covers_no_error_bar_where_the_bars_fill_the_axes():
 def test_cost_legend_of_the_small_sweep_covers_no_data(small_sweep, service):
     fig = figures.cost_figure(load(small_sweep), level=f"{service}.on_time_rate")
     assert covered_shapes(fig) == []
+
+
+def test_sweep_response_legend_lies_outside_the_axes_over_no_band():
+    from carecap.analysis.plots import plot_sweep_response
+
+    # bands as wide as the axes: anywhere inside them a legend would cover one
+    x = np.arange(6, dtype=float)
+    response = pd.DataFrame(
+        {
+            "x": np.tile(x, 2),
+            "by": np.repeat(["a", "b"], 6),
+            "mean": np.r_[x + 1, x + 2],
+            "ci_low": 0.0,
+            "ci_high": 10.0,
+            "unit": "days",
+        }
+    )
+    fig = plot_sweep_response(response, "stations", "wait mean", by_label="teams")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (legend,) = fig.legends
+    (ax,) = fig.axes
+    assert not legend.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))
+    assert_not_blank(fig)

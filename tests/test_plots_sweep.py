@@ -44,7 +44,8 @@ def test_sweep_response_readable_axes_integer_ticks_one_line_per_value(small_swe
     for line in lines:
         assert list(line.get_xdata()) == [1, 2, 3]
     assert len(ax.collections) == 2  # a band each
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    (legend_box,) = fig.legends  # under the axes (tests/test_plot_legends.py)
+    legend = [t.get_text() for t in legend_box.get_texts()]
     assert legend == ["bathing stations = 1", "bathing stations = 2"]
     # the lines hold the summary's means, point by point
     s = res.summary

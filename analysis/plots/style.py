@@ -140,11 +140,17 @@ def colour(i: int) -> str:
     return SEQUENCE[i % len(SEQUENCE)]
 
 
-def legend_below(fig: Figure, axes: Sequence[Axes], ncols: int = 4) -> None:
-    """One legend for all panels (same entries everywhere), under them."""
+def legend_below(
+    fig: Figure, axes: Sequence[Axes], ncols: int = 4, title: str | None = None
+) -> None:
+    """One legend for all panels (same entries everywhere), under them: outside every axes, so
+    it covers no data (matplotlib's "best" place inside the axes weighs lines and markers but
+    not filled bands)."""
     seen: dict[str, object] = {}
     for ax in axes:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             seen.setdefault(label, handle)
     if seen:
-        fig.legend(list(seen.values()), list(seen), loc="outside lower center", ncols=ncols)
+        fig.legend(
+            list(seen.values()), list(seen), loc="outside lower center", ncols=ncols, title=title
+        )

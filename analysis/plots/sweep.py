@@ -75,7 +75,7 @@ def plot_sweep_response(
             ax.set_ylim(bottom=0)  # waits, counts and shares are never negative
         ax.set_xlabel(x_label)
         ax.set_ylabel(_unit_label(y_label, unit, w))
-        ax.legend(title=w("sweep.band"), loc="best")
+        legend_below(fig, [ax], ncols=min(len(groups), 4), title=w("sweep.band"))
         return finish(fig, title or w("sweep.title", y=y_label, x=x_label))
 
 
