@@ -81,3 +81,18 @@ def test_a_scenario_with_a_stray_base_key_gets_the_ordinary_message(capsys, tmp_
     assert (code, out) == (2, "")
     assert "unknown key 'base'" in one_paragraph_error(err) and "extends" in err
     assert "sweep file" not in err
+
+
+def test_the_sweep_file_error_survives_pickling():
+    # (errors raised in worker processes come back pickled)
+    import pickle
+
+    from carecap.sim.scenario.loader import SweepFileGiven, load_scenario
+
+    try:
+        load_scenario(SWEEP_SMALL)
+    except SweepFileGiven as exc:
+        back = pickle.loads(pickle.dumps(exc))
+        assert type(back) is SweepFileGiven and str(back) == str(exc) and back.line == exc.line
+    else:
+        raise AssertionError("a sweep file loaded as a scenario")

@@ -91,25 +91,25 @@ def load_scenario_with_sources(path: str | os.PathLike[str]) -> tuple[Scenario, 
     except ScenarioError as exc:
         base = _sweep_base_problem(exc)
         if base is not None:
-            raise SweepFileGiven(base) from None
+            raise SweepFileGiven(base.file, line=base.line, column=base.column) from None
         raise
     return scenario, [doc.path for doc in chain.docs]
 
 
 class SweepFileGiven(ScenarioError):
     """A sweep file where a scenario file is expected (``carecap check`` then validates it as a
-    sweep file)."""
+    sweep file). Built as ``SweepFileGiven(file, line=..., column=...)``; the positional
+    arguments are :class:`ScenarioError`'s, so that it pickles (a worker's error)."""
 
-    def __init__(self, base: Problem) -> None:
-        super().__init__(
-            base.file,
-            "base",
-            "this is a sweep file (it has a top-level 'base:' and what to vary, which no "
-            "scenario has), not a scenario: run it with 'carecap sweep', check it with "
-            "'carecap check'",
-            line=base.line,
-            column=base.column,
-        )
+    MESSAGE = (
+        "this is a sweep file (it has a top-level 'base:' and what to vary, which no scenario "
+        "has), not a scenario: run it with 'carecap sweep', check it with 'carecap check'"
+    )
+
+    def __init__(
+        self, file: FileRef, field_path: str = "base", message: str = MESSAGE, **where: Any
+    ) -> None:
+        super().__init__(file, field_path, message, **where)
 
 
 _SWEEP_BLOCKS = ("variants", "grid", "zip", "sample", "overrides")
