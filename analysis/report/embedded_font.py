@@ -39,7 +39,8 @@ def font_face_css(text: str) -> str:
 
     font = TTFont(BUNDLED, recalcTimestamp=False)
     cmap = font.getBestCmap()
-    wanted = sorted({ord(c) for c in text if _in_ranges(ord(c)) and ord(c) in cmap})
+    # (the distinct characters first: the page's text holds its figures as base64, ~1 MB)
+    wanted = sorted(c for c in map(ord, set(text)) if _in_ranges(c) and c in cmap)
     if not wanted:
         return ""
     options = subset.Options()
