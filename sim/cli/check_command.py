@@ -13,9 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from carecap.sim.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK
 from carecap.sim.errors import ScenarioError
-
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 
 def add_check_command(sub: argparse._SubParsersAction) -> None:

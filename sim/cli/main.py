@@ -24,6 +24,7 @@ from pathlib import Path
 
 from carecap.sim.cli.args import add_replication_options
 from carecap.sim.cli.check_command import add_check_command
+from carecap.sim.cli.exit_codes import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK
 from carecap.sim.cli.export_command import add_export_command
 from carecap.sim.cli.plot_command import add_plot_command
 from carecap.sim.cli.report_command import add_report_command
@@ -37,10 +38,6 @@ from carecap.sim.errors import (
     describe_os_error,
     is_user_os_error,
 )
-
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:

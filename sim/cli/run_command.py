@@ -15,14 +15,13 @@ import pandas as pd
 
 from carecap.analysis import precision as auto_reps
 from carecap.analysis.summary_table import format_summary, slice_labels
+from carecap.sim.cli.exit_codes import EXIT_INTERRUPTED
 from carecap.sim.cli.summary_json import summary_document
 from carecap.sim.errors import UsageError
 from carecap.sim.experiments.atomic import dumps
 from carecap.sim.experiments.replications import default_workers
 from carecap.sim.experiments.run_folder import RunInterrupted, run_to_folder
 from carecap.sim.scenario.set_options import parse_set_options
-
-EXIT_INTERRUPTED = 130
 
 
 def run(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_NOT_FEASIBLE, EXIT_INTERRUPTED = 0, 1, 130
+from carecap.sim.cli.exit_codes import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED
 
 
 def add_size_command(sub: argparse._SubParsersAction) -> None:
@@ -129,4 +129,4 @@ def size(args: argparse.Namespace) -> int:
             f"carecap size: {outcome.runs_simulated} replication(s) simulated in "
             f"{outcome.wall_s:.0f} s; runs in {outcome.folder} (carecap status {outcome.folder})"
         )
-    return EXIT_OK if outcome.feasible else EXIT_NOT_FEASIBLE
+    return EXIT_OK if outcome.feasible else EXIT_SOME_FAILED

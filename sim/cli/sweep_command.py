@@ -16,13 +16,12 @@ from typing import Any, cast
 
 import pandas as pd
 
+from carecap.sim.cli.exit_codes import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED
 from carecap.sim.experiments.run_target import MANIFEST
 from carecap.sim.experiments.sweep_files import SWEEP_JSON
 from carecap.sim.experiments.sweep_run import SweepInterrupted, run_sweep_file
 from carecap.sim.experiments.sweep_store import store_at
 from carecap.sim.scenario.set_options import parse_set_options
-
-EXIT_OK, EXIT_FAILED_RUNS, EXIT_INTERRUPTED = 0, 1, 130
 
 
 def sweep(args: argparse.Namespace) -> int:
@@ -53,7 +52,7 @@ def sweep(args: argparse.Namespace) -> int:
             f"status {out_dir}`); rerunning the command retries them",
             file=sys.stderr,
         )
-        return EXIT_FAILED_RUNS
+        return EXIT_SOME_FAILED
     return EXIT_OK
 
 

@@ -12,8 +12,7 @@ import argparse
 import sys
 
 from carecap.sim.cli.args import positive_int, replication_count
-
-EXIT_ALL_PASS, EXIT_SOME_FAIL = 0, 1
+from carecap.sim.cli.exit_codes import EXIT_OK, EXIT_SOME_FAILED
 
 
 def _two_or_more(text: str) -> int:
@@ -80,4 +79,4 @@ def validate_handler(args: argparse.Namespace) -> int:
 
     report = run_validation(args.quick, workers, args.reps, on_configuration=progress)
     print(dumps(report_json(report)) if args.json else format_report(report))
-    return EXIT_ALL_PASS if report.passed else EXIT_SOME_FAIL
+    return EXIT_OK if report.passed else EXIT_SOME_FAILED
