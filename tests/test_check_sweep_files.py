@@ -96,3 +96,15 @@ def test_the_sweep_file_error_survives_pickling():
         assert type(back) is SweepFileGiven and str(back) == str(exc) and back.line == exc.line
     else:
         raise AssertionError("a sweep file loaded as a scenario")
+
+
+def test_the_blocks_the_loader_knows_are_the_sweep_files_own():
+    """The loader tells a sweep file by these blocks without importing the sweep module: each
+    must be a field of a sweep file, and each block that makes points among them."""
+    from carecap.sim.experiments.sweep_spec import BLOCKS, SweepSpec
+    from carecap.sim.scenario.sweep_blocks import VARYING_BLOCKS
+
+    keys = {field.alias or name for name, field in SweepSpec.model_fields.items()}  # as written
+    assert set(VARYING_BLOCKS) <= keys
+    assert set(BLOCKS) < set(VARYING_BLOCKS)
+    assert "base" in keys  # (the other half of the loader's test)

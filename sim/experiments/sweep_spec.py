@@ -57,11 +57,12 @@ from carecap.sim.scenario.messages import validation_error_to_scenario_error
 from carecap.sim.scenario.model import Name, Scenario
 from carecap.sim.scenario.paths import PATH_PATTERN as _PATH
 from carecap.sim.scenario.set_options import apply_set_options
+from carecap.sim.scenario.sweep_blocks import POINT_BLOCKS
 from carecap.sim.scenario.wording import show
 
 RESERVED_PATHS = {"seed": "seed", "replications": "replications"}
 """Scenario fields a sweep sets itself (its own ``seed`` and ``replications``)."""
-BLOCKS = ("variants", "grid", "zip", "sample")
+BLOCKS = POINT_BLOCKS
 """The blocks that make points, in the order they are combined (first varies slowest)."""
 
 Values = Annotated[list[Any], Field(min_length=1)]

@@ -56,6 +56,7 @@ from carecap.sim.scenario.document import not_a_mapping
 from carecap.sim.scenario.extends import load_chain
 from carecap.sim.scenario.messages import Locator, validation_error_to_scenario_error
 from carecap.sim.scenario.model import Scenario
+from carecap.sim.scenario.sweep_blocks import VARYING_BLOCKS
 
 __all__ = [
     "ScenarioError",
@@ -112,10 +113,6 @@ class SweepFileGiven(ScenarioError):
         super().__init__(file, field_path, message, **where)
 
 
-_SWEEP_BLOCKS = ("variants", "grid", "zip", "sample", "overrides")
-"""Top-level keys of sweep files that say what to vary."""
-
-
 def _sweep_base_problem(exc: ScenarioError) -> Problem | None:
     """The problem "unknown key 'base'", when ``exc`` refused a sweep file: a top-level ``base:``
     and a block saying what to vary (``grid:`` ...), both written in the loaded file itself (a
@@ -125,7 +122,7 @@ def _sweep_base_problem(exc: ScenarioError) -> Problem | None:
         for p in exc.problems
         if p.message.startswith("unknown key") and p.file == exc.loaded_file
     }
-    if "base" in unknown and any(block in unknown for block in _SWEEP_BLOCKS):
+    if "base" in unknown and any(block in unknown for block in VARYING_BLOCKS):
         return unknown["base"]
     return None
 
