@@ -46,6 +46,14 @@ def sweep_summary(folder: Path, info: dict[str, Any]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def sweep_set_options(info: dict[str, Any]) -> dict[str, Any]:
+    """The ``--set`` settings a sweep or sizing search ran with: ``set`` in ``sweep.json``, or,
+    in a sizing folder written before it had that key, ``spec.set``."""
+    if info.get("set") is not None:
+        return dict(info["set"])
+    return dict((info.get("spec") or {}).get("set") or {})
+
+
 def rebuild_point_scenario(folder: Path, info: dict[str, Any], point: dict[str, Any]) -> Scenario:
     """The scenario of a sweep point: the base file named in ``sweep.json`` with the sweep's
     ``--set`` settings (``set`` in ``sweep.json``) and the point's overrides, checked against
@@ -58,7 +66,7 @@ def rebuild_point_scenario(folder: Path, info: dict[str, Any], point: dict[str, 
     base_file = Path(base_files[0])
     try:
         base, _ = load_scenario_with_sources(base_file)
-        base = apply_set_options(base, info.get("set") or {}, base_file)  # the sweep's --set
+        base = apply_set_options(base, sweep_set_options(info), base_file)
     except (ScenarioError, UsageError) as exc:
         raise ResultsError(
             folder,

@@ -179,6 +179,7 @@ def open_size_store(
         "replications": 0,
         "seed": seed,
         "antithetic": False,
+        "set": sets,  # read back by analysis.load_sweep.rebuild_point_scenario, as in sweep.json
         "parameters": paths,
         "spec": {"kind": "size", "scenario": str(scenario_file), "set": sets, "vary": paths},
         "points": [],
