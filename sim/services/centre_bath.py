@@ -118,11 +118,11 @@ class BathingCentre(Frozen):
 
     def van_intervals(self, start_date: dt.date, end_min: float) -> list[tuple[float, float]]:
         """When pick-up runs may leave, in simulation minutes up to ``end_min``: van hours inside
-        the vans' dates."""
+        the vans' dates, from the day the centre opens (``opens_on``: no run before it, so the
+        van hours, their cost and utilisation start there, as the stations' do)."""
         spans = self.van_hours().intervals(start_date.weekday(), end_min)
-        if self.vans is None:
-            return spans
-        return clip_to_window(spans, (self.vans.from_date, self.vans.to_date), start_date)
+        van_dates = (None, None) if self.vans is None else (self.vans.from_date, self.vans.to_date)
+        return clip_to_window(spans, within((self.opens_on, None), van_dates), start_date)
 
     def van_hours(self) -> WeeklySchedule:
         """When vans may start pick-up runs: ``vans.hours``, else the centre's opening hours."""
