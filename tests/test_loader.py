@@ -110,6 +110,27 @@ def test_extends_new_opening_hours_replace_the_old_ones(write_scenario, small_sc
     assert hours.open_min_per_week == 3 * 60
 
 
+def test_extends_empty_hours_close_as_set_does(write_scenario, small_scenario_data):
+    """``hours: {}`` in a child replaces the base's hours (the centre closed), as
+    ``--set 'bathing_centre.hours={}'`` does; it once merged as "no change", silently keeping
+    the base's hours."""
+    base = write_scenario(small_scenario_data, "base.yaml")
+    child = write_scenario({"extends": "base.yaml", "bathing_centre": {"hours": {}}})
+    from_child = load_scenario(child).bathing_centre.hours
+    from_set = load_scenario(base).with_overrides({"bathing_centre.hours": {}})
+    assert from_child.open_min_per_week == 0
+    assert from_child == from_set.bathing_centre.hours
+
+
+def test_extends_an_empty_mapping_replaces_the_bases(write_scenario, small_scenario_data):
+    """Any empty mapping is one value, replaced whole (not a no-op merge)."""
+    write_scenario(small_scenario_data, "base.yaml")
+    key = "routing"
+    assert small_scenario_data[key]  # a non-empty mapping in the base
+    child = write_scenario({"extends": "base.yaml", key: {}})
+    assert load_scenario_data(child)[key] == {}
+
+
 def test_extends_chain_of_three(write_scenario, small_scenario_data):
     grand = write_scenario(small_scenario_data, "grand.yaml")
     parent = write_scenario(

@@ -35,8 +35,9 @@ _DAY_KEY = re.compile(rf"^\s*(?:daily|{_DAY}(?:\s*-\s*{_DAY})?)\s*$", re.IGNOREC
 
 
 def _atomic(value: Any) -> bool:
-    """A mapping that is one value (a distribution, a weekly schedule), replaced whole."""
-    if not isinstance(value, dict):
+    """A mapping that is one value (a distribution, a weekly schedule), replaced whole; so is an
+    empty mapping, as ``--set PATH={}`` replaces (``hours: {}`` over a base's hours closes)."""
+    if not isinstance(value, dict) or not value:
         return True
     if "dist" in value:
         return True

@@ -20,7 +20,8 @@ Merge rules (child over base, applied along a chain of any length):
   spans) are single values: when the child gives a whole new one it replaces the base's rather
   than mixing with it (``{dist: uniform, low: 30, high: 60}`` over a lognormal would otherwise
   keep the lognormal's ``mean`` and ``sd``; new opening hours would otherwise keep the base's
-  other days). A child mapping without ``dist`` (``{sd: 20}``) still merges into the base's.
+  other days). A child mapping without ``dist`` (``{sd: 20}``) still merges into the base's;
+* an empty mapping replaces the base's (``hours: {}`` closes, as ``--set PATH={}`` does).
 
 After the chain is merged, a file's ``set:`` block sets dotted field paths, in order (each
 file's right after it is merged over its bases)::
