@@ -161,11 +161,11 @@ def _bind(kernel: CareSystem, d: BathDraws) -> Handler:
 
     def to_centre(elder: int, forced: int, now: float) -> bool:
         district = district_of[elder]
-        centre_ok = has_centre and centre_level[level_of[elder]] and near[district]
-        centre_ok = centre_ok and now >= opens_min  # before the centre opens: home
-        home_pool = home_pools[district]
+        may_go = has_centre and centre_level[level_of[elder]] and near[district]
+        centre_ok = may_go and now >= opens_min  # before the centre opens: home, where there
+        home_pool = home_pools[district]  # is a home service; else it waits for the opening
         home_ok = home_pool is not nowhere
-        if forced == ROUTE_CENTRE or (forced == ROUTE_ANY and centre_ok and not home_ok):
+        if forced == ROUTE_CENTRE or (forced == ROUTE_ANY and may_go and not home_ok):
             return True
         if forced == ROUTE_HOME or not centre_ok:
             return False

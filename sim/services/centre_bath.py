@@ -101,9 +101,9 @@ class BathingCentre(Frozen):
     vans: Vans | None = None
     """``None``: elders come by their own means (transport time, no vehicle limit)."""
     opens_on: dt.date | None = None
-    """The day the centre opens (None: open from the start). Its stations work from then on;
-    baths made before it are routed home (except the centre's own initial waiting list, which
-    waits for the opening)."""
+    """The day the centre opens (None: open from the start). Its stations and vans work from
+    then on; baths made before it are routed home where a home-bathing team serves the district,
+    else (and the centre's own initial waiting list) they wait for the opening."""
 
     booking: Booking | None = None
     """Book each centre bath into a station slot when it falls due (absent: it queues); with
