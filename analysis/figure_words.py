@@ -98,10 +98,20 @@ WORDS: dict[str, tuple[str, str]] = {
     "equals": ("{name} = {value}", "{name} = {value}"),
     # waits
     "waits.requests": ("{service}：{n:,}个请求", "{service}: {n:,} requests"),
+    "waits.requests_in": (
+        "{service}：{reps}次重复共{n:,}个请求",
+        "{service}: {n:,} requests in {reps} replications",
+    ),
+    "waits.requests_in_one": ("{service}：{n:,}个请求", "{service}: {n:,} requests"),
     "waits.given_up": ("，{n:,}个已放弃", ", {n:,} given up"),
     "waits.still_waiting": ("期末仍在等待（曲线末端标记）：", "still waiting at the end (▸):"),
+    "waits.still_waiting_in": (
+        "{reps}次重复期末共仍在等待（曲线末端标记）：",
+        "still waiting at the end of {reps} replications (▸):",
+    ),
     "waits.named": ("{name}：{n:,}", "{name}: {n:,}"),
     "waits.target": ("时限{target:g}{unit}{where}", "target {target:g} {unit}{where}"),
+    "waits.class_target": ("{cls}：{target}", "{cls}: {target}"),
     "waits.districts": ("（{names}）", " ({names})"),
     "waits.n_districts": ("（{n}个区县）", " ({n} districts)"),
     "waits.x": ("等待（{unit}）", "wait ({unit})"),
