@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from carecap.analysis.figure_words import FigureWords, figure_words
 from carecap.analysis.plots.style import (
@@ -96,15 +97,19 @@ def plot_cost_frontier(
 ) -> Figure:
     """Each sweep point's yearly cost (y) against its service level (x), both with 95 %
     intervals; efficient points (no other is cheaper and at least as good) filled, joined and
-    labelled, the others hollow grey; the legend under the axes, where it hides no bar.
+    numbered in order of service level, the others hollow grey. The legend under the axes,
+    where it hides no bar, names each number's point (a point's label can be as wide as the
+    axes: written beside the points, labels ran into each other and out of the figure); each
+    number sits beside its point, where it overlaps no other number and stays inside the axes.
     ``frontier``: from :func:`~carecap.analysis.sweep_views.frontier_table`. Words in
     ``lang`` (:mod:`carecap.analysis.figure_words`)."""
     w = figure_words(lang)
     level_unit = str(frontier["level_unit"].iloc[0]) if len(frontier) else ""
     cost_unit = str(frontier["cost_unit"].iloc[0]) if len(frontier) else ""
     scale = 1e6 if frontier["cost"].abs().max() >= 1e6 else 1.0
+    best = frontier[frontier["efficient"]].sort_values("level", kind="stable")
     with styled():
-        fig = figure(7.0, 4.8)
+        fig = figure(7.0, 4.8 + KEY_ROW_IN * len(best))
         ax = fig.add_subplot()
         looks = {False: {"mfc": "white", "color": NOT_SIGNIFICANT}, True: {"color": colour(0)}}
         for efficient, style in looks.items():
@@ -115,21 +120,59 @@ def plot_cost_frontier(
             y, yerr = _with_errors(one, "cost", scale)
             label = w("cost.efficient") if efficient else w("cost.dominated")
             ax.errorbar(x, y, xerr=xerr, yerr=yerr, fmt="o", ms=6, capsize=2, label=label, **style)
-        best = frontier[frontier["efficient"]].sort_values("level")
         ax.plot(best["level"], best["cost"] / scale, color=colour(0), linewidth=1, alpha=0.6)
-        for r in best.itertuples(index=False):
+        numbers = [
             ax.annotate(
-                r.label or r.point_id,
+                str(i),
                 (r.level, r.cost / scale),
                 textcoords="offset points",
-                xytext=(5, 4),
-                fontsize="x-small",
+                xytext=NUMBER_OFFSETS[0],
+                fontsize="small",
+                color=colour(0),
             )
+            for i, r in enumerate(best.itertuples(index=False), start=1)
+        ]
         if level_unit == "share":
             as_percent(ax, "x")
         ax.set_xlabel(_unit_label(level_label, level_unit, w))
         million = w("cost.million") if scale > 1 else ""
         ax.set_ylabel(w("cost.y", million=million, unit=w.unit(cost_unit)))
         ax.yaxis.set_major_formatter(StepNumberFormatter())
-        legend_below(fig, [ax], ncols=2)  # outside the axes: over no error bar
-        return finish(fig, title or w("cost.title"))
+        handles, labels = ax.get_legend_handles_labels()
+        for i, r in enumerate(best.itertuples(index=False), start=1):
+            handles.append(Line2D([], [], linestyle="none", marker=f"${i}$", color=colour(0)))
+            labels.append(str(r.label or r.point_id))
+        # outside the axes: over no error bar; one column, so that a long label has the width
+        fig.legend(handles, labels, loc="outside lower center", ncols=1 if len(best) else 2)
+        finish(fig, title or w("cost.title"))
+        _place_numbers(fig, ax, numbers)
+        return fig
+
+
+KEY_ROW_IN = 0.2
+"""Inches the figure grows by per efficient point, for its line in the legend."""
+NUMBER_OFFSETS = ((4, 3), (4, -11), (-10, 3), (-10, -11), (4, 12), (-10, 12), (4, -20), (-10, -20))
+"""Where a point's number may go, in points from the point, tried in turn."""
+
+
+def _place_numbers(fig: Figure, ax, numbers: list) -> None:
+    """Moves each number to the first offset of :data:`NUMBER_OFFSETS` where it lies inside
+    the axes and overlaps no number placed before it (the last offset tried when none does).
+    Measured on the laid-out figure: the numbers inside the axes do not change the layout."""
+    if not numbers:
+        return
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    inside = ax.get_window_extent(renderer)
+    placed = []
+    for number in numbers:
+        for offset in NUMBER_OFFSETS:
+            number.set_position(offset)
+            box = number.get_window_extent(renderer)
+            if _within(box, inside) and not any(box.overlaps(other) for other in placed):
+                break
+        placed.append(number.get_window_extent(renderer))
+
+
+def _within(box, outer) -> bool:
+    return box.x0 >= outer.x0 and box.x1 <= outer.x1 and box.y0 >= outer.y0 and box.y1 <= outer.y1
