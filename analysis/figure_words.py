@@ -127,12 +127,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "kind.caregiver": ("照护员", "caregivers"),
     "kind.station": ("助浴工位", "centre stations"),
     "kind.team": ("助浴队", "bathing teams"),
+    "kind.van": ("中心接送车辆", "centre vans"),
     "utilisation.pool": ("{pool}（{kind}）", "{pool} ({kind})"),
     "utilisation.x": ("一天中的时刻", "hour of day"),
     "utilisation.scale": (
-        "利用率：忙碌单位小时 / 在班单位小时（红色：超过100%，工作延续到班次结束之后）",
-        "utilisation: busy unit-hours / on-shift unit-hours"
-        " (red: over 100 %, work running past a shift's end)",
+        "利用率：忙碌单位小时 / 在班单位小时（车辆：运营时间）；红色：超过100%，工作延续到班次"
+        "结束之后，或车辆在运营时间之外行驶",
+        "utilisation: busy unit-hours / on-shift unit-hours (vans: van hours); red: over 100 %,"
+        " work running past a shift's end, or vans driving outside van hours",
     ),
     "utilisation.title": (
         "按一周小时的利用率（灰色：无人在班）",

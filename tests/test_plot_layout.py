@@ -81,3 +81,44 @@ def test_cost_figure_names_every_efficient_point_without_overlap(lang):
     assert all(_inside(box, plot_box) for box in inner)  # the marks stay inside the axes
     assert all(not box.overlaps(axes_box) for box in legend)  # the names under the axes
     assert all(_inside(box, fig.bbox) for box in inner + legend + [axes_box])
+
+
+def _hours(pools: int) -> pd.DataFrame:
+    """A week of hours for ``pools`` caregiver pools, utilisation rising through the day."""
+    weekday, hour = np.divmod(np.arange(168), 24)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "pool": f"pool_{p}",
+                    "kind": "caregiver",
+                    "weekday": weekday,
+                    "hour": hour,
+                    "utilisation": hour / 24,
+                }
+            )
+            for p in range(pools)
+        ],
+        ignore_index=True,
+    )
+
+
+@pytest.mark.parametrize("pools", [1, 4, 17])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_utilisation_colour_bar_caption_lies_inside_the_figure(pools, lang):
+    """The caption under the colour scale, whole: inside the figure's edges (a figure of many
+    rows had it cut at the bottom; one column is narrower than the caption), and clear of the
+    panels."""
+    from carecap.analysis.plots import plot_utilisation_heatmap
+
+    fig = plot_utilisation_heatmap(_hours(pools), lang=lang)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (bar,) = [ax for ax in fig.axes if not ax.get_images()]
+    caption = bar.xaxis.label
+    assert caption.get_text()
+    box = caption.get_window_extent(renderer)
+    assert _inside(box, fig.bbox), (box, fig.bbox)
+    for ax in fig.axes:
+        if ax is not bar:
+            assert not ax.get_tightbbox(renderer).overlaps(bar.get_tightbbox(renderer))
