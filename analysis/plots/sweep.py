@@ -7,6 +7,8 @@ Frames from :func:`carecap.analysis.sweep_views.response_table` and
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -42,13 +44,16 @@ def plot_sweep_response(
     title: str | None = None,
     lang: str | FigureWords = "en",
 ) -> Figure:
-    """The metric's mean against the parameter, with its 95 % band; one line per value of the
-    second parameter (``by``). Whole-number parameters get whole-number ticks; shares are
-    percentages. ``response``: ``x, by, mean, ci_low, ci_high, unit``. Words in ``lang``
-    (:mod:`carecap.analysis.figure_words`; the labels given are drawn as they are)."""
+    """The metric's mean against the parameter with its 95 % interval; one series per value of
+    the second parameter (``by``). A numeric parameter: lines with bands (whole-number ticks
+    for whole numbers). Named values (variants): one point with its error bar per value, in
+    the order of ``response`` (the sweep file's), series side by side, no line joining them
+    (nothing lies between two variants). Shares are percentages. ``response``: ``x, by, mean,
+    ci_low, ci_high, unit``. Words in ``lang`` (:mod:`carecap.analysis.figure_words`; the
+    labels given are drawn as they are)."""
     w = figure_words(lang)
     unit = str(response["unit"].iloc[0]) if len(response) else ""
-    numeric = pd.to_numeric(response["x"], errors="coerce").notna().all()
+    numeric = bool(pd.to_numeric(response["x"], errors="coerce").notna().all())
     with styled():
         fig = figure(6.4, 4.2)
         ax = fig.add_subplot()
@@ -56,28 +61,69 @@ def plot_sweep_response(
         ticks = list(dict.fromkeys(response["x"])) if not numeric else None
         for i, value in enumerate(groups):
             one = response[response["by"] == value]
-            x = (
-                one["x"].to_numpy(np.float64)
-                if numeric
-                else np.array([ticks.index(v) for v in one["x"]], dtype=np.float64)
-            )
             label = w("sweep.line", name=by_label, value=value) if by_label else w("sweep.mean")
-            ax.plot(x, one["mean"], marker="o", ms=4, color=colour(i), label=label)
             lo, hi = one["ci_low"].to_numpy(np.float64), one["ci_high"].to_numpy(np.float64)
-            if np.isfinite(lo).any():
-                ax.fill_between(x, lo, hi, color=colour(i), alpha=BAND_ALPHA, linewidth=0)
+            mean = one["mean"].to_numpy(np.float64)
+            if numeric:
+                x = one["x"].to_numpy(np.float64)
+                ax.plot(x, mean, marker="o", ms=4, color=colour(i), label=label)
+                if np.isfinite(lo).any():
+                    ax.fill_between(x, lo, hi, color=colour(i), alpha=BAND_ALPHA, linewidth=0)
+                continue
+            assert ticks is not None
+            x = np.array([ticks.index(v) for v in one["x"]], dtype=np.float64)
+            x += _dodge(i, len(groups))
+            bars = np.nan_to_num(np.abs([mean - lo, hi - mean]))
+            ax.errorbar(x, mean, yerr=bars, fmt="o", ms=5, capsize=3, color=colour(i), label=label)
         if numeric and is_integer_valued(response["x"]):
             integer_ticks(ax, "x")
         if not numeric:
+            assert ticks is not None
             ax.set_xticks(range(len(ticks)), [str(t) for t in ticks])
+            ax.set_xlim(-0.5, len(ticks) - 0.5)
+            ax.grid(False, axis="x")
         if unit == "share":
             as_percent(ax)
         if (response["mean"].dropna() >= 0).all():
             ax.set_ylim(bottom=0)  # waits, counts and shares are never negative
         ax.set_xlabel(x_label)
         ax.set_ylabel(_unit_label(y_label, unit, w))
-        legend_below(fig, [ax], ncols=min(len(groups), 4), title=w("sweep.band"))
-        return finish(fig, title or w("sweep.title", y=y_label, x=x_label))
+        legend_below(
+            fig,
+            [ax],
+            ncols=min(len(groups), 4),
+            title=w("sweep.band") if numeric else w("sweep.bars"),
+        )
+        finish(fig, title or w("sweep.title", y=y_label, x=x_label))
+        if not numeric:
+            _fit_ticks(fig, ax)
+        return fig
+
+
+DODGE_WIDTH = 0.5
+"""Of the space between two named values, what the series beside each other take."""
+
+
+def _dodge(i: int, n: int) -> float:
+    """Offset of series ``i`` of ``n`` around its value's tick (0 for a single series)."""
+    return 0.0 if n <= 1 else DODGE_WIDTH * (i / (n - 1) - 0.5)
+
+
+TICK_GAP_PT = 8.0
+"""Space between two named values' tick labels below which they are slanted."""
+
+
+def _fit_ticks(fig: Figure, ax) -> None:
+    """Named values' tick labels slanted when they would run into each other."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+    gap = TICK_GAP_PT * fig.dpi / 72
+    if any(a.x1 > b.x0 - gap for a, b in pairwise(boxes)):
+        for t in ax.get_xticklabels():
+            t.set_rotation(30)
+            t.set_horizontalalignment("right")
+            t.set_rotation_mode("anchor")
 
 
 def _with_errors(rows: pd.DataFrame, prefix: str, scale: float, top: float = np.inf):
