@@ -98,10 +98,20 @@ WORDS: dict[str, tuple[str, str]] = {
     "equals": ("{name} = {value}", "{name} = {value}"),
     # waits
     "waits.requests": ("{service}：{n:,}个请求", "{service}: {n:,} requests"),
+    "waits.requests_in": (
+        "{service}：{reps}次重复共{n:,}个请求",
+        "{service}: {n:,} requests in {reps} replications",
+    ),
+    "waits.requests_in_one": ("{service}：{n:,}个请求", "{service}: {n:,} requests"),
     "waits.given_up": ("，{n:,}个已放弃", ", {n:,} given up"),
     "waits.still_waiting": ("期末仍在等待（曲线末端标记）：", "still waiting at the end (▸):"),
+    "waits.still_waiting_in": (
+        "{reps}次重复期末共仍在等待（曲线末端标记）：",
+        "still waiting at the end of {reps} replications (▸):",
+    ),
     "waits.named": ("{name}：{n:,}", "{name}: {n:,}"),
     "waits.target": ("时限{target:g}{unit}{where}", "target {target:g} {unit}{where}"),
+    "waits.class_target": ("{cls}：{target}", "{cls}: {target}"),
     "waits.districts": ("（{names}）", " ({names})"),
     "waits.n_districts": ("（{n}个区县）", " ({n} districts)"),
     "waits.x": ("等待（{unit}）", "wait ({unit})"),
@@ -117,12 +127,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "kind.caregiver": ("照护员", "caregivers"),
     "kind.station": ("助浴工位", "centre stations"),
     "kind.team": ("助浴队", "bathing teams"),
+    "kind.van": ("中心接送车辆", "centre vans"),
     "utilisation.pool": ("{pool}（{kind}）", "{pool} ({kind})"),
     "utilisation.x": ("一天中的时刻", "hour of day"),
     "utilisation.scale": (
-        "利用率：忙碌单位小时 / 在班单位小时（红色：超过100%，工作延续到班次结束之后）",
-        "utilisation: busy unit-hours / on-shift unit-hours"
-        " (red: over 100 %, work running past a shift's end)",
+        "利用率：忙碌单位小时 / 在班单位小时（车辆：运营时间）；红色：超过100%，工作延续到班次"
+        "结束之后，或车辆在运营时间之外行驶",
+        "utilisation: busy unit-hours / on-shift unit-hours (vans: van hours); red: over 100 %,"
+        " work running past a shift's end, or vans driving outside van hours",
     ),
     "utilisation.title": (
         "按一周小时的利用率（灰色：无人在班）",
@@ -143,6 +155,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "sweep.line": ("{name} = {value}", "{name} = {value}"),
     "sweep.mean": ("均值", "mean"),
     "sweep.band": ("阴影：95%区间", "band: 95 % interval"),
+    "sweep.bars": ("误差线：95%区间", "bars: 95 % interval"),
     "sweep.title": ("{y}随{x}的变化", "{y} against {x}"),
     "cost.efficient": ("有效", "efficient"),
     "cost.dominated": ("被占优", "dominated"),
@@ -183,7 +196,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "field.per_stop_min": ("车辆停靠（分钟）", "van stop (min)"),
     "field.visit_share": ("需上门的报警比例", "share of alarms needing a visit"),
     "field.elders_per_day": ("每天新增老人", "new elders per day"),
-    "field.rate_per_bed_month": ("每床每月报警数", "alarms per bed-month"),
+    "field.rate_per_bed_month": ("每床每月次数", "rate per bed-month"),
     "field.horizon_days": ("模拟期（天）", "horizon (days)"),
     "field.warmup_days": ("预热期（天）", "warm-up (days)"),
     "field.home_bathing.count": ("在班助浴队", "bathing teams on shift"),

@@ -124,7 +124,7 @@ def waits_figure(
     labels |= slice_labels(scenario, "district")  # district targets are named too
     title = _scenario_title(results, w("title.waits", by=w.get(f"by.{by}", by)), point_id, w)
     targets = wait_targets(records[0], scenario)
-    return plot_wait_ecdf(curves, counts, targets, labels, title, w)
+    return plot_wait_ecdf(curves, counts, targets, labels, title, w, len(records))
 
 
 def backlog_figure(

@@ -4,9 +4,12 @@ As the ``utilisation`` metric (:mod:`carecap.sim.metrics.resources`), but per ho
 instead of over the whole window: for each pool, the unit-minutes busy (``[start_min,
 end_min)`` of each request its units started; travel included) divided by the unit-minutes on
 shift (the ``shifts`` spans), both inside the observation window ``[warm-up, horizon)``, summed
-over every week of the window and every replication. An hour with no one on shift has no
-utilisation (NaN); work begun before a shift's end and finished after it counts as busy, so an
-hour can exceed 100 % (as the metric can).
+over every week of the window and every replication. The centre's vans are one pool more
+(``vans``, kind ``van``), as their ``utilisation`` metric: van busy time (each pick-up and return
+run, from leaving the centre to being back) over van hours x vans. An hour with no one on shift
+and no work has no utilisation (NaN); work begun before a shift's end and finished after it
+counts as busy, so an hour can exceed 100 % (as the metric can), and an hour with work but no
+one on shift (a van's return run after van hours) is infinitely over (``inf``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from carecap.sim.engine.records import ReplicationRecords
-from carecap.sim.metrics.common import STARTED
+from carecap.sim.metrics.common import STARTED, first_rows
 from carecap.sim.scenario.model import Scenario
 
 HOUR_COLUMNS = ["pool", "kind", "weekday", "hour", "busy_hours", "on_shift_hours", "utilisation"]
@@ -38,7 +41,8 @@ def binned_minutes(start: np.ndarray, end: np.ndarray, edges: np.ndarray) -> np.
     return np.diff(np.interp(edges, t, area, left=0.0, right=area[-1]))
 
 
-def _replication_hours(records: ReplicationRecords, first_weekday: int) -> pd.DataFrame:
+def _replication_hours(records: ReplicationRecords, scenario: Scenario) -> pd.DataFrame:
+    first_weekday = scenario.calendar.start_date.weekday()
     lo, hi = float(records.warmup_min), float(records.horizon_min)
     edges = np.arange(np.ceil(lo / 60) * 60, hi + 1e-9, 60.0)
     if len(edges) < 2:
@@ -71,7 +75,37 @@ def _replication_hours(records: ReplicationRecords, first_weekday: int) -> pd.Da
                 }
             )
         )
+    vans = _van_parts(records, scenario, edges)
+    if vans is not None:
+        parts.append(
+            pd.DataFrame({"pool": "vans", "kind": "van", "weekday": weekday, "hour": hour}).assign(
+                busy_hours=vans[0] / 60, on_shift_hours=vans[1] / 60
+            )
+        )
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=HOUR_COLUMNS)
+
+
+def _van_parts(
+    records: ReplicationRecords, scenario: Scenario, edges: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The centre's vans' busy and van-hour minutes per bin (``None`` without vans), as
+    :func:`carecap.sim.metrics.resources.van_metrics` counts them: each run once (a trip's rows
+    share its times), van hours x the number of vans."""
+    centre = scenario.bathing_centre
+    if centre is None or centre.vans is None:
+        return None
+    trips = records.van_trips
+    busy = np.zeros(len(edges) - 1)
+    if trips is not None and len(trips):
+        runs = first_rows(trips["trip_id"].to_numpy())
+        busy = binned_minutes(
+            trips["depart_min"].to_numpy()[runs], trips["back_min"].to_numpy()[runs], edges
+        )
+    spans = np.array(
+        centre.van_intervals(scenario.calendar.start_date, float(edges[-1])), dtype=np.float64
+    ).reshape(-1, 2)
+    van_hours = binned_minutes(spans[:, 0], spans[:, 1], edges) * centre.vans.count
+    return busy, van_hours
 
 
 def hour_of_week_utilisation(
@@ -79,14 +113,16 @@ def hour_of_week_utilisation(
 ) -> pd.DataFrame:
     """Per pool and hour of the week: :data:`HOUR_COLUMNS` (``weekday`` 0 = Monday, ``hour``
     0-23; the hours summed over weeks and replications; ``utilisation`` = busy / on shift, NaN
-    with no one on shift). Pools in the order of the units table."""
-    first = scenario.calendar.start_date.weekday()
-    per_rep = pd.concat([_replication_hours(r, first) for r in records], ignore_index=True)
+    with no one on shift and no work, ``inf`` with work but no one on shift). Pools in the
+    order of the units table, then the vans."""
+    per_rep = pd.concat([_replication_hours(r, scenario) for r in records], ignore_index=True)
     keys = ["pool", "kind", "weekday", "hour"]
     out = per_rep.groupby(keys, sort=False)[["busy_hours", "on_shift_hours"]].sum().reset_index()
     with np.errstate(invalid="ignore", divide="ignore"):
         out["utilisation"] = np.where(
-            out["on_shift_hours"] > 0, out["busy_hours"] / out["on_shift_hours"], np.nan
+            out["on_shift_hours"] > 0,
+            out["busy_hours"] / out["on_shift_hours"],
+            np.where(out["busy_hours"] > 0, np.inf, np.nan),
         )
     return out.sort_values(keys, kind="stable", key=_pool_order(out)).reset_index(drop=True)[
         HOUR_COLUMNS

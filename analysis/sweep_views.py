@@ -113,7 +113,8 @@ def response_table(
 ) -> pd.DataFrame:
     """Rows :data:`RESPONSE_COLUMNS` of ``metric`` of ``service`` (slice ``all``, or the slice
     value given) against parameter ``x``, one group per value of ``by``, after keeping the rows
-    whose parameters equal ``where``; sorted by ``by``, then ``x``.
+    whose parameters equal ``where``; ordered by ``by``, then ``x``: numbers by value, names
+    (variants) in the sweep file's order (the order of its points), never alphabetically.
 
     Raises:
         SweepViewError: ``x``, ``by`` or a ``where`` key is not a parameter of the sweep; the
@@ -156,7 +157,17 @@ def response_table(
             "point_id": rows["point_id"].to_numpy(),
         }
     )
-    return out.sort_values(["by", "x"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["by", "x"], kind="stable", key=_in_order).reset_index(drop=True)
+
+
+def _in_order(values: pd.Series) -> pd.Series:
+    """Sort keys of a parameter's values: the values themselves when all are numbers, else
+    each value's first position (the points are in the sweep file's order)."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    if numbers.notna().all():
+        return numbers
+    first = {v: i for i, v in reversed(list(enumerate(values)))}
+    return values.map(first)
 
 
 def pareto_efficient(cost: np.ndarray, level: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ from carecap.sim.scenario.model import Scenario
 
 CURVE_COLUMNS = ["service", "group", "wait", "share", "unit"]
 COUNT_COLUMNS = ["service", "group", "requests", "abandoned", "still_waiting", "unit"]
-TARGET_COLUMNS = ["service", "target", "unit", "where"]
+TARGET_COLUMNS = ["service", "target", "unit", "where", "alarm_class"]
 
 
 def _queue_table(records: ReplicationRecords, scenario: Scenario, by: str) -> pd.DataFrame:
@@ -125,16 +125,25 @@ def wait_curves(
 
 
 def wait_targets(records: ReplicationRecords, scenario: Scenario) -> pd.DataFrame:
-    """The services' target waits, in their reporting unit: one row for the service's target
-    (``where`` = ``""``) and one per other value of the district targets (``where`` = those
-    districts, comma-separated)."""
+    """The targets the requests' waits are judged against, in the service's reporting unit:
+    one row for the service's target (``where`` = ``""``) and one per other value of its
+    district targets (``where`` = those districts, comma-separated). A service with urgency
+    classes (alarms with ``classes``) has instead, per class, its target and its district
+    targets (column ``alarm_class``; ``""`` for a service without classes), as the metrics
+    judge each request against its class's target (the service's own does not apply)."""
     rows = []
     for t in service_targets(records, scenario):
-        rows.append((t.service, t.target_min / t.unit_min, t.unit, ""))
-        others: dict[float, list[str]] = {}
-        for district, minutes in t.by_district_min.items():
-            if minutes != t.target_min:
-                others.setdefault(minutes, []).append(district)
-        for minutes, districts in others.items():
-            rows.append((t.service, minutes / t.unit_min, t.unit, ",".join(districts)))
+        levels = (
+            [(name, minutes, by_district) for name, (minutes, by_district) in t.by_class.items()]
+            if t.by_class
+            else [("", t.target_min, t.by_district_min)]
+        )
+        for name, target_min, by_district_min in levels:
+            rows.append((t.service, target_min / t.unit_min, t.unit, "", name))
+            others: dict[float, list[str]] = {}
+            for district, minutes in by_district_min.items():
+                if minutes != target_min:
+                    others.setdefault(minutes, []).append(district)
+            for minutes, districts in others.items():
+                rows.append((t.service, minutes / t.unit_min, t.unit, ",".join(districts), name))
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)

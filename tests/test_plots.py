@@ -89,6 +89,7 @@ def test_utilisation_figure_week_grid_per_pool(small_run):
         "city (caregivers)",
         "t1 (bathing teams)",
         "centre (centre stations)",
+        "vans (centre vans)",
     ]
     for ax in panels:
         assert [t.get_text() for t in ax.get_yticklabels()] == [

@@ -77,8 +77,11 @@ def test_cost_frontier_marks_the_efficient_points(small_sweep):
     assert ax.get_ylabel().startswith("cost (")
     (legend,) = fig.legends  # under the axes (tests/test_plot_legends.py)
     assert "efficient" in [t.get_text() for t in legend.get_texts()]
-    labelled = [t.get_text() for t in ax.texts]
-    assert labelled and all("stations=" in t for t in labelled)  # efficient points named
+    # efficient points numbered in order of service level, named under the axes by number
+    numbers = [t.get_text() for t in ax.texts]
+    assert numbers == [str(i) for i in range(1, len(numbers) + 1)] and numbers
+    named = [t.get_text() for t in legend.get_texts() if "stations=" in t.get_text()]
+    assert len(named) == len(numbers)
     assert_not_blank(fig)
 
 

@@ -145,12 +145,21 @@ def legend_below(
 ) -> None:
     """One legend for all panels (same entries everywhere), under them: outside every axes, so
     it covers no data (matplotlib's "best" place inside the axes weighs lines and markers but
-    not filled bands)."""
+    not filled bands); in ``ncols`` columns, or fewer when that would be wider than the
+    figure."""
     seen: dict[str, object] = {}
     for ax in axes:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             seen.setdefault(label, handle)
-    if seen:
-        fig.legend(
-            list(seen.values()), list(seen), loc="outside lower center", ncols=ncols, title=title
+    if not seen:
+        return
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    for n in range(max(1, ncols), 0, -1):  # fewer columns until it fits the figure's width
+        legend = fig.legend(
+            list(seen.values()), list(seen), loc="outside lower center", ncols=n, title=title
         )
+        for text in [*legend.get_texts(), legend.get_title()]:  # measured with hanzi
+            text.set_fontfamily(_fonts())
+        if n == 1 or legend.get_window_extent(renderer).width <= fig.bbox.width * 0.98:
+            return
+        legend.remove()

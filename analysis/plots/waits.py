@@ -24,6 +24,10 @@ from carecap.analysis.plots.style import (
     styled,
 )
 
+TARGET_ROOM = 1.06
+"""The x axis reaches at least this times the longest target, so that its label (drawn right
+of its line) stays inside the panel."""
+
 
 def _districts(where: str, labels: Mapping[str, str], w: FigureWords) -> str:
     """`` (清徐 qingxu)`` for one or two districts, `` (4 districts)`` for more."""
@@ -35,6 +39,20 @@ def _districts(where: str, labels: Mapping[str, str], w: FigureWords) -> str:
     return w("waits.districts", names=w.join(display_label(labels.get(n, n)) for n in names))
 
 
+def _requests_title(w: FigureWords, service: str, n: int, replications: int | None) -> str:
+    """``alarms: 1,852 requests in 2 replications``: the count is the replications' sum."""
+    if replications is None:
+        return w("waits.requests", service=service, n=n)
+    key = "waits.requests_in_one" if replications == 1 else "waits.requests_in"
+    return w(key, service=service, n=n, reps=replications)
+
+
+def _still_waiting_heading(w: FigureWords, replications: int | None) -> str:
+    if replications is None or replications == 1:
+        return w("waits.still_waiting")
+    return w("waits.still_waiting_in", reps=replications)
+
+
 def plot_wait_ecdf(
     curves: pd.DataFrame,
     counts: pd.DataFrame,
@@ -42,12 +60,15 @@ def plot_wait_ecdf(
     labels: Mapping[str, str] | None = None,
     title: str | None = None,
     lang: str | FigureWords = "en",
+    replications: int | None = None,
 ) -> Figure:
     """One panel per service: per group (tier), the share of requests whose wait had ended
     (started, or given up) by each wait, all requests made counted; a curve that stops below
     100 % ends at the longest follow-up, with the share still waiting marked there. Vertical
-    dashed lines: the service's target (dotted: district targets that differ). Words in
-    ``lang`` (:mod:`carecap.analysis.figure_words`)."""
+    dashed lines: the service's target (dotted: district targets that differ); a service with
+    urgency classes (``targets["alarm_class"]``) has each class's targets, named by the class.
+    ``counts`` pool the replications: the panel titles say over how many (``replications``;
+    ``None``: not said). Words in ``lang`` (:mod:`carecap.analysis.figure_words`)."""
     w = figure_words(lang)
     labels = dict(labels or {})
     services = list(dict.fromkeys(curves["service"]))
@@ -73,7 +94,7 @@ def plot_wait_ecdf(
                 ax.text(
                     0.97,
                     0.3,
-                    w("waits.still_waiting") + "\n" + "\n".join(waiting),
+                    _still_waiting_heading(w, replications) + "\n" + "\n".join(waiting),
                     transform=ax.transAxes,
                     ha="right",
                     va="bottom",
@@ -83,6 +104,10 @@ def plot_wait_ecdf(
             if targets is not None:
                 for t in targets[targets["service"] == service].itertuples(index=False):
                     where = _districts(t.where, labels, w)
+                    target = w("waits.target", target=t.target, unit=unit, where=where)
+                    cls = getattr(t, "alarm_class", "")
+                    if cls:
+                        target = w("waits.class_target", cls=display_label(cls), target=target)
                     ax.axvline(
                         t.target,
                         color=TARGET_COLOUR,
@@ -91,7 +116,7 @@ def plot_wait_ecdf(
                         label=None,
                     )
                     ax.annotate(
-                        w("waits.target", target=t.target, unit=unit, where=where),
+                        target,
                         (t.target, 0.02),
                         rotation=90,
                         fontsize="x-small",
@@ -103,10 +128,8 @@ def plot_wait_ecdf(
             n_all = counts[counts["service"] == service]
             given_up = int(n_all["abandoned"].sum())
             ax.set_title(
-                w(
-                    "waits.requests",
-                    service=service_name(service, w),
-                    n=int(n_all["requests"].sum()),
+                _requests_title(
+                    w, service_name(service, w), int(n_all["requests"].sum()), replications
                 )
                 + (w("waits.given_up", n=given_up) if given_up else "")
             )
@@ -114,6 +137,10 @@ def plot_wait_ecdf(
             ax.set_ylabel(w("waits.y"))
             ax.set_ylim(0, 1.03)
             ax.set_xlim(left=0)
+            if targets is not None and (targets["service"] == service).any():
+                # room right of the last target for its label, which is drawn beside the line
+                last = float(targets.loc[targets["service"] == service, "target"].max())
+                ax.set_xlim(right=max(ax.get_xlim()[1], last * TARGET_ROOM))
             as_percent(ax)
             ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
         legend_below(fig, axes, ncols=max(1, len(groups)))

@@ -24,10 +24,12 @@ FigureSpec = tuple[Any, str, str]
 
 _RUN: tuple[tuple[str, str, Callable[..., Any]], ...] = (
     (
-        "各服务按优先级的等待时间分布（计入所有请求，虚线为时限）",
+        "各服务按优先级的等待时间分布（计入所有请求，各次重复合计；虚线为时限，报警分紧急程度时为"
+        "各类别的时限）",
         "Share of requests whose wait had ended, by wait, service and priority tier: every "
         "request made counted; a curve below 100 % ends where requests were still waiting "
-        "(dashed: the target)",
+        "(dashed: the targets, each alarm class's own when alarms have classes); counts are "
+        "summed over the replications",
         lambda r, p, lang: f.waits_figure(r, "tier", p, lang),
     ),
     (
@@ -36,8 +38,10 @@ _RUN: tuple[tuple[str, str, Callable[..., Any]], ...] = (
         lambda r, p, lang: f.backlog_figure(r, p, lang),
     ),
     (
-        "按一周小时的利用率",
-        "Utilisation by hour of the week, per pool",
+        "按一周小时的利用率，各资源与中心接送车辆（红色：超过100%，即班次结束后的工作或运营时间外的"
+        "行车）",
+        "Utilisation by hour of the week, per pool and the centre's vans (red: over 100 %, work "
+        "past a shift's end or vans driving outside van hours)",
         lambda r, p, lang: f.utilisation_figure(r, p, lang),
     ),
     (
@@ -53,8 +57,8 @@ _SWEEP: tuple[tuple[str, str, Callable[..., Any]], ...] = (
         lambda r, p, lang: f.sweep_figure(r, lang=lang),
     ),
     (
-        "成本与服务水平（有效方案相连）",
-        "Cost against service level; efficient options joined",
+        "成本与服务水平（有效方案相连并编号，编号对应的方案列在图下）",
+        "Cost against service level; efficient options joined and numbered, named under the axes",
         lambda r, p, lang: f.cost_figure(r, lang=lang),
     ),
 )

@@ -70,10 +70,16 @@ TERMS: tuple[tuple[str, str, str, str, str], ...] = (
         "utilisation",
         "利用率",
         "utilisation",
-        "忙碌时间 ÷ 资源可工作的时间（在班时间；车辆为运营时间），流动服务的路途时间计为忙碌。"
-        "接近或超过100%：已饱和。",
+        "忙碌时间 ÷ 资源可工作的时间（在班时间；车辆为运营时间 × 车辆数），流动服务的路途时间"
+        "计为忙碌。接近100%：已饱和。超过100%：资源在计入的时间之外工作——人员完成班次结束前"
+        "开始的工作，车辆在运营时间之外行驶（最后一个接人时段之后的返程；这些小时列在车辆一行，"
+        "不计入运营时间和车辆成本）。",
         "Busy time ÷ the time the resource can work (on-shift hours; vans: their operating "
-        "hours), travel counted as busy for mobile teams. Near or above 100 %: saturated.",
+        "hours × vans), travel counted as busy for mobile teams. Near 100 %: saturated. Above "
+        "100 %: work outside the hours counted — staff finishing work begun before their "
+        "shift's end, vans driving outside van hours (return runs after the last pick-up hour; "
+        "their hours are given in the vans' row and counted neither in the van hours nor in "
+        "the van cost).",
     ),
     (
         "ride_home_wait_mean_min",

@@ -31,6 +31,19 @@ COST_METRICS = (
 )
 
 
+OUTSIDE_VAN_HOURS = "busy_hours_outside_van_hours_per_year"
+OUTSIDE_WORDS = ("小时/年在运营时间之外", "h/year outside van hours")
+OVER_100_NOTE = (
+    "利用率超过100%：资源在计入的时间之外工作——人员完成班次结束前开始的工作；车辆在运营"
+    "时间之外行驶（最后一个接人时段之后的返程），其每年小时数列在车辆一行，运营时间和车辆成本"
+    "都不计入。",
+    "Utilisation above 100 %: work outside the hours counted — staff finishing work begun "
+    "before their shift's end; vans driving outside van hours (return runs after the last "
+    "pick-up hour), their hours a year given in the vans' row, counted neither in the van "
+    "hours nor in the van cost.",
+)
+"""The note under the resources table when a utilisation passes 100 % or there are vans."""
+
 TARGET_WORDS: dict[str, tuple[str, str]] = {
     "min": ("{name} ≤ {x}分钟", "{name} ≤ {x} min"),
     "days": ("≤ {x}天", "≤ {x} days"),
@@ -91,10 +104,18 @@ def resources_table(summary: pd.DataFrame, lang: Lang) -> Markup | None:
     pools = summary[summary["slice"] == "pool"]
     rows_by = lookup(summary)
     rows: list[Any] = []
+    over = False  # any utilisation (or its interval) above 100 %
     for (service, pool), _ in pools.groupby(["service", "slice_value"], sort=False):
         util = rows_by.get((service, "pool", pool, "utilisation"))
         fte = rows_by.get((service, "pool", pool, "fte"))
-        staff = join([cell(fte), f" {fte.unit}"]) if fte is not None else "–"
+        outside = rows_by.get((service, "pool", pool, OUTSIDE_VAN_HOURS))
+        if fte is not None:
+            staff = join([cell(fte), f" {fte.unit}"])
+        elif outside is not None:  # the vans: their driving that the van hours do not count
+            staff = join([cell(outside), " ", lang.fill(OUTSIDE_WORDS)])
+        else:
+            staff = "–"
+        over |= util is not None and _above_one(util)
         rows.append([f"{pool} ({lang.word(service)})", cell(util), staff])
     costs = [(m, zh, en, rows_by.get(("all", "all", "all", m))) for m, zh, en in COST_METRICS]
     costs = [c for c in costs if c[3] is not None]
@@ -105,4 +126,11 @@ def resources_table(summary: pd.DataFrame, lang: Lang) -> Markup | None:
     if not rows:
         return None
     heads = [lang.word("pool"), lang.word("utilisation"), lang.word("fte")]
-    return table(heads, rows, numeric=[False, True, True], class_="resources")
+    out = table(heads, rows, numeric=[False, True, True], class_="resources")
+    if over or any(key[3] == OUTSIDE_VAN_HOURS for key in rows_by):
+        out = join([out, lang.para(OVER_100_NOTE, class_="note")])
+    return out
+
+
+def _above_one(row: Any) -> bool:
+    return any(float(v) > 1.0 for v in (row.mean, row.ci_high) if v is not None and v == v)
