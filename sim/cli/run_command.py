@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
             more_settings=rule.settings() if rule else None,
             summary_text=lambda summary, scenario: _table(summary, scenario, by),
             progress=None if quiet else _say,
+            warn=_say,
             sets=sets,
             records=bool(getattr(args, "records", True)),
         )
