@@ -104,6 +104,11 @@ def _max_reps_alone(tmp, scenario, mp):
     return ["run", str(scenario), "--out", str(tmp / "out"), "--max-reps", "3"]
 
 
+def _max_reps_one(tmp, scenario, mp):
+    argv = ["run", str(scenario), "--out", str(tmp / "out"), "--reps", "1"]
+    return [*argv, "--precision", "0.05", "--max-reps", "1"]
+
+
 def _no_simulation(mp):
     import carecap.analysis.warmup as warmup
 
@@ -165,6 +170,7 @@ BAD: list[tuple[str, Callable, list[str]]] = [
     ("disk full", _disk_full, ["out", "disk is full"]),
     ("another run holds the lock", _locked, ["out", "another carecap run (process"]),
     ("--max-reps without --precision", _max_reps_alone, ["--max-reps", "--precision"]),
+    ("--max-reps 1", _max_reps_one, ["--max-reps", "got 1", "at least 2 replications"]),
     ("warmup --plot x.bmp", _plot_bmp, ["--plot", "x.bmp", ".png"]),
     ("warmup --plot under a file", _plot_under_a_file, ["--plot", "is a file"]),
     ("sweep into user files", _sweep_into_user_folder, ["out", "not a sweep's results folder"]),
