@@ -225,7 +225,7 @@ def test_the_same_run_is_redone_in_place_and_user_files_stay(tmp_path, scenario)
     assert run(scenario, out, "--reps", "2") == 0
     assert (out / "notes.txt").read_text() == "mine"
     assert read_manifest(out)["status"] == "complete"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out", "short.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "short.yaml"]  # no lock left
 
 
 def test_overwrite_replaces_a_different_run_as_a_whole(tmp_path, scenario):
@@ -238,7 +238,7 @@ def test_overwrite_replaces_a_different_run_as_a_whole(tmp_path, scenario):
     assert all(reps == {0, 1} for reps in replications_in(out).values())  # nothing mixed in
     assert set(pd.read_parquet(out / "metrics.parquet")["replication"]) == {0, 1}
     assert (out / "plot.png").read_bytes() == b"mine"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out", "short.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "short.yaml"]  # no lock left
 
 
 def test_a_folder_holding_only_the_warmup_plot_is_used_and_the_plot_kept(tmp_path, scenario):

@@ -14,7 +14,8 @@ the target (``.NAME.staging-<pid>-<random>``) and moves it into place only when 
   not — carecap never deletes or overwrites files it did not create.
 
 One run at a time writes into a target: the lock file ``.NAME.lock`` next to it (``flock``,
-released by the system however the process ends) makes a second one fail at once.
+released by the system however the process ends; the file removed when the run ends) makes a
+second one fail at once.
 
 The manifest's ``status`` is ``complete``, ``interrupted`` (Ctrl-C) or ``failed`` (an error, with
 its message), and it lists exactly the replications whose records and metrics are beside it. An
