@@ -27,6 +27,8 @@ from carecap.analysis.compare import (
 )
 from carecap.sim.errors import ResultsError, UsageError
 from carecap.sim.experiments.replications import default_workers, run_replications
+from carecap.sim.experiments.run_target import read_manifest
+from carecap.sim.experiments.sweep_files import SWEEP_JSON
 from carecap.sim.scenario.loader import load_scenario
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.scenario.set_options import apply_set_options
@@ -59,6 +61,32 @@ def parse_alternative(text: str) -> Alternative:
         if Path(head).is_dir() or looks_like_point:
             return Alternative(text, sweep_dir=Path(head), point_id=tail)
     return Alternative(text, scenario_path=Path(text))
+
+
+def refuse_folders(a: str, b: str) -> None:
+    """A folder given as A or B is a usage error saying what to give instead (a run's folder:
+    ``carecap plot compare A --against B`` compares two finished runs, paired)."""
+    for name, text in (("A", a), ("B", b)):
+        alt = parse_alternative(text)
+        if alt.scenario_path is None or not alt.scenario_path.is_dir():
+            continue
+        folder = alt.scenario_path
+        takes = (
+            "carecap compare takes scenario files (run here, paired) or sweep points "
+            "(SWEEP_DIR:POINT_ID)"
+        )
+        if (folder / SWEEP_JSON).is_file():
+            hint = f"name one of its points, e.g. {text.rstrip('/')}:p0000"
+            raise UsageError(name, f"{text} is a sweep's results folder; {takes}: {hint}")
+        if read_manifest(folder) is not None:
+            both_runs = all(read_manifest(Path(t)) is not None for t in (a, b))
+            a_run, b_run = (a, b) if both_runs else ("RUN_A", "RUN_B")
+            raise UsageError(
+                name,
+                f"{text} is the results folder of a carecap run; {takes}. To compare two "
+                f"finished runs, paired, use: carecap plot compare {a_run} --against {b_run}",
+            )
+        raise UsageError(name, f"{text} is a folder; {takes}")
 
 
 @dataclass
@@ -257,9 +285,10 @@ def compare_alternatives(
         ScenarioError: a scenario file cannot be used.
         ResultsError: a sweep point cannot be read.
         UsageError: ``seed``/``metrics`` do not fit (no metric to compare, another seed than a
-            sweep point's).
+            sweep point's), or A or B is a folder (:func:`refuse_folders`).
     """
     say = progress or (lambda text: None)
+    refuse_folders(str(a), str(b))
     sides = [
         with_sets(load_side(parse_alternative(str(a))), sets or {}),
         with_sets(load_side(parse_alternative(str(b))), sets or {}),

@@ -104,6 +104,29 @@ def test_bad_input_is_one_paragraph(run_copy, sweep_copy, tmp_path, capsys):
     assert "invalid choice" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("kind", ["waits", "backlog", "equity"])
+def test_an_out_folder_or_a_name_without_suffix_suggests_the_kinds_file(
+    run_copy, tmp_path, capsys, kind
+):
+    (tmp_path / "folder").mkdir()
+    err = error_of(capsys, ["plot", kind, str(run_copy), "-o", str(tmp_path / "folder")])
+    assert f"is a folder; give a file name such as {tmp_path / 'folder' / kind}.png" in err
+    err = error_of(capsys, ["plot", kind, str(run_copy), "-o", str(tmp_path / "results")])
+    assert "no suffix" in err and f"{tmp_path / 'results' / kind}.png" in err
+    assert "warmup" not in err
+    assert not (tmp_path / "results").exists()  # no image written under a name without format
+
+
+def test_compare_given_run_folders_points_to_plot_compare(run_copy, sweep_copy, tmp_path, capsys):
+    other = tmp_path / "other"
+    shutil.copytree(run_copy, other)
+    err = error_of(capsys, ["compare", str(run_copy), str(other)])
+    assert "results folder of a carecap run" in err
+    assert f"carecap plot compare {run_copy} --against {other}" in err
+    err = error_of(capsys, ["compare", str(sweep_copy), str(other)])
+    assert "sweep's results folder" in err and f"{sweep_copy}:p0000" in err
+
+
 @pytest.mark.parametrize("kind", ["waits", "backlog", "utilisation", "equity"])
 def test_lang_chooses_the_figures_words(run_copy, tmp_path, kind, monkeypatch):
     from plot_checks import texts

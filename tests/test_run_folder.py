@@ -104,6 +104,11 @@ def _max_reps_alone(tmp, scenario, mp):
     return ["run", str(scenario), "--out", str(tmp / "out"), "--max-reps", "3"]
 
 
+def _max_reps_one(tmp, scenario, mp):
+    argv = ["run", str(scenario), "--out", str(tmp / "out"), "--reps", "1"]
+    return [*argv, "--precision", "0.05", "--max-reps", "1"]
+
+
 def _no_simulation(mp):
     import carecap.analysis.warmup as warmup
 
@@ -165,6 +170,7 @@ BAD: list[tuple[str, Callable, list[str]]] = [
     ("disk full", _disk_full, ["out", "disk is full"]),
     ("another run holds the lock", _locked, ["out", "another carecap run (process"]),
     ("--max-reps without --precision", _max_reps_alone, ["--max-reps", "--precision"]),
+    ("--max-reps 1", _max_reps_one, ["--max-reps", "got 1", "at least 2 replications"]),
     ("warmup --plot x.bmp", _plot_bmp, ["--plot", "x.bmp", ".png"]),
     ("warmup --plot under a file", _plot_under_a_file, ["--plot", "is a file"]),
     ("sweep into user files", _sweep_into_user_folder, ["out", "not a sweep's results folder"]),
@@ -219,7 +225,7 @@ def test_the_same_run_is_redone_in_place_and_user_files_stay(tmp_path, scenario)
     assert run(scenario, out, "--reps", "2") == 0
     assert (out / "notes.txt").read_text() == "mine"
     assert read_manifest(out)["status"] == "complete"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out", "short.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "short.yaml"]  # no lock left
 
 
 def test_overwrite_replaces_a_different_run_as_a_whole(tmp_path, scenario):
@@ -232,7 +238,7 @@ def test_overwrite_replaces_a_different_run_as_a_whole(tmp_path, scenario):
     assert all(reps == {0, 1} for reps in replications_in(out).values())  # nothing mixed in
     assert set(pd.read_parquet(out / "metrics.parquet")["replication"]) == {0, 1}
     assert (out / "plot.png").read_bytes() == b"mine"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out", "short.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "short.yaml"]  # no lock left
 
 
 def test_a_folder_holding_only_the_warmup_plot_is_used_and_the_plot_kept(tmp_path, scenario):

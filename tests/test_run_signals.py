@@ -136,6 +136,7 @@ def test_ctrl_c_exits_130_leaves_nothing_running_and_a_consistent_partial_folder
     finished = assert_manifest_matches_files(out, "interrupted")
     assert len(finished) >= 1
     assert not staging_folders(out)
+    assert not (tmp_path / ".out.lock").exists()  # the lock file goes with the run
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -182,9 +183,11 @@ def test_sigkill_of_the_parent_keeps_the_old_run_and_the_next_run_cleans_up(
     assert (out / "manifest.json").read_bytes() == before
     assert_manifest_matches_files(out, "complete")
     assert len(staging_folders(out)) == 1  # what the killed run was writing
+    assert (tmp_path / ".out.lock").exists()  # a killed process removes nothing; nobody holds it
     assert old_run(out).status == "complete"  # the same run as the old one: no --overwrite
     assert_manifest_matches_files(out, "complete")
     assert not staging_folders(out)
+    assert not (tmp_path / ".out.lock").exists()  # the next run took it and removed it
 
 
 def with_group_killed(pgid: int) -> None:

@@ -58,6 +58,10 @@ def test_values_are_yaml_1_2_and_the_last_of_a_repeated_path_wins():
         (["a..b=1"], ["not a dotted field path"]),
         ([f"{CG}=[1,"], [CG, "not one YAML value"]),
         ([f"{CG}=!!python/object:os.system x"], [CG, "tags are not allowed"]),
+        (
+            ["calendar.start_date=2022-02-30"],
+            ["calendar.start_date: got '2022-02-30' (day is out of range", "YYYY-MM-DD"],
+        ),
     ],
 )
 def test_unparsable_settings_are_usage_errors_naming_set(texts, words):

@@ -112,7 +112,11 @@ def size_scenario(
     if not 0.5 <= confidence < 1:
         raise UsageError("--confidence", f"got {confidence:g}; it must be in [0.5, 1), e.g. 0.95")
     if max_reps < 2:
-        raise UsageError("--max-reps", f"got {max_reps}; a confidence bound needs at least 2")
+        raise UsageError(
+            "--max-reps",
+            f"got {max_reps}; a target's confidence bound needs at least 2 replications per "
+            "candidate (default 20)",
+        )
     if not targets:
         raise UsageError("--target", "give at least one target, e.g. --target 'alarm.wait_p90<=45'")
     parsed = [parse_target(t) for t in targets]

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from carecap.sim.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK
-from carecap.sim.errors import ScenarioError
+from carecap.sim.errors import ScenarioError, file_label
 
 
 def add_check_command(sub: argparse._SubParsersAction) -> None:
@@ -35,26 +35,34 @@ def add_check_command(sub: argparse._SubParsersAction) -> None:
 
 
 def check_handler(args: argparse.Namespace) -> int:
+    """Exit 0 when every file is valid (warnings do not count), 2 otherwise."""
     status = EXIT_OK
     for file in args.files:
         try:
-            print(f"ok  {file} ({_describe_valid(file)})")
+            description, warnings = _describe_valid(file)
         except ScenarioError as exc:
             print(f"carecap: error: {exc}", file=sys.stderr)
             status = EXIT_BAD_INPUT
+            continue
+        print(f"ok  {file} ({description})")
+        for field_path, message in warnings:
+            print(f"carecap: warning: {file_label(file)}: {field_path}: {message}", file=sys.stderr)
     return status
 
 
-def _describe_valid(file: Path) -> str:
-    """What the valid ``file`` is (``name: ...``, or the sweep's name and size).
+def _describe_valid(file: Path) -> tuple[str, list[tuple[str, str]]]:
+    """What the valid ``file`` is (``name: ...``, or the sweep's name and size), and the
+    warnings about a scenario file (:mod:`carecap.sim.scenario.schedule_warnings`).
 
     Raises:
         ScenarioError: the file is neither a valid scenario nor a valid sweep file.
     """
     from carecap.sim.scenario.loader import SweepFileGiven, load_scenario
+    from carecap.sim.scenario.schedule_warnings import scenario_warnings
 
     try:
-        return f"name: {load_scenario(file).name}"
+        scenario = load_scenario(file)
+        return f"name: {scenario.name}", scenario_warnings(scenario)
     except SweepFileGiven:
         pass
     from carecap.sim.experiments.sweep_spec import load_sweep
@@ -63,4 +71,4 @@ def _describe_valid(file: Path) -> str:
     return (
         f"sweep: {sweep.name}, {len(sweep.points)} point(s) x {sweep.replications} "
         f"replication(s), base scenario: {sweep.base.name}"
-    )
+    ), []

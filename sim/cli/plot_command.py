@@ -109,11 +109,12 @@ def add_plot_command(sub: argparse._SubParsersAction) -> None:
 
 
 def _plot(args: argparse.Namespace) -> int:
-    from carecap.sim.cli.warmup_command import plot_format
+    from carecap.sim.cli.output_file import plot_format
 
     _check_options(args)
-    out = args.out if args.out is not None else args.results / f"{args.kind}.png"
-    fmt = plot_format(out, "--out" if args.out is not None else "the default output")
+    example = f"{args.kind}.png"
+    out = args.out if args.out is not None else args.results / example
+    fmt = plot_format(out, "--out" if args.out is not None else "the default output", example)
     fig = _figure(args)
     _save(fig, out, fmt)
     print(f"{args.kind}: {out}")

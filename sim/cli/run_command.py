@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
             more_settings=rule.settings() if rule else None,
             summary_text=lambda summary, scenario: _table(summary, scenario, by),
             progress=None if quiet else _say,
+            warn=_say,
             sets=sets,
             records=bool(getattr(args, "records", True)),
         )
@@ -73,6 +74,12 @@ def _precision_rule(args: argparse.Namespace) -> auto_reps.PrecisionRule | None:
             if value is not None:
                 raise UsageError(option, f"{option} needs --precision (e.g. --precision 0.05)")
         return None
+    if args.max_reps is not None and args.max_reps < 2:
+        raise UsageError(
+            "--max-reps",
+            f"got {args.max_reps}; the precision is judged on a confidence interval, which needs "
+            f"at least 2 replications (default cap {auto_reps.DEFAULT_MAX_REPS})",
+        )
     return auto_reps.PrecisionRule(
         args.precision, args.precision_metrics, args.max_reps, args.workers or default_workers()
     )

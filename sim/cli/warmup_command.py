@@ -8,14 +8,14 @@ Nothing is written except the plot (default ``results/<scenario name>/warmup.png
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from carecap.analysis.figure_words import figure_words
 from carecap.analysis.plots import plot_warmup
 from carecap.analysis.warmup import format_warmup, warmup_json, warmup_report
-from carecap.sim.errors import ResultsError, UsageError, describe_os_error, is_user_os_error
+from carecap.sim.cli.output_file import plot_format
+from carecap.sim.errors import ResultsError, describe_os_error, is_user_os_error
 from carecap.sim.experiments.atomic import dumps, write_atomic
 from carecap.sim.experiments.replications import default_workers
 from carecap.sim.scenario.loader import load_scenario
@@ -30,7 +30,9 @@ def warmup(args: argparse.Namespace) -> int:
     seed = scenario.seed if args.seed is None else args.seed
     workers = min(args.workers or default_workers(), reps)
     plot_path = Path(args.plot) if args.plot else Path("results") / scenario.name / "warmup.png"
-    fmt = plot_format(plot_path, "--plot" if args.plot else "the default plot path")
+    fmt = plot_format(
+        plot_path, "--plot" if args.plot else "the default plot path", example="warmup.png"
+    )
     if not args.json:
         print(
             f"carecap: warm-up of {scenario.name}: {reps} replication(s), seed {seed},"
@@ -59,29 +61,3 @@ def warmup(args: argparse.Namespace) -> int:
         print(format_warmup(report))
         print(f"Plot: {plot_path}")
     return 0
-
-
-def plot_format(path: Path, option: str) -> str:
-    """The image format of ``path`` (from its suffix; none means PNG), checked before anything
-    runs: a format matplotlib cannot write, or a place that cannot hold the file, is a usage
-    error naming ``option``."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    supported = FigureCanvasAgg.get_supported_filetypes()
-    fmt = path.suffix.lstrip(".").lower() or "png"
-    if fmt not in supported:
-        raise UsageError(
-            option,
-            f"{path}: cannot save a plot as {fmt!r}; use one of the suffixes "
-            f"{', '.join('.' + f for f in sorted(supported))}",
-        )
-    if path.is_dir():
-        raise UsageError(option, f"{path} is a folder; give a file name such as warmup.png")
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        raise UsageError(option, f"{path}: {folder} is a file, not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(option, f"{path}: cannot write into {folder} (permission denied)")
-    return fmt

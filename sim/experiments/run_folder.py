@@ -14,7 +14,8 @@ the target (``.NAME.staging-<pid>-<random>``) and moves it into place only when 
   not — carecap never deletes or overwrites files it did not create.
 
 One run at a time writes into a target: the lock file ``.NAME.lock`` next to it (``flock``,
-released by the system however the process ends) makes a second one fail at once.
+released by the system however the process ends; the file removed when the run ends) makes a
+second one fail at once.
 
 The manifest's ``status`` is ``complete``, ``interrupted`` (Ctrl-C) or ``failed`` (an error, with
 its message), and it lists exactly the replications whose records and metrics are beside it. An
@@ -37,7 +38,7 @@ from typing import Any
 
 import pandas as pd
 
-from carecap.sim.errors import results_folder_errors
+from carecap.sim.errors import file_label, results_folder_errors
 from carecap.sim.experiments.atomic import (
     write_json_atomic,
     write_parquet_atomic,
@@ -71,6 +72,7 @@ from carecap.sim.metrics.summary import summarise
 from carecap.sim.scenario.footprint import check_footprint
 from carecap.sim.scenario.loader import load_scenario_with_sources
 from carecap.sim.scenario.model import Scenario
+from carecap.sim.scenario.schedule_warnings import scenario_warnings
 from carecap.sim.scenario.set_options import apply_set_options, jsonable_sets
 
 DEFAULT_ROOT = Path("results")
@@ -125,6 +127,7 @@ def run_to_folder(
     argv: list[str] | None = None,
     sets: Mapping[str, Any] | None = None,
     records: bool = True,
+    warn: Callable[[str], None] | None = None,
 ) -> RunOutcome:
     """Simulate a scenario's replications into its results folder; see the module docstring.
 
@@ -147,6 +150,8 @@ def run_to_folder(
             manifest (``set``) and part of the run's identity.
         records: write the record tables (``requests/`` ...); without them a replication keeps
             only its metrics, computed as it runs (:mod:`carecap.sim.experiments.replications`).
+        warn: called before anything runs with each warning about the scenario
+            (:mod:`carecap.sim.scenario.schedule_warnings`), one line each; default: ``progress``.
 
     Returns the outcome of a complete run. On Ctrl-C the finished replications are put in place
     (status ``interrupted``) and :class:`RunInterrupted` (a ``KeyboardInterrupt``) is raised with
@@ -162,6 +167,8 @@ def run_to_folder(
     scenario, sources = load_scenario_with_sources(scenario_path)
     scenario = apply_set_options(scenario, sets or {}, scenario_path)
     set_record = jsonable_sets(sets or {})
+    for field_path, message in scenario_warnings(scenario):
+        (warn or say)(f"carecap: warning: {file_label(scenario_path)}: {field_path}: {message}")
     reps_list = list(range(reps or scenario.replications))
     seed = scenario.seed if seed is None else seed
     shown = Path(out) if out is not None else DEFAULT_ROOT / scenario.name

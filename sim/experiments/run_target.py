@@ -28,6 +28,7 @@ from carecap.sim.errors import ResultsError, describe_os_error
 from carecap.sim.experiments.atomic import TMP_PREFIX, fsync_dir
 from carecap.sim.experiments.folder_lock import exclusive_lock
 from carecap.sim.experiments.replications import RECORD_TABLES, record_path
+from carecap.sim.experiments.run_differences import differences
 
 MANIFEST = "manifest.json"
 MARKER = "carecap_manifest"
@@ -126,29 +127,15 @@ def inspect_target(shown: Path, target: Path, run_key: dict[str, Any], overwrite
         )
     old = _run_key_of(manifest)
     if old != run_key and not overwrite:
+        changed = "; ".join(differences(old, run_key)) or "the run's identity"
         raise ResultsError(
             shown,
             f"the folder holds another carecap run ({manifest.get('scenario_name')}, seed "
-            f"{old.get('seed')}, {old.get('replications')} replication(s), scenario hash "
-            f"{str(old.get('scenario_hash'))[:12]}, status {manifest.get('status')}); this run "
-            f"(seed {run_key['seed']}, {run_key['replications']} replication(s), scenario hash "
-            f"{run_key['scenario_hash'][:12]}{_set_note(old, run_key)}) would replace it: add "
+            f"{old.get('seed')}, {old.get('replications')} replication(s), status "
+            f"{manifest.get('status')}) made with different options: {changed}; add "
             "--overwrite to replace it, or give another folder with --out",
         )
     return Target("run", manifest)
-
-
-def _set_note(old: dict[str, Any], new: dict[str, Any]) -> str:
-    """``", --set a=1 (the folder's run: none)"`` when the ``--set`` settings differ."""
-    if old.get("set") == new.get("set"):
-        return ""
-
-    def shown(sets: Any) -> str:
-        if not sets:
-            return "none"
-        return " ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in sets.items())
-
-    return f", --set {shown(new.get('set'))} (the folder's run: {shown(old.get('set'))})"
 
 
 # --- staging ----------------------------------------------------------------------------------

@@ -34,23 +34,6 @@ MISSING = object()
 """What :meth:`Document.value_at` returns where the document has no value."""
 
 
-class _SafeLoader(CoreLoader):
-    """The safe YAML 1.2 core loader (plain data only) with precise errors for impossible dates."""
-
-
-def _construct_timestamp(loader: _SafeLoader, node: ScalarNode) -> Any:
-    try:
-        return CoreLoader.construct_yaml_timestamp(loader, node)
-    except ValueError as exc:  # e.g. 2022-13-01 matches the date pattern but is no date
-        raise ConstructorError(
-            None, None, f"{node.value!r} is not a valid date ({exc})", node.start_mark
-        ) from None
-
-
-# add_constructor copies the table onto the subclass: yaml.SafeLoader itself is not changed.
-# (The stubs only admit constructors taking one of PyYAML's own loader classes.)
-_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)  # type: ignore[type-var]
-
 Position = tuple[int, int]
 """1-based (line, column)."""
 
@@ -99,18 +82,19 @@ def read_document(path: Path) -> Document:
 def parse_document(path: Path, text: str) -> Document:
     """Parse the text of ``path`` into a document; raises :class:`ScenarioError`."""
     try:
-        loader = _SafeLoader(text)
+        loader = CoreLoader(text)
     except yaml.YAMLError as exc:  # read_text has refused what the reader refuses: be safe
         raise ScenarioError(path, "", f"invalid YAML: {exc}".replace("\n", " ")) from None
+    scalars: dict[Position, tuple[str, ...]] = {}  # where each value is written: its field path
     try:
         precheck(text)
         node = loader.get_single_node()
         positions: dict[tuple[str, ...], Position] = {}
         if node is not None:
-            _index(node, (), positions, path, set())
+            _index(node, (), positions, path, set(), scalars)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        raise _yaml_error(path, exc) from None
+        raise _yaml_error(path, exc, scalars) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(path, "", f"invalid YAML: {exc}".replace("\n", " ")) from None
     finally:
@@ -135,7 +119,11 @@ def not_a_mapping(data: Any) -> str:
     )
 
 
-def _yaml_error(path: Path, exc: yaml.MarkedYAMLError) -> ScenarioError:
+def _yaml_error(
+    path: Path, exc: yaml.MarkedYAMLError, scalars: dict[Position, tuple[str, ...]]
+) -> ScenarioError:
+    """The YAML problem as a scenario error at its line; a value that cannot be (a 30 February)
+    also names its field path, found from where the value is written."""
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "cannot be parsed"
     context = exc.context or ""
@@ -162,9 +150,12 @@ def _yaml_error(path: Path, exc: yaml.MarkedYAMLError) -> ScenarioError:
         elif "'\\t'" in problem:
             message += "; indent YAML with spaces, not tabs"
     line = column = None
+    field_path = ""
     if mark is not None:
         line, column = mark.line + 1, mark.column + 1
-    return ScenarioError(path, "", message, line=line, column=column)
+        if isinstance(exc, ConstructorError):
+            field_path = ".".join(scalars.get((line, column), ()))
+    return ScenarioError(path, field_path, message, line=line, column=column)
 
 
 def _tag_in(problem: str) -> str:
@@ -179,8 +170,12 @@ def _index(
     positions: dict[tuple[str, ...], Position],
     path: Path,
     active: set[int],
+    scalars: dict[Position, tuple[str, ...]],
 ) -> None:
-    """Record where each key and list item is written; reject duplicate keys."""
+    """Record where each key and list item is written, and the field path of the value written
+    at each place (``scalars``); reject duplicate keys."""
+    if isinstance(node, ScalarNode):
+        scalars.setdefault(_position(node), prefix)
     if id(node) in active:
         raise ScenarioError(
             path,
@@ -208,9 +203,9 @@ def _index(
                 )
             seen[key] = where
             positions[(*prefix, key)] = where
-            _index(value_node, (*prefix, key), positions, path, active)
+            _index(value_node, (*prefix, key), positions, path, active, scalars)
     elif isinstance(node, SequenceNode):
         for i, item in enumerate(node.value):
             positions[(*prefix, str(i))] = _position(item)
-            _index(item, (*prefix, str(i)), positions, path, active)
+            _index(item, (*prefix, str(i)), positions, path, active, scalars)
     active.discard(id(node))

@@ -18,7 +18,7 @@ from carecap.sim.errors import FileRef, ScenarioError, UsageError, file_label
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.scenario.paths import PATH_PATTERN, PathError, set_path
 from carecap.sim.scenario.wording import show
-from carecap.sim.scenario.yaml_core import parse_value
+from carecap.sim.scenario.yaml_core import ImpossibleValue, parse_value
 
 OPTION = "--set"
 _EXAMPLE = "e.g. --set caregivers.cg_xiaodian.shifts.0.count=6"
@@ -45,6 +45,8 @@ def parse_set_options(texts: Iterable[str] | None) -> dict[str, Any]:
             )
         try:
             value = parse_value(raw.strip())
+        except ImpossibleValue as exc:
+            raise UsageError(OPTION, f"{path}: {exc}") from None
         except ValueError as exc:
             raise UsageError(
                 OPTION, f"{path}: the value {raw.strip()!r} is not one YAML value ({exc})"

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from carecap.sim.scenario.distributions import DIST_NAMES
 from carecap.sim.scenario.model_walk import Walk, field_names, is_dist_union, is_model
+from carecap.sim.scenario.yaml_core import DATE_EXPECTED, date_reason
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
@@ -154,8 +155,10 @@ def error_message(err: ErrorDetails, walk: Walk) -> str:
             f"(e.g. {DIST_EXAMPLE}), or write a bare number for a fixed value"
         )
     if kind.startswith(("date_", "datetime_")):
-        detail = f" ({ctx['error']})" if "error" in ctx else ""
-        return f"{got}{detail}; expected a date written as YYYY-MM-DD"
+        # pydantic's own reasons ("input is too short") do not say what is wrong with the text
+        reason = date_reason(value) if isinstance(value, str) else ctx.get("error")
+        detail = f" ({reason})" if reason else ""
+        return f"{got}{detail}; {DATE_EXPECTED}"
     if kind == "recursion_loop":
         return "this value contains itself (a loop of YAML anchors and aliases)"
     return f"{got}; {_lower(err['msg'])}"

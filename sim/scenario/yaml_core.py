@@ -21,6 +21,7 @@ on depth and alias expansion in :mod:`carecap.sim.scenario.yaml_bounds`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -35,7 +36,28 @@ from yaml.scanner import Scanner
 from carecap.sim.scenario import limits
 from carecap.sim.scenario.yaml_bounds import BoundedComposer, precheck
 
-__all__ = ["CoreLoader", "parse_value"]
+__all__ = ["DATE_EXPECTED", "CoreLoader", "ImpossibleValue", "date_reason", "parse_value"]
+
+DATE_EXPECTED = "expected a date written as YYYY-MM-DD, e.g. 2022-01-01"
+_DATE_START = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+class ImpossibleValue(ValueError):
+    """Well-formed YAML holding a value that cannot be (a 30 February, a whole number of 500
+    digits): the message names the value and says why, without calling the YAML invalid."""
+
+
+def date_reason(text: str) -> str:
+    """Why ``text`` is not a date: the calendar's reason (``day is out of range for month``) when
+    it starts as ``YYYY-MM-DD``, else that it is not written that way."""
+    match = _DATE_START.match(text)
+    if match:
+        try:
+            dt.date(*(int(part) for part in match.groups()))
+        except ValueError as exc:
+            return str(exc)
+    return "not written as YYYY-MM-DD"
+
 
 _INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT = re.compile(
@@ -116,12 +138,27 @@ class _CoreConstructor(SafeConstructor):
             return float("nan")
         return float(int(text, 0)) if text.startswith(("0o", "0x")) else float(text)
 
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:  # e.g. 2022-02-30 matches the date pattern but is no date
+            value = self.construct_scalar(node)
+            raise ConstructorError(
+                None,
+                None,
+                f"got {value!r} ({date_reason(value)}); {DATE_EXPECTED}",
+                node.start_mark,
+            ) from None
+
 
 # The stubs (types-PyYAML) only admit constructors taking one of PyYAML's own loader classes;
 # these take _CoreConstructor, which CoreLoader (below) is.
 _CoreConstructor.add_constructor("tag:yaml.org,2002:bool", _CoreConstructor.construct_yaml_bool)  # type: ignore[type-var]
 _CoreConstructor.add_constructor("tag:yaml.org,2002:int", _CoreConstructor.construct_yaml_int)  # type: ignore[type-var]
 _CoreConstructor.add_constructor("tag:yaml.org,2002:float", _CoreConstructor.construct_yaml_float)  # type: ignore[type-var]
+_CoreConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _CoreConstructor.construct_yaml_timestamp
+)  # type: ignore[type-var]
 
 
 class CoreLoader(Reader, Scanner, Parser, BoundedComposer, _CoreConstructor, _CoreResolver):
@@ -142,6 +179,7 @@ def parse_value(text: str) -> Any:
     only, bounded. An empty text is null.
 
     Raises:
+        ImpossibleValue: the text is a YAML value that cannot be (a 30 February).
         ValueError: the text is not one YAML value (the message says why).
     """
     if "\n" in text or "\r" in text:
@@ -156,6 +194,8 @@ def parse_value(text: str) -> Any:
         problem = exc.problem or exc.context or "cannot be parsed"
         if "could not determine a constructor" in problem:
             problem = "YAML tags are not allowed: plain data only"
+        elif isinstance(exc, ConstructorError):
+            raise ImpossibleValue(problem) from None
         raise ValueError(f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise ValueError(f"invalid YAML: {exc}".replace("\n", " ")) from None
