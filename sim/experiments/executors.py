@@ -211,11 +211,20 @@ class LocalExecutor(Executor):
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's workers now. They are terminated before the pool is shut down, so its
+    manager thread takes the "broken pool" path, which stops feeding tasks to the dead workers'
+    pipe; and the task queue is told not to wait for its feeder at exit. (Shut down first, the
+    manager thread could wait, and the interpreter's exit with it, for the feeder to write
+    queued tasks into a full pipe that no one reads any more: a Ctrl-C that printed its message
+    and then hung, seen once under load.)"""
     processes = list(getattr(pool, "_processes", {}).values())  # no public accessor
-    pool.shutdown(wait=False, cancel_futures=True)
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:
+        call_queue.cancel_join_thread()
     for process in processes:
         if process.is_alive():
             process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.join(timeout=5)
         if process.is_alive():  # stuck in a system call that ignores SIGTERM: no process left
