@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from carecap.sim.engine.records import ReplicationRecords
-from carecap.sim.metrics.common import STARTED, first_rows
+from carecap.sim.metrics.common import STARTED
+from carecap.sim.metrics.resources import van_runs, van_spans
 from carecap.sim.scenario.model import Scenario
 
 HOUR_COLUMNS = ["pool", "kind", "weekday", "hour", "busy_hours", "on_shift_hours", "utilisation"]
@@ -94,16 +95,8 @@ def _van_parts(
     centre = scenario.bathing_centre
     if centre is None or centre.vans is None:
         return None
-    trips = records.van_trips
-    busy = np.zeros(len(edges) - 1)
-    if trips is not None and len(trips):
-        runs = first_rows(trips["trip_id"].to_numpy())
-        busy = binned_minutes(
-            trips["depart_min"].to_numpy()[runs], trips["back_min"].to_numpy()[runs], edges
-        )
-    spans = np.array(
-        centre.van_intervals(scenario.calendar.start_date, float(edges[-1])), dtype=np.float64
-    ).reshape(-1, 2)
+    busy = binned_minutes(*van_runs(records), edges)
+    spans = van_spans(scenario, float(edges[-1]))
     van_hours = binned_minutes(spans[:, 0], spans[:, 1], edges) * centre.vans.count
     return busy, van_hours
 

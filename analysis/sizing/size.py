@@ -115,7 +115,7 @@ def size_scenario(
         raise UsageError(
             "--max-reps",
             f"got {max_reps}; a target's confidence bound needs at least 2 replications per "
-            "candidate (default 20)",
+            f"candidate (default {Settings.max_reps})",
         )
     if not targets:
         raise UsageError("--target", "give at least one target, e.g. --target 'alarm.wait_p90<=45'")

@@ -267,16 +267,26 @@ def van_hours_min(scenario: Scenario, window: Window) -> float:
     centre = scenario.bathing_centre
     if centre is None or centre.vans is None:
         return 0.0
-    return _fleet_min(_van_spans(scenario, window), window, centre.vans.count)
+    return _fleet_min(van_spans(scenario, window.end_min), window, centre.vans.count)
 
 
-def _van_spans(scenario: Scenario, window: Window) -> np.ndarray:
-    """The van hours up to the window's end, rows ``[from, to)`` in time order (a centre with
+def van_spans(scenario: Scenario, end_min: float) -> np.ndarray:
+    """The van hours up to ``end_min``, rows ``[from, to)`` in time order (a centre with
     vans)."""
     centre = scenario.bathing_centre
     assert centre is not None
-    spans = centre.van_intervals(scenario.calendar.start_date, window.end_min)
+    spans = centre.van_intervals(scenario.calendar.start_date, end_min)
     return np.array(spans, dtype=np.float64).reshape(-1, 2)
+
+
+def van_runs(records: ReplicationRecords) -> tuple[np.ndarray, np.ndarray]:
+    """``(depart_min, back_min)`` of each van run (pick-up or return) once: a trip's rows, one
+    per elder carried, share its times."""
+    trips = records.van_trips
+    if trips is None or len(trips) == 0:
+        return np.empty(0), np.empty(0)
+    runs = first_rows(trips["trip_id"].to_numpy())
+    return trips["depart_min"].to_numpy()[runs], trips["back_min"].to_numpy()[runs]
 
 
 def _fleet_min(spans: np.ndarray, window: Window, vans: int) -> float:
@@ -295,15 +305,10 @@ def van_metrics(records: ReplicationRecords, scenario: Scenario, window: Window)
     centre = scenario.bathing_centre
     if centre is None or centre.vans is None:
         return to_frame([])
-    trips = records.van_trips
-    spans = _van_spans(scenario, window)  # (once: the capacity and the busy time outside it)
-    if trips is None or len(trips) == 0:
-        busy = outside = 0.0
-    else:
-        runs = first_rows(trips["trip_id"].to_numpy())  # (a trip's rows share its times)
-        depart, back = trips["depart_min"].to_numpy()[runs], trips["back_min"].to_numpy()[runs]
-        busy = float(window.overlap_min(depart, back).sum())
-        outside = busy - _covered_min(depart, back, spans, window)
+    spans = van_spans(scenario, window.end_min)  # (once: the capacity and the busy time outside it)
+    depart, back = van_runs(records)
+    busy = float(window.overlap_min(depart, back).sum())
+    outside = busy - _covered_min(depart, back, spans, window)
     capacity = _fleet_min(spans, window, centre.vans.count)
     util = busy / capacity if capacity > 0 else np.nan
     per_year = ANNUAL_DAYS / window.days if window.days > 0 else np.nan

@@ -161,9 +161,10 @@ def _bind(kernel: CareSystem, d: BathDraws) -> Handler:
 
     def to_centre(elder: int, forced: int, now: float) -> bool:
         district = district_of[elder]
+        # before the centre opens: home where a home service is, else wait for the opening
         may_go = has_centre and centre_level[level_of[elder]] and near[district]
-        centre_ok = may_go and now >= opens_min  # before the centre opens: home, where there
-        home_pool = home_pools[district]  # is a home service; else it waits for the opening
+        centre_ok = may_go and now >= opens_min
+        home_pool = home_pools[district]
         home_ok = home_pool is not nowhere
         if forced == ROUTE_CENTRE or (forced == ROUTE_ANY and may_go and not home_ok):
             return True
