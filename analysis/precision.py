@@ -4,7 +4,9 @@
 scenario's), then adds batches (of the worker count, at least 2) until, for every named metric
 (slice ``all``), the 95 % Student-t half-width is at most ``precision × |mean|`` — the *relative
 precision* — or the cap (``--max-reps``, default 200) is reached. A metric whose mean and
-half-width are both 0 (e.g. no unmet request in any replication) counts as precise.
+half-width are both 0 (e.g. no unmet request in any replication) counts as precise. A given cap
+below the initial replications is refused before anything runs: a run never holds more than
+``--max-reps``.
 
 Replication numbers continue (0, 1, ..., n - 1) with the same seed, so the results equal those of
 a plain ``carecap run --reps n``. The stopping rule is sequential: stopping as soon as the
@@ -24,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from carecap.analysis.stats import summarise
+from carecap.sim.errors import UsageError
 from carecap.sim.experiments.replications import ReplicationResult, run_replications
 from carecap.sim.scenario.model import Scenario
 
@@ -152,7 +155,12 @@ class PrecisionRule:
         }
 
     def cap(self) -> int:
-        return max(self.initial or 0, self.max_reps or DEFAULT_MAX_REPS)
+        """The most replications: ``max_reps``, or the default cap raised to the initial count
+        (a given ``max_reps`` below the initial count is refused before the run starts:
+        ``run_to_folder(max_reps=...)``, :func:`run_to_precision`)."""
+        if self.max_reps is not None:
+            return self.max_reps
+        return max(self.initial or 0, DEFAULT_MAX_REPS)
 
     def __call__(self, results: Sequence[ReplicationResult], reps: list[int]) -> list[int]:
         if self.initial is None:
@@ -197,8 +205,16 @@ def run_to_precision(
     planned. ``workers`` is the number of processes available; each batch holds
     :func:`batch_size` replications (fewer at the cap). ``on_done`` is passed to
     :func:`carecap.sim.experiments.replications.run_replications`. The cap ``max_reps`` (default
-    200) is raised to the initial count if below it.
+    200) is the most replications run; given below the initial count it is refused
+    (:class:`~carecap.sim.errors.UsageError`) before anything runs, while the default cap is
+    raised to the initial count.
     """
+    if max_reps is not None and len(reps) > max_reps:
+        raise UsageError(
+            "--max-reps",
+            f"{max_reps} is below the {len(reps)} initial replications; give --max-reps "
+            f"{len(reps)} or more, or fewer initial replications",
+        )
     rule = PrecisionRule(precision, names, max_reps, workers)
     results: list[ReplicationResult] = []
     batch = list(reps)

@@ -122,6 +122,11 @@ BAD_VALUES = {
         {"mon": ["17:00-08:00"]},
         ["caregivers.0.shifts.1.hours", "'17:00-08:00'", "ends before it starts"],
     ),
+    "internal-form span ending before it starts": (
+        "caregivers.0.shifts.1.hours",
+        {"spans": [[9960, 360]]},
+        ["caregivers.0.shifts.1.hours", "bad span [9960, 360]", "end after the start", "HH:MM"],
+    ),
     "unknown day in a schedule": (
         "bathing_centre.hours",
         {"monday": ["09:00-17:00"]},

@@ -32,6 +32,32 @@ def test_check_validates_a_sweep_file_with_its_points(capsys):
     )
 
 
+EVENING_VANS = {"bathing_centre.vans.hours": {"mon-fri": ["18:00-21:00"]}}  # centre 09-17
+DAY_VANS = {"bathing_centre.vans.hours": {"mon-fri": ["09:00-17:00"]}}
+
+
+def test_check_warns_about_each_sweep_point_named_by_point(capsys, tmp_path):
+    """A point whose van hours never meet the opening hours is warned about as a scenario file
+    is (exit still 0), named by its id and label; points without the problem are not named."""
+    sweep = write_sweep(tmp_path, variants={"day": DAY_VANS, "evening": EVENING_VANS})
+    code, out, err = carecap(capsys, "check", sweep)
+    assert code == 0 and out.startswith(f"ok  {sweep} (sweep: ")
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"carecap: warning: {sweep}: points p0006 (evening, ")
+    assert ": bathing_centre.vans.hours: the van hours never overlap" in lines[0]
+    named = {f"p{i:04d}" for i in range(12) if f"p{i:04d} (" in lines[0]}
+    assert named == {f"p{i:04d}" for i in range(6, 12)}  # the evening half, not the day half
+
+
+def test_check_names_a_warning_every_point_shares_once(capsys, tmp_path):
+    code, _, err = carecap(capsys, "check", write_sweep(tmp_path, overrides=EVENING_VANS))
+    assert code == 0
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert ": every point (6): bathing_centre.vans.hours: the van hours never overlap" in lines[0]
+
+
 def test_check_reports_a_sweep_files_own_mistake(capsys, tmp_path):
     sweep = write_sweep(tmp_path, grid={"bathing_centre.statons": [1, 2]})
     code, out, err = carecap(capsys, "check", sweep)

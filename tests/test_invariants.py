@@ -10,6 +10,7 @@ tests/test_invariants_runs.py.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -69,6 +70,25 @@ def test_vans_are_vehicles_in_every_scenario(data, count, seats, stop, hours):
     data["bathing_centre"]["vans"] = vans if hours is None else {**vans, "hours": hours}
     scenario, rec = simulate(data)
     assert invariants.check_all(rec, scenario) == []
+
+
+def test_the_van_check_fails_on_a_pick_up_run_moved_out_of_van_hours(small_scenario_data):
+    """The check can fail: the same records, with one pick-up run moved by hand to leave at
+    03:00 of its day (van hours 09:00-12:00), break "within van hours" (and may break the
+    priority rule too: who was waiting at 03:00 differs)."""
+    small_scenario_data["bathing_centre"]["vans"]["hours"] = {"mon-fri": ["09:00-12:00"]}
+    scenario, rec = simulate(small_scenario_data)
+    assert invariants.vans(rec, scenario) == []
+    trips = rec.van_trips.copy()
+    pick = trips.kind == "pickup"
+    assert pick.any()
+    trip = trips.trip_id[pick][trips.depart_min[pick].idxmax()]
+    on_it = trips.trip_id == trip
+    day = np.floor(trips.depart_min[on_it].iloc[0] / DAY_MIN) * DAY_MIN
+    trips.loc[on_it, "back_min"] -= trips.depart_min[on_it] - (day + 3 * 60)
+    trips.loc[on_it, "depart_min"] = day + 3 * 60
+    broken = replace(rec, van_trips=trips)
+    assert "a pick-up run left outside van hours" in invariants.vans(broken, scenario)
 
 
 def _request_pool(rec: ReplicationRecords, scenario: Scenario) -> pd.Series:

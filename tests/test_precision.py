@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carecap.analysis.precision import batch_size, is_precise, precision_status
+from carecap.analysis.precision import batch_size, is_precise, precision_status, run_to_precision
 from carecap.sim.cli.main import main
+from carecap.sim.errors import UsageError
+from carecap.sim.scenario.loader import load_scenario
 
 SMALL_SCENARIO = Path(__file__).parent / "data" / "small.yaml"
 
@@ -139,6 +141,36 @@ def test_json_carries_the_precision_outcome(tmp_path, capsys):
 def test_bad_precision_options_exit_2(args, tmp_path, capsys):
     code, _, _ = run_cli(capsys, "--reps", "1", "--out", str(tmp_path), *args)
     assert code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "start", "where"),
+    [
+        (["--max-reps", "2"], 3, "the scenario's replications: 3"),  # small.yaml has 3
+        (["--reps", "5", "--max-reps", "3"], 5, "--reps 5"),
+    ],
+)
+def test_a_cap_below_the_starting_replications_is_refused_before_anything_runs(
+    args, start, where, tmp_path, capsys
+):
+    """The run must never hold more than --max-reps: a start above it is refused, not run."""
+    out = tmp_path / "run"
+    code, stdout, err = run_cli(
+        capsys, "--workers", "1", "--out", str(out), "--precision", "0.05", *args
+    )
+    assert code == 2
+    assert "Traceback" not in err and not stdout
+    cap = args[args.index("--max-reps") + 1]
+    assert f"--max-reps: {cap} is below the {start} replications" in err
+    assert where in err and f"--max-reps {start} or more" in err and "--reps" in err
+    assert not out.exists()  # refused before anything was created
+
+
+def test_run_to_precision_refuses_a_cap_below_its_initial_replications(tmp_path):
+    scenario = load_scenario(SMALL_SCENARIO)
+    with pytest.raises(UsageError, match="--max-reps"):
+        run_to_precision(scenario, [0, 1, 2], 1, tmp_path, 1, lambda r: None, 0.05, max_reps=2)
+    assert not any(tmp_path.iterdir())
 
 
 def test_unknown_precision_metric_exits_2_after_writing_a_complete_run(tmp_path, capsys):

@@ -134,6 +134,30 @@ def test_night_shift_split_at_midnight_is_one_span():
     assert list(s.spans) == [(d * DAY_MIN + 1320, (d + 1) * DAY_MIN + 360) for d in range(5)]
 
 
+@pytest.mark.parametrize(
+    ("internal", "written"),
+    [
+        ([[9960, 10440]], {"sun": ["22:00-24:00"], "mon": ["00:00-06:00"]}),  # past Sunday 24:00
+        ([[-120, 360]], {"sun": ["22:00-24:00"], "mon": ["00:00-06:00"]}),  # before Monday 00:00
+        ([[2040, 2100], [480, 1020], [600, 660]], {"tue": ["10:00-11:00"], "mon": "08:00-17:00"}),
+        ([[0, 2 * WEEK_MIN]], {"daily": ["00:00-24:00"]}),
+    ],
+)
+def test_the_internal_form_is_brought_to_spans_within_one_week(internal, written):
+    """``{spans: [[start, end], ...]}`` (a round trip, a file, --set) means what a run repeats
+    every week: the same schedule as the day-and-hours form, sorted, merged, within the week."""
+    assert parse({"spans": internal}) == parse(written)
+
+
+@pytest.mark.parametrize(
+    "spans",
+    [[[9960, 360]], [[100, 100]], [["a", 3]], [[1, 2, 3]], [[True, 5]], [[math.nan, 3]], 5],
+)
+def test_bad_internal_spans_are_refused(spans):
+    with pytest.raises(ValidationError, match="span"):
+        parse({"spans": spans})
+
+
 def test_intervals_from_a_wednesday_start():
     """Time 0 is Wednesday 00:00: the first Monday 08:00 is 5 days in, then every week."""
     s = parse({"mon": "08:00-09:00"})

@@ -76,3 +76,44 @@ def test_overlap_is_symmetric_and_open_ended():
     late = WeeklySchedule.model_validate({"mon": ["16:00-20:00"]})
     assert not overlap(day, evening) and not overlap(evening, day)
     assert overlap(day, late) and overlap(late, day)
+
+
+# A night shift Sunday 22:00 -> Monday 06:00, written as one span of the internal form (minutes
+# from Monday 00:00, running past the week's end, as a run reads it) or as two day spans.
+NIGHT_SPAN = {"spans": [[6 * 1440 + 22 * 60, 7 * 1440 + 6 * 60]]}
+NIGHT_DAYS = {"sun": ["22:00-24:00"], "mon": ["00:00-06:00"]}
+
+
+@pytest.mark.parametrize("night", [NIGHT_SPAN, NIGHT_DAYS])
+@pytest.mark.parametrize(
+    ("centre_hours", "together"),
+    [
+        ({"mon": ["05:00-09:00"]}, True),  # Monday 05:00-06:00 in common
+        ({"sun": ["23:00-24:00"]}, True),
+        ({"mon": ["06:00-09:00"]}, False),  # opens as the night ends
+        ({"sat": ["22:00-24:00"], "tue": ["00:00-06:00"]}, False),  # a day either side
+    ],
+)
+def test_overlap_reads_a_night_across_the_week_boundary_as_the_run_does(
+    night, centre_hours, together
+):
+    """The engine's open intervals are the ground truth: shared minutes over two weeks."""
+    a, b = WeeklySchedule.model_validate(night), WeeklySchedule.model_validate(centre_hours)
+    assert overlap(a, b) is together and overlap(b, a) is together
+    shared = [
+        (max(lo, lo2), min(hi, hi2))
+        for lo, hi in a.intervals(0, 2 * 10080)
+        for lo2, hi2 in b.intervals(0, 2 * 10080)
+        if max(lo, lo2) < min(hi, hi2)
+    ]
+    assert bool(shared) is together
+
+
+def test_vans_on_a_night_span_past_the_weeks_end_are_not_warned_about_when_they_meet_opening(
+    small_scenario_data, write_scenario
+):
+    small_scenario_data["bathing_centre"]["hours"] = {"mon": ["05:00-09:00"]}
+    small_scenario_data["bathing_centre"]["vans"]["hours"] = NIGHT_SPAN
+    assert scenario_warnings(load_scenario(write_scenario(small_scenario_data))) == []
+    small_scenario_data["bathing_centre"]["hours"] = {"mon": ["06:00-09:00"]}
+    assert scenario_warnings(load_scenario(write_scenario(small_scenario_data)))

@@ -176,6 +176,23 @@ def test_progress_bar_on_a_terminal():
     assert isinstance(make_progress(10, 0, quiet=True, stream=screen), QuietProgress)
 
 
+def test_points_schedule_warnings_are_shown_before_running_even_quiet(tmp_path, capsys):
+    """As `carecap run` and `carecap check` do: van hours that never meet the opening hours."""
+    evening = {"bathing_centre.vans.hours": {"mon-fri": ["18:00-21:00"]}}  # centre 09-17
+    path = write_sweep(
+        tmp_path,
+        grid={"bathing_centre.stations": [1, 2]},
+        variants={"evening": evening},
+        replications=1,
+        overrides={"calendar.horizon_days": 5, "calendar.warmup_days": 0},
+    )
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [err[0]] and err[0].startswith(f"carecap: warning: {path}: every point (2): ")
+    assert "bathing_centre.vans.hours: the van hours never overlap" in err[0]
+
+
 def test_bad_sweep_file_exits_2(tmp_path, capsys):
     path = write_sweep(tmp_path, grid={"bathing_centre.stationz": [1]})
     assert main(["sweep", str(path), "--out", str(tmp_path / "out")]) == 2

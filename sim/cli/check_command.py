@@ -52,7 +52,8 @@ def check_handler(args: argparse.Namespace) -> int:
 
 def _describe_valid(file: Path) -> tuple[str, list[tuple[str, str]]]:
     """What the valid ``file`` is (``name: ...``, or the sweep's name and size), and the
-    warnings about a scenario file (:mod:`carecap.sim.scenario.schedule_warnings`).
+    warnings about it (:mod:`carecap.sim.scenario.schedule_warnings`): a scenario's, or a sweep
+    file's points', each named by the points that have it.
 
     Raises:
         ScenarioError: the file is neither a valid scenario nor a valid sweep file.
@@ -65,10 +66,11 @@ def _describe_valid(file: Path) -> tuple[str, list[tuple[str, str]]]:
         return f"name: {scenario.name}", scenario_warnings(scenario)
     except SweepFileGiven:
         pass
+    from carecap.sim.experiments.sweep_points import point_warnings
     from carecap.sim.experiments.sweep_spec import load_sweep
 
     sweep = load_sweep(file)
     return (
         f"sweep: {sweep.name}, {len(sweep.points)} point(s) x {sweep.replications} "
         f"replication(s), base scenario: {sweep.base.name}"
-    ), []
+    ), point_warnings(sweep.points)

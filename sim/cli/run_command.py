@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
             force=bool(getattr(args, "force", False)),
             more=rule,
             more_settings=rule.settings() if rule else None,
+            max_reps=rule.max_reps if rule else None,
             summary_text=lambda summary, scenario: _table(summary, scenario, by),
             progress=None if quiet else _say,
             warn=_say,

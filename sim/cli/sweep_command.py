@@ -38,6 +38,7 @@ def sweep(args: argparse.Namespace) -> int:
             quiet=args.quiet,
             say=say,
             sets=parse_set_options(args.set_values),
+            warn=lambda text: print(text, file=sys.stderr),  # also with --quiet, as run does
         )
     except SweepInterrupted as exc:
         print(exc.message, file=sys.stderr)

@@ -38,7 +38,7 @@ from typing import Any
 
 import pandas as pd
 
-from carecap.sim.errors import file_label, results_folder_errors
+from carecap.sim.errors import UsageError, file_label, results_folder_errors
 from carecap.sim.experiments.atomic import (
     write_json_atomic,
     write_parquet_atomic,
@@ -122,6 +122,7 @@ def run_to_folder(
     force: bool = False,
     more: MoreReplications | None = None,
     more_settings: dict[str, Any] | None = None,
+    max_reps: int | None = None,
     summary_text: Callable[[pd.DataFrame, Scenario], str] | None = None,
     progress: Callable[[str], None] | None = None,
     argv: list[str] | None = None,
@@ -141,6 +142,9 @@ def run_to_folder(
             available memory (:func:`carecap.sim.scenario.footprint.check_footprint`).
         more: asked after each round for more replications (see :data:`MoreReplications`);
             ``more_settings`` (plain data) says what it is, for the manifest and run identity.
+        max_reps: the most replications ``more`` may bring the run to (``--max-reps``); a run
+            that would *start* with more (``reps`` or the scenario's ``replications``) is refused
+            before anything runs, never silently run past it.
         summary_text: how ``summary.txt`` is written from the summary and the scenario (default:
             the summary frame as text).
         progress: called with one line of text per event (start, each replication, the end).
@@ -159,7 +163,8 @@ def run_to_folder(
 
     Raises:
         ScenarioError: the scenario file cannot be used.
-        UsageError: a ``sets`` path does not exist in the scenario, or its value is refused.
+        UsageError: a ``sets`` path does not exist in the scenario, or its value is refused;
+            ``max_reps`` is below the replications the run starts with.
         ResultsError: the target cannot be used (not carecap's, a different run without
             ``overwrite``, another run writing into it, unwritable, disk full).
     """
@@ -167,9 +172,11 @@ def run_to_folder(
     scenario, sources = load_scenario_with_sources(scenario_path)
     scenario = apply_set_options(scenario, sets or {}, scenario_path)
     set_record = jsonable_sets(sets or {})
+    reps_list = list(range(reps or scenario.replications))
+    if max_reps is not None and len(reps_list) > max_reps:
+        raise UsageError("--max-reps", _start_above_cap(max_reps, reps, scenario, scenario_path))
     for field_path, message in scenario_warnings(scenario):
         (warn or say)(f"carecap: warning: {file_label(scenario_path)}: {field_path}: {message}")
-    reps_list = list(range(reps or scenario.replications))
     seed = scenario.seed if seed is None else seed
     shown = Path(out) if out is not None else DEFAULT_ROOT / scenario.name
     target = Path(os.path.abspath(shown))
@@ -270,6 +277,23 @@ def _finish_after_error(finish: Callable[[str, str | None], RunOutcome], exc: Ba
 
 def _label(folder: Path, shown: Path, target: Path) -> str:
     return str(shown) if folder == target else str(shown.parent / folder.name)
+
+
+def _start_above_cap(
+    max_reps: int, reps: int | None, scenario: Scenario, scenario_path: str | os.PathLike[str]
+) -> str:
+    """Why a ``--max-reps`` below the starting replications is refused, and what to give."""
+    start = reps or scenario.replications
+    where = (
+        f"--reps {reps}"
+        if reps
+        else f"the scenario's replications: {start} in {file_label(scenario_path)}"
+    )
+    return (
+        f"{max_reps} is below the {start} replications the run starts with ({where}), and the "
+        f"cap is the most replications the run may hold; give --max-reps {start} or more, or "
+        f"start with fewer (--reps N with 1 <= N <= {max_reps})"
+    )
 
 
 def _finish(

@@ -27,6 +27,7 @@ from carecap.sim.experiments.manifest import scenario_hash
 from carecap.sim.scenario.loader import validate_scenario_data
 from carecap.sim.scenario.model import Scenario, apply_overrides
 from carecap.sim.scenario.paths import PathError, list_items, named_path, resolve
+from carecap.sim.scenario.schedule_warnings import scenario_warnings
 from carecap.sim.scenario.wording import show
 
 if TYPE_CHECKING:
@@ -47,6 +48,30 @@ class Point:
     """The varied values only (``variant`` first when there are variants)."""
     scenario: Scenario = field(repr=False)
     scenario_hash: str = ""
+
+
+def point_warnings(points: list[Point] | tuple[Point, ...]) -> list[tuple[str, str]]:
+    """The schedule warnings of a sweep's points
+    (:func:`~carecap.sim.scenario.schedule_warnings.scenario_warnings`) as ``(where, message)``,
+    one per distinct warning: ``where`` names the points that have it, ``point p0002 (variant=
+    evening)``, ``points p0000 (...), p0003 (...)`` or ``every point (6)``, then the field path."""
+    found: dict[tuple[str, str], list[Point]] = {}
+    for point in points:
+        for warning in scenario_warnings(point.scenario):
+            found.setdefault(warning, []).append(point)
+    return [
+        (f"{_points_named(have, len(points))}: {field_path}", message)
+        for (field_path, message), have in found.items()
+    ]
+
+
+def _points_named(have: list[Point], total: int) -> str:
+    if total > 1 and len(have) == total:
+        return f"every point ({total})"
+    named = [f"{p.point_id} ({p.label})" if p.label else p.point_id for p in have[:MAX_LISTED]]
+    if len(have) > MAX_LISTED:
+        named.append(f"... and {len(have) - MAX_LISTED} more")
+    return ("point " if len(have) == 1 else "points ") + ", ".join(named)
 
 
 class SweepError(ScenarioError):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from carecap.sim.errors import UsageError, results_folder_errors
+from carecap.sim.errors import UsageError, file_label, results_folder_errors
 from carecap.sim.experiments.executors import (
     DaskExecutor,
     Executor,
@@ -26,6 +26,7 @@ from carecap.sim.experiments.executors import (
     LocalExecutor,
 )
 from carecap.sim.experiments.sweep_files import row_relpath, write_files
+from carecap.sim.experiments.sweep_points import point_warnings
 from carecap.sim.experiments.sweep_progress import Progress, QuietProgress, make_progress
 from carecap.sim.experiments.sweep_results import write_summary
 from carecap.sim.experiments.sweep_spec import Sweep, load_sweep
@@ -158,12 +159,15 @@ def run_sweep_file(
     quiet: bool = True,
     say: Callable[[str], None] | None = None,
     sets: dict[str, Any] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> SweepSession:
     """Run (or resume) the sweep of ``sweep_file`` into ``out`` (default
     ``results/sweeps/<name>``); see the module docstring.
 
     ``sets``: ``--set`` settings for the base scenario (see :func:`load_sweep`). ``quiet`` turns
-    off the progress bar/lines; ``say`` receives the session's messages. On
+    off the progress bar/lines; ``say`` receives the session's messages; ``warn`` (default
+    ``say``) each schedule warning of the points, before anything runs
+    (:func:`~carecap.sim.experiments.sweep_points.point_warnings`), one line each. On
     Ctrl-C the executor is stopped, what finished is kept (a rerun resumes), a message says how
     to resume, and :class:`SweepInterrupted` (a ``KeyboardInterrupt``) propagates with it.
 
@@ -174,6 +178,8 @@ def run_sweep_file(
     """
     say = say or (lambda text: None)
     loaded = load_sweep(sweep_file, sets)
+    for where, message in point_warnings(loaded.points):
+        (warn or say)(f"carecap: warning: {file_label(sweep_file)}: {where}: {message}")
     out_dir = Path(out) if out is not None else RESULTS_ROOT / loaded.name
     with results_folder_errors(out_dir, "write the sweep's results folder"):
         return _run_session(

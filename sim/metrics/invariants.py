@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from carecap.sim.engine.records import ReplicationRecords
+from carecap.sim.metrics.resources import van_spans
 from carecap.sim.scenario.model import Scenario
 from carecap.sim.scenario.schedule import is_open_at
 from carecap.sim.services.registry import CODES, RANK, pool_of, queue_order, service_hours
@@ -243,8 +244,7 @@ def vans(rec: ReplicationRecords, scenario: Scenario) -> list[str]:
     if (joined.start_min.to_numpy() < pick.back_min.to_numpy() - TOL).any():
         out.append("a station is held before the elder's arrival at the centre")
     leave = pick.depart_min.to_numpy()
-    until = float(leave.max(initial=0.0)) + 1.0
-    hours = np.array(centre.van_intervals(scenario.calendar.start_date, until)).reshape(-1, 2)
+    hours = van_spans(scenario, float(leave.max(initial=0.0)) + 1.0)
     i = np.searchsorted(hours[:, 0], leave, side="right") - 1
     if len(leave) and not ((i >= 0) & (leave < hours[np.maximum(i, 0), 1])).all():
         out.append("a pick-up run left outside van hours")

@@ -9,8 +9,11 @@ Written in YAML as ``always`` or as a mapping from days to lists of ``"HH:MM-HH:
 Day keys are ``mon`` .. ``sun``, ranges such as ``mon-fri``, or ``daily``. ``24:00`` may end a span.
 A span must end after it starts (write a night shift as two spans on consecutive days).
 Internally a schedule is a sorted tuple of disjoint ``(start_min, end_min)`` spans of the week,
-minute 0 being Monday 00:00. Over a run its open intervals are :class:`Intervals`: two float
-columns (16 bytes a span; a tuple a span cost ~65), so a ten-year run's shifts stay small.
+minute 0 being Monday 00:00, each within ``[0, WEEK_MIN]``; that internal form, given as a mapping
+``{spans: [[start, end], ...]}`` (a round trip, a file, ``--set``), is checked and brought to it:
+sorted, merged, and a span past the week's end folded round to Monday. Over a run its open
+intervals are :class:`Intervals`: two float columns (16 bytes a span; a tuple a span cost ~65),
+so a ten-year run's shifts stay small.
 """
 
 from __future__ import annotations
@@ -78,6 +81,42 @@ def _merge(spans: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
     return tuple((s, e) for s, e in merged)
 
 
+def _week_spans(spans: Any) -> tuple[tuple[float, float], ...]:
+    """The internal form's ``[start_min, end_min]`` spans (minutes from Monday 00:00), which a
+    file or ``--set`` can also give, made what every schedule's spans are: sorted, disjoint and
+    within one week. A run repeats each span every week, so one that runs past Sunday 24:00
+    (``[9960, 10440]``: Sunday 22:00 to Monday 06:00) is folded round to Monday, as two spans."""
+    if not isinstance(spans, list | tuple):
+        raise ValueError(f"spans: give a list of [start_min, end_min] pairs, got {spans!r}")
+    pieces: list[tuple[float, float]] = []
+    for span in spans:
+        if not (
+            isinstance(span, list | tuple)
+            and len(span) == 2
+            and all(_finite_number(x) for x in span)
+            and span[0] < span[1]
+        ):
+            raise ValueError(
+                f"bad span {span!r}: a span of the internal form is [start_min, end_min], "
+                f"minutes from Monday 00:00 with the end after the start (one past "
+                f"{WEEK_MIN:g}, Sunday 24:00, runs on into Monday); or write days and "
+                '"HH:MM-HH:MM" spans, e.g. {mon-fri: ["08:00-17:00"]}'
+            )
+        start, end = float(span[0]), float(span[1])
+        if end - start >= WEEK_MIN:
+            return ((0.0, float(WEEK_MIN)),)
+        lo = start % WEEK_MIN
+        hi = lo + (end - start)
+        pieces.append((lo, min(hi, float(WEEK_MIN))))
+        if hi > WEEK_MIN:
+            pieces.append((0.0, hi - WEEK_MIN))
+    return _merge(pieces)
+
+
+def _finite_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
 class WeeklySchedule(BaseModel):
     """Open spans of a week; ``always`` is open at every instant."""
 
@@ -96,7 +135,7 @@ class WeeklySchedule(BaseModel):
         if isinstance(value, dict) and value and set(value) <= {"always", "spans"}:
             if value.get("always"):  # the internal form, e.g. from a model_dump round trip
                 return {"always": True, "spans": ((0, WEEK_MIN),)}
-            return value
+            return {"always": False, "spans": _week_spans(value.get("spans", ()))}
         if not isinstance(value, dict):
             raise ValueError(
                 "a schedule is 'always' or a mapping of days to spans, "

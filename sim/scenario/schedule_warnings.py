@@ -45,5 +45,9 @@ def _vans_miss_the_opening_hours(scenario: Scenario) -> bool:
 
 
 def overlap(a: WeeklySchedule, b: WeeklySchedule) -> bool:
-    """Whether the two weekly schedules are open together at some instant."""
+    """Whether the two weekly schedules are open together at some instant.
+
+    A schedule's spans lie within one week (a span written past Sunday 24:00 is folded round to
+    Monday when the schedule is made: :class:`WeeklySchedule`), and a run repeats them every
+    week, so two schedules share an instant exactly when two of their spans intersect."""
     return any(lo_a < hi_b and lo_b < hi_a for lo_a, hi_a in a.spans for lo_b, hi_b in b.spans)
