@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from results_helpers import small_sweep_folder
 from sweep_helpers import write_sweep
 
 from carecap.analysis import load
@@ -112,11 +113,9 @@ def test_bad_settings_are_usage_errors_naming_set_and_the_path(command, case, tm
     assert not (tmp_path / "out").exists()  # nothing ran, nothing was written
 
 
-def test_compare_refuses_settings_for_a_sweep_point(tmp_path, capsys):
-    sweep_file = write_sweep(tmp_path / "in")
-    out = tmp_path / "out"
-    assert main(["sweep", str(sweep_file), "--out", str(out), "--workers", "1", "--quiet"]) == 0
-    capsys.readouterr()
+def test_compare_refuses_settings_for_a_sweep_point(tmp_path_factory, capsys):
+    out = small_sweep_folder(tmp_path_factory)  # (the session's sweep: a real point p0000)
+    assert (out / "runs" / "p0000").is_dir()
     argv = ["compare", f"{out}:p0000", str(SMALL), "--set", f"{CG}=2"]
     assert main(argv) == 2
     err = capsys.readouterr().err

@@ -4,8 +4,6 @@ gives the same answer as an uninterrupted search, whatever the number of workers
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from size_helpers import SERVERS_PATH, mmc_data, write
 
@@ -49,14 +47,9 @@ def test_ctrl_c_keeps_finished_runs_and_a_rerun_reuses_them(tmp_path, monkeypatc
     assert again.runs_simulated == 0 and again.answer == fresh.answer
 
 
-def test_json_output_has_the_documented_keys(tmp_path, capsys):
-    scenario = write(mmc_data(0.5, 10.0, 5.0), tmp_path / "mmc.yaml")
-    argv = ["size", str(scenario), "--vary", ARGS[0][0], "--target", ARGS[1][0]]
-    assert (
-        main([*argv, "--max-reps", "6", "--workers", "1", "--json", "--out", str(tmp_path / "o")])
-        == 0
-    )
-    data = json.loads(capsys.readouterr().out)
+def test_json_output_has_the_documented_keys(sized):
+    """(The session's shared search, ``carecap size --json`` on an M/M/c scenario: conftest.py.)"""
+    data = sized[2]
     for key in ("feasible", "answer", "targets", "cost_per_year", "candidates"):
         assert key in data
     assert data["feasible"] is True
