@@ -61,3 +61,17 @@ settings.register_profile(
 # CI (which sets CI=true) uses the ci profile unless told otherwise.
 _default_profile = "ci" if os.environ.get("CI") else "default"
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _default_profile))
+
+
+# --- one worker for the tests that read the session's shared results folders -----------------
+# A session fixture is made once per pytest-xdist worker, so ``sized``, ``small_run`` and
+# ``small_sweep`` (real runs, ~50 s of CPU together) were made on both workers. The tests that
+# use them form one xdist group (``--dist loadgroup`` in pyproject.toml), run by one worker;
+# every other test is still handed out one at a time.
+SHARED_RESULTS = frozenset({"sized", "small_run", "small_sweep"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SHARED_RESULTS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("shared-results"))

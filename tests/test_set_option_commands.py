@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from results_helpers import small_sweep_folder
+import report_helpers
 from sweep_helpers import write_sweep
 
 from carecap.analysis import load
@@ -17,6 +17,7 @@ from carecap.sim.experiments.sweep_spec import load_sweep
 
 SMALL = Path(__file__).parent / "data" / "small.yaml"
 CG = "caregivers.city.shifts.0.count"
+small_sweep = report_helpers.small_sweep  # session fixture
 QUICK = ["--reps", "2", "--workers", "1"]
 
 
@@ -113,8 +114,8 @@ def test_bad_settings_are_usage_errors_naming_set_and_the_path(command, case, tm
     assert not (tmp_path / "out").exists()  # nothing ran, nothing was written
 
 
-def test_compare_refuses_settings_for_a_sweep_point(tmp_path_factory, capsys):
-    out = small_sweep_folder(tmp_path_factory)  # (the session's sweep: a real point p0000)
+def test_compare_refuses_settings_for_a_sweep_point(small_sweep, capsys):
+    out = small_sweep  # (the session's sweep: a real point p0000)
     assert (out / "runs" / "p0000").is_dir()
     argv = ["compare", f"{out}:p0000", str(SMALL), "--set", f"{CG}=2"]
     assert main(argv) == 2
