@@ -174,7 +174,9 @@ def run_to_folder(
     set_record = jsonable_sets(sets or {})
     reps_list = list(range(reps or scenario.replications))
     if max_reps is not None and len(reps_list) > max_reps:
-        raise UsageError("--max-reps", _start_above_cap(max_reps, reps, scenario, scenario_path))
+        raise UsageError(
+            "--max-reps", _start_above_cap(max_reps, len(reps_list), reps, scenario_path)
+        )
     for field_path, message in scenario_warnings(scenario):
         (warn or say)(f"carecap: warning: {file_label(scenario_path)}: {field_path}: {message}")
     seed = scenario.seed if seed is None else seed
@@ -280,10 +282,10 @@ def _label(folder: Path, shown: Path, target: Path) -> str:
 
 
 def _start_above_cap(
-    max_reps: int, reps: int | None, scenario: Scenario, scenario_path: str | os.PathLike[str]
+    max_reps: int, start: int, reps: int | None, scenario_path: str | os.PathLike[str]
 ) -> str:
-    """Why a ``--max-reps`` below the starting replications is refused, and what to give."""
-    start = reps or scenario.replications
+    """Why a ``--max-reps`` below the ``start`` replications (``reps``, or the scenario's) is
+    refused, and what to give."""
     where = (
         f"--reps {reps}"
         if reps
