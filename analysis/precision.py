@@ -109,6 +109,9 @@ class PrecisionOutcome:
     max_reps: int
     capped: bool
     unknown: tuple[str, ...] = ()
+    cap_given: bool = True
+    """Whether ``max_reps`` was given (``--max-reps``); else it is the default cap
+    (:data:`DEFAULT_MAX_REPS`, raised to the initial count)."""
 
     @property
     def reached(self) -> bool:
@@ -183,6 +186,7 @@ class PrecisionRule:
             max_reps=self.cap(),
             capped=not done and not self.unknown and self.replications >= self.cap(),
             unknown=tuple(self.unknown),
+            cap_given=self.max_reps is not None,
         )
 
 
@@ -255,9 +259,18 @@ def format_precision(outcome: PrecisionOutcome) -> str:
         )
     else:
         unmet = int((~outcome.status["met"].astype(bool)).sum())
+        if outcome.cap_given:
+            cap = f"the cap of {outcome.max_reps} replications (--max-reps)"
+        elif outcome.max_reps > DEFAULT_MAX_REPS:
+            cap = (
+                f"the default cap, raised to the {outcome.max_reps} replications the run started"
+                f" with, so none were added (--max-reps N allows more)"
+            )
+        else:
+            cap = f"the default cap of {outcome.max_reps} replications (--max-reps N allows more)"
         head = (
-            f"PRECISION NOT REACHED: stopped by the cap of {outcome.max_reps} replications"
-            f" (--max-reps); {unmet} metric(s) still wider than {target} of the mean."
+            f"PRECISION NOT REACHED: stopped by {cap}; {unmet} metric(s) still wider than"
+            f" {target} of the mean."
         )
     lines = [
         *textwrap.wrap(head, 100),
@@ -300,6 +313,7 @@ def precision_json(outcome: PrecisionOutcome) -> dict:
         "replications": outcome.replications,
         "initial_replications": outcome.initial,
         "max_reps": outcome.max_reps,
+        "max_reps_given": outcome.cap_given,
         "unknown_metrics": list(outcome.unknown),
         "metrics": rows,
     }

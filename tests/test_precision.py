@@ -9,7 +9,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carecap.analysis.precision import batch_size, is_precise, precision_status, run_to_precision
+from carecap.analysis.precision import (
+    DEFAULT_MAX_REPS,
+    PrecisionOutcome,
+    PrecisionRule,
+    batch_size,
+    format_precision,
+    is_precise,
+    precision_json,
+    precision_status,
+    run_to_precision,
+)
 from carecap.sim.cli.main import main
 from carecap.sim.errors import UsageError
 from carecap.sim.scenario.loader import load_scenario
@@ -189,3 +199,41 @@ def test_a_metric_named_twice_is_watched_once():
     status, _ = precision_status(frame, ["centre_bath.wait_mean", "wait_mean"], 0.05)
     assert list(status["service"]) == ["centre_bath", "alarm"]
     assert (status["n"] == 3).all()
+
+
+def _capped_outcome(max_reps: int, cap_given: bool):
+    status = pd.DataFrame(
+        {
+            "service": ["care_visit"],
+            "metric": ["wait_mean"],
+            "unit": ["days"],
+            "n": [max_reps],
+            "mean": [1.0],
+            "half_width": [0.2],
+            "relative": [0.2],
+            "met": [False],
+        }
+    )
+    return PrecisionOutcome(0.05, status, max_reps, max_reps, max_reps, True, (), cap_given)
+
+
+@pytest.mark.parametrize(
+    ("max_reps", "given", "says", "never"),
+    [
+        (4, True, "the cap of 4 replications (--max-reps)", "default"),
+        (200, False, "the default cap of 200 replications (--max-reps N allows more)", "raised"),
+        (210, False, "default cap, raised to the 210 replications the run started with", "cap of"),
+    ],
+)
+def test_the_cap_message_says_which_cap_stopped_the_run(max_reps, given, says, never):
+    """Without --max-reps the run stopped at the default cap (or at its own starting count,
+    above that cap): the message must not name an option the user never gave."""
+    text = " ".join(format_precision(_capped_outcome(max_reps, given)).split())
+    assert "PRECISION NOT REACHED" in text and says in text and never not in text
+    assert precision_json(_capped_outcome(max_reps, given))["max_reps_given"] is given
+
+
+def test_a_rule_without_max_reps_reports_the_default_cap():
+    assert PrecisionRule(0.05).outcome().cap_given is False
+    assert PrecisionRule(0.05).outcome().max_reps == DEFAULT_MAX_REPS
+    assert PrecisionRule(0.05, max_reps=7).outcome().cap_given is True
