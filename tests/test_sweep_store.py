@@ -27,7 +27,7 @@ ST = "bathing_centre.stations"
 
 
 @pytest.fixture
-def small_sweep(tmp_path):
+def three_points(tmp_path):
     """Three points x 2 replications, 20 days each."""
     return load_sweep(write_sweep(tmp_path / "spec", grid={CG: [1, 2, 3]}, replications=2))
 
@@ -37,17 +37,17 @@ def _run(sweep, out):
     return store, run_sweep(sweep, store, LocalExecutor(1))
 
 
-def test_layout_rows_and_metrics(small_sweep, tmp_path):
+def test_layout_rows_and_metrics(three_points, tmp_path):
     out = tmp_path / "out"
-    _, outcome = _run(small_sweep, out)
+    _, outcome = _run(three_points, out)
     assert (outcome.ran, outcome.ok, outcome.failed) == (6, 6, 0)
     info = json.loads((out / "sweep.json").read_text())
-    assert info["content_hash"] == small_sweep.content_hash
+    assert info["content_hash"] == three_points.content_hash
     assert [p["point_id"] for p in info["points"]] == ["p0000", "p0001", "p0002"]
     assert info["points"][1]["parameters"] == {CG: 2}
     row = json.loads((out / row_relpath("p0001", 1)).read_text())
     assert row["status"] == "ok" and row["error"] is None
-    assert (row["point_id"], row["replication"], row["seed"]) == ("p0001", 1, small_sweep.seed)
+    assert (row["point_id"], row["replication"], row["seed"]) == ("p0001", 1, three_points.seed)
     assert row["parameters"] == {CG: 2} and row["duration_s"] > 0
     assert {"host", "pid"} <= set(row["worker"]) and row["finished_at"]
     metrics = read_point_metrics(out, "p0001")
@@ -58,8 +58,8 @@ def test_layout_rows_and_metrics(small_sweep, tmp_path):
     assert [pid for pid, _ in read_all_metrics(out)] == ["p0000", "p0001", "p0002"]
 
 
-def test_summary_has_point_and_parameter_columns(small_sweep, tmp_path):
-    store, _ = _run(small_sweep, tmp_path / "out")
+def test_summary_has_point_and_parameter_columns(three_points, tmp_path):
+    store, _ = _run(three_points, tmp_path / "out")
     path = write_summary(store.dir)
     summary = pd.read_parquet(path)
     assert path.name == SUMMARY
@@ -69,51 +69,51 @@ def test_summary_has_point_and_parameter_columns(small_sweep, tmp_path):
     assert len(one) == 3 * one["service"].nunique()
 
 
-def test_resume_runs_only_what_is_missing(small_sweep, tmp_path):
+def test_resume_runs_only_what_is_missing(three_points, tmp_path):
     out = tmp_path / "out"
-    store, _ = _run(small_sweep, out)
+    store, _ = _run(three_points, out)
     before = {p: p.stat().st_mtime_ns for p in out.glob("runs/*/*.parquet")}
     (out / row_relpath("p0002", 0)).unlink()  # as if killed between its Parquet and its row
     (out / row_relpath("p0000", 1)).unlink()
     (out / "runs" / "p0001" / ".tmp-abc.parquet").write_bytes(b"half a file")
     assert store.pending_runs() == [("p0002", 0), ("p0000", 1)]
     assert len(read_point_metrics(out, "p0002")["replication"].unique()) == 1  # tmp ignored
-    store = open_store(out, small_sweep)
+    store = open_store(out, three_points)
     assert store.remove_temporaries() == 1
-    outcome = run_sweep(small_sweep, store, LocalExecutor(1))
+    outcome = run_sweep(three_points, store, LocalExecutor(1))
     assert outcome.ran == 2 and store.pending_runs() == []
     after = {p: p.stat().st_mtime_ns for p in out.glob("runs/*/*.parquet")}
     rerun = {p.relative_to(out).as_posix() for p in before if before[p] != after[p]}
     assert rerun == {"runs/p0002/r0000.parquet", "runs/p0000/r0001.parquet"}
 
 
-def test_another_sweep_is_refused(small_sweep, tmp_path):
+def test_another_sweep_is_refused(three_points, tmp_path):
     out = tmp_path / "out"
-    open_store(out, small_sweep)
+    open_store(out, three_points)
     other = load_sweep(write_sweep(tmp_path / "other", name="other.yaml", seed=99))
     with pytest.raises(ResultsError) as err:
         open_store(out, other)
     text = str(err.value)
     assert "sweep-small" in text and other.content_hash[:12] in text
-    assert small_sweep.content_hash[:12] in text and "--out" in text
+    assert three_points.content_hash[:12] in text and "--out" in text
     # the same sweep from another file (same content) is welcome
     copy = write_sweep(tmp_path / "same", name="copy.yaml", grid={CG: [1, 2, 3]}, replications=2)
     same = load_sweep(copy)
     assert open_store(out, same).dir == out
 
 
-def test_a_folder_that_is_not_a_sweep_is_refused(small_sweep, tmp_path):
+def test_a_folder_that_is_not_a_sweep_is_refused(three_points, tmp_path):
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "notes.txt").write_text("mine")
     with pytest.raises(ResultsError, match="not a sweep's results folder"):
-        open_store(tmp_path / "busy", small_sweep)
+        open_store(tmp_path / "busy", three_points)
     with pytest.raises(ResultsError, match=r"no sweep\.json"):
         store_at(tmp_path / "busy")
 
 
-def test_one_session_at_a_time(small_sweep, tmp_path):
-    store = open_store(tmp_path / "out", small_sweep)
-    other = open_store(tmp_path / "out", small_sweep)
+def test_one_session_at_a_time(three_points, tmp_path):
+    store = open_store(tmp_path / "out", three_points)
+    other = open_store(tmp_path / "out", three_points)
     with store.locked(), pytest.raises(ResultsError, match="another carecap sweep"):  # noqa: SIM117
         with other.locked():
             pass
@@ -121,9 +121,9 @@ def test_one_session_at_a_time(small_sweep, tmp_path):
         pass
 
 
-def test_status_command(small_sweep, tmp_path, capsys):
+def test_status_command(three_points, tmp_path, capsys):
     out = tmp_path / "out"
-    _run(small_sweep, out)
+    _run(three_points, out)
     (out / row_relpath("p0001", 0)).unlink()
     row = json.loads((out / row_relpath("p0002", 1)).read_text())
     row.update(status="failed", error={"message": "boom\nmore", "type": "ValueError"})
@@ -154,11 +154,11 @@ def test_antithetic_pairs_are_averaged():
     assert pairs["value"].tolist() == [2.0, 4.0]
 
 
-def test_point_summary_equals_summarise_of_all_replications(small_sweep, tmp_path):
+def test_point_summary_equals_summarise_of_all_replications(three_points, tmp_path):
     from carecap.analysis.stats import summarise
     from carecap.sim.experiments.sweep_results import point_summary
 
-    store, _ = _run(small_sweep, tmp_path / "out")
+    store, _ = _run(three_points, tmp_path / "out")
     (store.dir / row_relpath("p0001", 1)).unlink()  # an unfinished run is left out of both
     for point_id in store.point_ids:
         expected = summarise(read_point_metrics(store.dir, point_id))

@@ -14,6 +14,7 @@ import yaml
 from carecap.analysis.summary_table import format_summary
 from carecap.sim import run_replication, simulate
 from carecap.sim.engine.population import draw_elders
+from carecap.sim.engine.records import ReplicationRecords
 from carecap.sim.engine.streams import Streams
 from carecap.sim.metrics.common import Window, service_targets
 from carecap.sim.metrics.invariants import check_all
@@ -31,9 +32,22 @@ def small(**calendar) -> dict:
     return data
 
 
-def test_year_slice_partitions_the_requests_of_a_run_over_two_years():
+TWO_YEARS = pytest.mark.xdist_group("years-two-year-runs")
+"""The tests reading ``two_year_runs`` run on one pytest-xdist worker, so it is made once."""
+
+
+@pytest.fixture(scope="module")
+def two_year_runs() -> tuple[Scenario, list[tuple[ReplicationRecords, pd.DataFrame]]]:
+    """small.yaml from 2022-11-01 over 120 days (10 of warm-up), seed 7: (scenario, [(records,
+    metrics) of replications 0 and 1]), simulated once for the four tests that read them (they
+    only read them: a test that changes records works on a copy)."""
     s = Scenario.model_validate(small(start_date="2022-11-01", horizon_days=120, warmup_days=10))
-    records, m = simulate(s, 0, 7)
+    return s, [simulate(s, rep, 7) for rep in range(2)]
+
+
+@TWO_YEARS
+def test_year_slice_partitions_the_requests_of_a_run_over_two_years(two_year_runs):
+    s, ((records, m), _) = two_year_runs
     years = m[m["slice"] == "year"]
     assert set(years["slice_value"]) == {"2022", "2023"}
     whole = m[m["slice"] == "all"]
@@ -167,9 +181,9 @@ def test_year_three_of_a_stationary_run_reads_like_a_one_year_run(reps):
     assert abs(beds - 300) < 0.08 * 300
 
 
-def test_summary_by_year_shows_the_years_side_by_side():
-    s = Scenario.model_validate(small(start_date="2022-11-01", horizon_days=120, warmup_days=10))
-    frames = [simulate(s, rep, 7)[1] for rep in range(2)]
+@TWO_YEARS
+def test_summary_by_year_shows_the_years_side_by_side(two_year_runs):
+    frames = [m for _, m in two_year_runs[1]]
     text = format_summary(summarise(pd.concat(frames)), by="year")
     assert "then by year" in text
     header = next(line for line in text.splitlines() if "2022" in line)
@@ -182,15 +196,15 @@ def test_summary_by_year_shows_the_years_side_by_side():
     assert "Utilisation by year" not in format_summary(summarise(pd.concat(frames)), by="tier")
 
 
-def test_year_slice_does_not_depend_on_the_order_of_the_request_rows():
+@TWO_YEARS
+def test_year_slice_does_not_depend_on_the_order_of_the_request_rows(two_year_runs):
     """The engine's rows are in request order and a year is read as one run of them; rows in any
     other order (records built by hand, or read back and reordered) give the same year rows."""
     from dataclasses import replace
 
     from carecap.sim.metrics.replication import replication_metrics
 
-    s = Scenario.model_validate(small(start_date="2022-11-01", horizon_days=120, warmup_days=10))
-    records, m = simulate(s, 0, 7)
+    s, ((records, m), _) = two_year_runs
     t = records.requests["request_min"].to_numpy()
     assert np.all(t[1:] >= t[:-1])  # (the engine's order: what the slice relies on)
     shuffled = records.requests.sample(frac=1.0, random_state=np.random.default_rng(3))
@@ -203,13 +217,13 @@ def test_year_slice_does_not_depend_on_the_order_of_the_request_rows():
     assert np.allclose(years, got.reindex(years.index), equal_nan=True, rtol=1e-12)
 
 
-def test_wait_curves_by_year_are_the_year_slices_waits():
+@TWO_YEARS
+def test_wait_curves_by_year_are_the_year_slices_waits(two_year_runs):
     # (carecap plot waits --by year): each year's Kaplan-Meier curve holds the requests made in
     # that year, and its median is the year slice's wait_median
     from carecap.analysis.wait_curves import wait_curves
 
-    s = Scenario.model_validate(small(start_date="2022-11-01", horizon_days=120, warmup_days=10))
-    records, m = simulate(s, 0, 7)
+    s, ((records, m), _) = two_year_runs
     curves, counts = wait_curves([records], s, by="year")
     years = m[m["slice"] == "year"].set_index(["service", "slice_value", "metric"])["value"]
     assert list(dict.fromkeys(counts["group"])) == ["2022", "2023"]
