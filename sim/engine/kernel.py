@@ -92,6 +92,13 @@ from carecap.sim.services.registry import (
 from carecap.sim.services.spec import Handler
 from carecap.sim.units import DAY_MIN
 
+COLLECT_FROM_REQUESTS = 20_000
+"""A run with at least this many requests frees its garbage cycles (events, callbacks and
+closures holding the demand tape and the draws) at once, with a full ``gc.collect()`` when its
+machinery is dropped and when the replication ends; a smaller run leaves them to Python's
+collector. The cycles hold ~60 bytes a request plus the draws, which for a small run is less
+than a full collection costs: it walks every object of the process (~0.1 s in a process
+holding pandas and a test session's fixtures, most of a small replication's time)."""
 FEED_BLOCK = 1 << 14
 """Rows of the demand tape converted to Python lists at a time (see ``CareSystem._feed``)."""
 
@@ -382,7 +389,8 @@ class CareSystem(Dispatch):
         large (the draw pools alone ~30 MB at ten years; the records phase of the ten-year run
         peaked 13 MB lower without them, ``benchmarks.memory_phases``)."""
         del self.env, self.plan, self._clocks, self._follow, self._follow_seq, self.dur, self.seq_k
-        gc.collect()
+        if len(self.log) >= COLLECT_FROM_REQUESTS:
+            gc.collect()
         trim_heap()  # (the tables' arrays are mapped afresh: give the freed heap back)
 
     def _class_names(self) -> tuple[list[str], dict[int, int]]:
@@ -465,8 +473,10 @@ def run_replication(
     records = CareSystem(scenario, replication, seed, antithetic).run()
     # The finished system is a web of reference cycles (events, callbacks, closures) holding
     # the demand tape and the draws (~60 bytes a request): free them before the caller computes
-    # metrics, instead of whenever the collector next runs.
-    gc.collect()
+    # metrics, instead of whenever the collector next runs (a large run's only: see
+    # COLLECT_FROM_REQUESTS).
+    if len(records.requests) >= COLLECT_FROM_REQUESTS:
+        gc.collect()
     return records
 
 
