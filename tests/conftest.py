@@ -71,6 +71,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _default_profile))
 SHARED_RESULTS = frozenset({"sized", "small_run", "small_sweep"})
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads the group markers
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SHARED_RESULTS & set(getattr(item, "fixturenames", ())):
