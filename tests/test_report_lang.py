@@ -99,7 +99,7 @@ RUN_TARGETS = ("--target", "alarm.on_time_rate>=0.5", "--target", "care_visit.wa
 SWEEP_TARGETS = ("--target", "centre_bath.on_time_rate@tier=tekun>=0.5")
 
 
-@pytest.fixture(scope="session")  # (module scope was built twice when xdist interleaved files)
+@pytest.fixture(scope="session")  # (reads session fixtures only: made once per worker, like them)
 def reports(small_run, small_sweep, sized, tmp_path_factory) -> dict[tuple[str, str], str]:
     """(folder kind, lang) -> the report, for the run (with targets), the sweep (with a
     target on a slice) and the sizing search, in each language."""

@@ -99,6 +99,14 @@ machinery is dropped and when the replication ends; a smaller run leaves them to
 collector. The cycles hold ~60 bytes a request plus the draws, which for a small run is less
 than a full collection costs: it walks every object of the process (~0.1 s in a process
 holding pandas and a test session's fixtures, most of a small replication's time)."""
+
+
+def collect_if_large(n_requests: int) -> None:
+    """Free a run's garbage cycles now if it made :data:`COLLECT_FROM_REQUESTS` requests or more."""
+    if n_requests >= COLLECT_FROM_REQUESTS:
+        gc.collect()
+
+
 FEED_BLOCK = 1 << 14
 """Rows of the demand tape converted to Python lists at a time (see ``CareSystem._feed``)."""
 
@@ -389,8 +397,7 @@ class CareSystem(Dispatch):
         large (the draw pools alone ~30 MB at ten years; the records phase of the ten-year run
         peaked 13 MB lower without them, ``benchmarks.memory_phases``)."""
         del self.env, self.plan, self._clocks, self._follow, self._follow_seq, self.dur, self.seq_k
-        if len(self.log) >= COLLECT_FROM_REQUESTS:
-            gc.collect()
+        collect_if_large(len(self.log))
         trim_heap()  # (the tables' arrays are mapped afresh: give the freed heap back)
 
     def _class_names(self) -> tuple[list[str], dict[int, int]]:
@@ -473,10 +480,8 @@ def run_replication(
     records = CareSystem(scenario, replication, seed, antithetic).run()
     # The finished system is a web of reference cycles (events, callbacks, closures) holding
     # the demand tape and the draws (~60 bytes a request): free them before the caller computes
-    # metrics, instead of whenever the collector next runs (a large run's only: see
-    # COLLECT_FROM_REQUESTS).
-    if len(records.requests) >= COLLECT_FROM_REQUESTS:
-        gc.collect()
+    # metrics, instead of whenever the collector next runs (a large run's only).
+    collect_if_large(len(records.requests))
     return records
 
 
